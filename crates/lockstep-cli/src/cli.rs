@@ -1,0 +1,101 @@
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// lockstep finds coordinated amplification: accounts that repost, link, post, reply and
+/// tag in lockstep.
+#[derive(Parser, Debug)]
+#[command(name = "lockstep", version, about, long_about = None)]
+pub struct Cli {
+    /// Worker threads (default: all cores).
+    #[arg(long, global = true)]
+    pub threads: Option<usize>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build one account co-action network and write it as CSV.
+    Network(NetworkArgs),
+    /// Write synthetic data with planted coordination and its ground truth.
+    Generate(GenerateArgs),
+    /// Generate a demo dataset, analyse it and say where the results are.
+    Demo(DemoArgs),
+}
+
+/// Options shared by every command that reads inputs.
+#[derive(Args, Debug, Clone)]
+pub struct InputArgs {
+    /// Input files or directories (gzip and zstd are recognised).
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Input format, or `auto` to detect it from the content.
+    #[arg(long, default_value = "auto")]
+    pub format: String,
+    /// Stop at the first bad record (exit code 2) instead of quarantining it.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct NetworkArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Behaviour: co-repost, co-link, co-text, co-similar, co-reply, co-hashtag, co-post,
+    /// co-object (explicit objects of CooRTweet's long format).
+    #[arg(long)]
+    pub behaviour: String,
+    /// Window in seconds: two acts count together when |dt| <= window.
+    #[arg(long)]
+    pub window: f64,
+    /// Drop edges lighter than this.
+    #[arg(long, default_value_t = 1)]
+    pub min_weight: u64,
+    /// Similarity threshold for co-similar.
+    #[arg(long)]
+    pub similarity: Option<f64>,
+    /// Whose rules: native (lockstep), cnt (coordination-network-toolkit 1.5.2), coortweet (CooRTweet 2.1).
+    #[arg(long, default_value = "native")]
+    pub semantics: String,
+    /// CooRTweet's min_participation.
+    #[arg(long, default_value_t = 2)]
+    pub min_participation: u64,
+    /// CooRTweet's edge_weight quantile for the weight_threshold flag.
+    #[arg(long, default_value_t = 0.5)]
+    pub edge_weight: f64,
+    /// Also write every co-action (post pairs, object, dt) to this CSV file.
+    #[arg(long)]
+    pub evidence: Option<PathBuf>,
+    /// Where to write rejected records (default: next to --out, `<out>.rejected.jsonl`).
+    #[arg(long)]
+    pub rejected: Option<PathBuf>,
+    /// Memory for pair statistics in MiB before the sweep is split into passes.
+    #[arg(long, default_value_t = 2048)]
+    pub memory_mib: usize,
+    /// Output CSV file.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct GenerateArgs {
+    /// Scenario name.
+    #[arg(long, default_value = "basic")]
+    pub scenario: String,
+    /// Random seed: the same seed gives the same files.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Size: 1.0 is about 100,000 posts.
+    #[arg(long, default_value_t = 1.0)]
+    pub scale: f64,
+    /// Output directory.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Output directory.
+    #[arg(long, default_value = "lockstep-demo")]
+    pub out: PathBuf,
+}

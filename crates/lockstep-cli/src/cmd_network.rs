@@ -1,0 +1,179 @@
+//! `lockstep network`: one behaviour, one network, as CSV.
+
+use crate::cli::NetworkArgs;
+use crate::error::{CliError, CliResult};
+use crate::load::load;
+use anyhow::{anyhow, Context};
+use lockstep_networks::{
+    cnt, coortweet, evidence, native, plan_partitions, EdgeWriter, NetworkParams, Value,
+};
+use lockstep_traces::{extract, Behaviour, Semantics};
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::PathBuf;
+use std::time::Instant;
+
+pub fn run(a: NetworkArgs) -> CliResult {
+    let behaviour: Behaviour = a
+        .behaviour
+        .parse()
+        .map_err(|e: String| CliError::usage(anyhow!(e)))?;
+    let semantics: Semantics = a
+        .semantics
+        .parse()
+        .map_err(|e: String| CliError::usage(anyhow!(e)))?;
+    if !(a.window.is_finite() && a.window >= 0.0) {
+        return Err(CliError::usage(anyhow!(
+            "--window must be a non-negative number of seconds"
+        )));
+    }
+    if a.similarity.is_some() && behaviour != Behaviour::CoSimilar {
+        return Err(CliError::usage(anyhow!(
+            "--similarity applies to co-similar only"
+        )));
+    }
+    let params = NetworkParams {
+        window_ms: (a.window * 1000.0).round() as i64,
+        min_weight: a.min_weight,
+        memory_budget: a.memory_mib.max(1) << 20,
+        min_participation: a.min_participation,
+        edge_weight_quantile: a.edge_weight,
+    };
+    let rejected = a.rejected.clone().unwrap_or_else(|| {
+        let mut p = a.out.clone().into_os_string();
+        p.push(".rejected.jsonl");
+        PathBuf::from(p)
+    });
+    let started = Instant::now();
+    let loaded = load(&a.input, Some(rejected))?;
+    let table = &loaded.table;
+    let trace = extract(table, behaviour, semantics).map_err(|e| CliError::usage(anyhow!(e)))?;
+
+    let file = File::create(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
+    let out = BufWriter::with_capacity(1 << 20, file);
+    let edges = match semantics {
+        Semantics::Cnt => {
+            let edge_type = behaviour.cnt_name().unwrap_or(behaviour.name());
+            let mut w = EdgeWriter::new(out, &[])?;
+            let parts = plan_partitions(
+                &trace,
+                params.window_ms,
+                cnt::BYTES_PER_PAIR,
+                params.memory_budget,
+            );
+            let mut err = None;
+            cnt::network(table, &trace, &params, parts, |edges| {
+                for e in edges {
+                    if err.is_none() {
+                        if let Err(x) = w.row(
+                            table.account_id(e.source),
+                            table.account_id(e.target),
+                            e.weight,
+                            edge_type,
+                            &[],
+                        ) {
+                            err = Some(x);
+                        }
+                    }
+                }
+            });
+            if let Some(e) = err {
+                return Err(e.into());
+            }
+            w.finish()?
+        }
+        Semantics::Native => {
+            let mut w = EdgeWriter::new(
+                out,
+                &[
+                    "posts_source",
+                    "posts_target",
+                    "objects",
+                    "min_dt_s",
+                    "mean_dt_s",
+                    "source_first",
+                    "target_first",
+                ],
+            )?;
+            let parts = plan_partitions(
+                &trace,
+                params.window_ms,
+                native::BYTES_PER_PAIR,
+                params.memory_budget,
+            );
+            let mut err = None;
+            native::network(table, &trace, &params, parts, |edges| {
+                for e in edges {
+                    if err.is_some() {
+                        return;
+                    }
+                    let r = w.row(
+                        table.account_id(e.a),
+                        table.account_id(e.b),
+                        e.co_actions,
+                        behaviour.name(),
+                        &[
+                            Value::U(e.posts_a),
+                            Value::U(e.posts_b),
+                            Value::U(e.objects),
+                            Value::F(e.min_dt_ms as f64 / 1000.0),
+                            Value::F(e.mean_dt_s()),
+                            Value::U(e.a_first),
+                            Value::U(e.b_first),
+                        ],
+                    );
+                    if let Err(x) = r {
+                        err = Some(x);
+                    }
+                }
+            });
+            if let Some(e) = err {
+                return Err(e.into());
+            }
+            w.finish()?
+        }
+        Semantics::Coortweet => {
+            let net = coortweet::network(table, &trace, &params);
+            let mut w = EdgeWriter::new(out, &["avg_time_delta", "weight_threshold"])?;
+            for e in &net.edges {
+                w.row(
+                    table.account_id(e.a),
+                    table.account_id(e.b),
+                    e.weight,
+                    behaviour.name(),
+                    &[Value::F(e.avg_time_delta), Value::B(e.weight_threshold)],
+                )?;
+            }
+            eprintln!(
+                "lockstep: CooRTweet network: {} vertices, {} edges, weight threshold {} (quantile {})",
+                net.vertices,
+                net.edges.len(),
+                net.threshold,
+                params.edge_weight_quantile
+            );
+            w.finish()?
+        }
+    };
+    if let Some(path) = &a.evidence {
+        let f = File::create(path).with_context(|| format!("creating {}", path.display()))?;
+        let mut w = BufWriter::with_capacity(1 << 20, f);
+        let rows =
+            evidence::write_evidence(table, &trace, params.window_ms, &|_, _| true, &mut w, true)?;
+        eprintln!("lockstep: wrote {rows} co-actions to {}", path.display());
+    }
+    eprintln!(
+        "lockstep: {} {} network ({} semantics, window {} s): {} edges in {} ({:.2} s)",
+        behaviour,
+        if semantics == Semantics::Cnt {
+            "directed"
+        } else {
+            "undirected"
+        },
+        a.semantics,
+        a.window,
+        edges,
+        a.out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

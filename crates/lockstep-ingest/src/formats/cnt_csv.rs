@@ -1,0 +1,162 @@
+//! coordination-network-toolkit's CSV: columns by position
+//! `message_id,user_id,username,repost_id,reply_id,message,timestamp,urls`, a header row,
+//! `urls` space-separated, empty fields meaning none.
+
+use super::{csv_error, extract_hashtags, extract_mentions, first_line, raw_csv, Format};
+use crate::timefmt::unix_seconds_to_ms;
+use crate::{Ingest, IngestError};
+use lockstep_model::PostRecord;
+use std::io::BufRead;
+
+pub(crate) struct CntCsv;
+
+const COLUMNS: [&str; 8] = [
+    "message_id",
+    "user_id",
+    "username",
+    "repost_id",
+    "reply_id",
+    "message",
+    "timestamp",
+    "urls",
+];
+
+fn is_header(rec: &csv::ByteRecord) -> bool {
+    rec.len() == 8
+        && rec
+            .iter()
+            .zip(COLUMNS)
+            .all(|(f, c)| f.trim_ascii().eq_ignore_ascii_case(c.as_bytes()))
+}
+
+impl Format for CntCsv {
+    fn name(&self) -> &'static str {
+        "cnt-csv"
+    }
+
+    fn sniff(&self, head: &[u8]) -> bool {
+        let line = first_line(head);
+        let lower = line.to_ascii_lowercase();
+        lower.starts_with(b"message_id,user_id,")
+            || lower.starts_with(b"\"message_id\",\"user_id\",")
+    }
+
+    fn read(&self, input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestError> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(input);
+        let mut rec = csv::ByteRecord::new();
+        let mut post = PostRecord::default();
+        let mut first = true;
+        loop {
+            let line = reader.position().line();
+            match reader.read_byte_record(&mut rec) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    csv_error(e, ingest, line)?;
+                    continue;
+                }
+            }
+            let line = rec.position().map_or(line, |p| p.line());
+            if first {
+                first = false;
+                strip_bom(&mut rec);
+                if is_header(&rec) {
+                    continue;
+                }
+                // The toolkit skips the first row unconditionally; we keep data rows.
+                if rec.len() == 8 && parse_row(&rec, &mut post).is_ok() {
+                    ingest.warn(format!(
+                        "{}: no header row; the first row was read as data",
+                        ingest.current_file()
+                    ));
+                } else if rec.len() == 8 {
+                    ingest.warn(format!(
+                        "{}: first row taken as a header with unexpected names",
+                        ingest.current_file()
+                    ));
+                    continue;
+                }
+            }
+            match parse_row(&rec, &mut post) {
+                Ok(()) => ingest.accept(&post),
+                Err(reason) => ingest.reject(line, reason, &raw_csv(&rec))?,
+            }
+        }
+        Ok(())
+    }
+}
+
+fn strip_bom(rec: &mut csv::ByteRecord) {
+    if rec.get(0).is_some_and(|f| f.starts_with(b"\xef\xbb\xbf")) {
+        let fields: Vec<Vec<u8>> = rec
+            .iter()
+            .enumerate()
+            .map(|(i, f)| if i == 0 { f[3..].to_vec() } else { f.to_vec() })
+            .collect();
+        *rec = csv::ByteRecord::from(fields);
+    }
+}
+
+fn field<'a>(rec: &'a csv::ByteRecord, i: usize) -> Result<&'a str, String> {
+    let bytes = rec.get(i).unwrap_or_default();
+    std::str::from_utf8(bytes).map_err(|e| {
+        format!(
+            "invalid UTF-8 in column {} ({}) at byte {}",
+            i + 1,
+            COLUMNS[i],
+            e.valid_up_to()
+        )
+    })
+}
+
+fn parse_row(rec: &csv::ByteRecord, post: &mut PostRecord) -> Result<(), String> {
+    if rec.len() != 8 {
+        return Err(format!(
+            "expected 8 columns ({}), found {}",
+            COLUMNS.join(","),
+            rec.len()
+        ));
+    }
+    post.clear();
+    post.platform.push_str("unknown");
+    let id = field(rec, 0)?;
+    if id.trim().is_empty() {
+        return Err("empty message_id".into());
+    }
+    post.id.push_str(id);
+    let user = field(rec, 1)?;
+    if user.trim().is_empty() {
+        return Err("empty user_id".into());
+    }
+    post.author_id.push_str(user);
+    post.author_handle.push_str(field(rec, 2)?);
+    let repost = field(rec, 3)?;
+    if !repost.is_empty() {
+        post.repost_of = Some(repost.to_string());
+    }
+    let reply = field(rec, 4)?;
+    if !reply.is_empty() {
+        post.reply_to = Some(reply.to_string());
+    }
+    post.text.push_str(field(rec, 5)?);
+    let ts = field(rec, 6)?;
+    post.time_ms = unix_seconds_to_ms(ts).ok_or_else(|| {
+        format!(
+            "unparsable timestamp '{}' (expected Unix seconds)",
+            ts.chars().take(40).collect::<String>()
+        )
+    })?;
+    // An empty field means no URL (the toolkit turns it into one empty URL that links
+    // every URL-less post; we do not copy that defect).
+    for u in field(rec, 7)?.split(' ').filter(|u| !u.is_empty()) {
+        if !post.urls.iter().any(|x| x == u) {
+            post.urls.push(u.to_string());
+        }
+    }
+    extract_hashtags(&post.text, &mut post.hashtags);
+    extract_mentions(&post.text, &mut post.mentions);
+    Ok(())
+}

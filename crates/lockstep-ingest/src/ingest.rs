@@ -1,0 +1,232 @@
+use crate::input::{open_decompressed, InputFile};
+use crate::{formats, Format, IngestError};
+use lockstep_model::{PostRecord, PostTable, PushOutcome};
+use serde::Serialize;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+/// How to treat bad records.
+#[derive(Clone, Debug, Default)]
+pub struct IngestOptions {
+    /// Stop at the first bad record instead of quarantining it.
+    pub strict: bool,
+    /// Where to write rejected records (JSON lines); created only if something is rejected.
+    pub quarantine_path: Option<PathBuf>,
+}
+
+/// One quarantined record, as written to `rejected.jsonl`.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Rejection {
+    /// The input file.
+    pub file: String,
+    /// 1-based line of the record's start (or record number for non-line formats).
+    pub line: u64,
+    /// Why it was rejected.
+    pub reason: String,
+    /// The raw record (invalid UTF-8 replaced), truncated to 64 KiB.
+    pub raw: String,
+}
+
+/// What happened to one input file.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FileReport {
+    /// The file as named on the command line or found in a directory.
+    pub path: String,
+    /// Format used to read it.
+    pub format: String,
+    /// SHA-256 of the file's bytes as stored (before decompression).
+    pub sha256: String,
+    /// Size in bytes as stored.
+    pub bytes: u64,
+    /// Records seen.
+    pub records: u64,
+    /// Records stored as new posts.
+    pub accepted: u64,
+    /// Records whose platform and id were already stored.
+    pub duplicates: u64,
+    /// Records that added objects to a stored post (long formats).
+    pub merged: u64,
+    /// Records quarantined.
+    pub rejected: u64,
+}
+
+/// Totals over a run's inputs.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct IngestReport {
+    /// Per-file details.
+    pub files: Vec<FileReport>,
+    /// Records seen.
+    pub records: u64,
+    /// Posts stored.
+    pub accepted: u64,
+    /// Duplicate records (same platform and id) skipped.
+    pub duplicates: u64,
+    /// Records merged into a stored post.
+    pub merged: u64,
+    /// Records quarantined.
+    pub rejected: u64,
+    /// Things worth telling the user that are not record-level errors.
+    pub warnings: Vec<String>,
+    /// Where rejected records were written, if any were.
+    pub quarantine: Option<String>,
+}
+
+/// Collects records from readers into a [`PostTable`], quarantining bad ones.
+pub struct Ingest {
+    table: PostTable,
+    opts: IngestOptions,
+    quarantine: Option<BufWriter<File>>,
+    report: IngestReport,
+    current: FileReport,
+}
+
+const MAX_RAW: usize = 64 * 1024;
+
+impl Ingest {
+    /// A fresh ingest with an empty table.
+    pub fn new(opts: IngestOptions) -> Self {
+        Self {
+            table: PostTable::new(),
+            opts,
+            quarantine: None,
+            report: IngestReport::default(),
+            current: FileReport::default(),
+        }
+    }
+
+    /// Read one input file. With `format` None the format is detected from the content.
+    pub fn read_file(
+        &mut self,
+        input: &InputFile,
+        format: Option<&dyn Format>,
+    ) -> Result<(), IngestError> {
+        let io_err = |source| IngestError::Io {
+            path: input.path.clone(),
+            source,
+        };
+        let mut opened = open_decompressed(&input.path).map_err(io_err)?;
+        let head = opened.peek(64 * 1024).map_err(io_err)?.to_vec();
+        let format = match format {
+            Some(f) => f,
+            None => formats::detect(&head).ok_or_else(|| IngestError::UnknownFormat {
+                path: input.path.clone(),
+                tried: formats::names().join(", "),
+            })?,
+        };
+        self.current = FileReport {
+            path: input.display.clone(),
+            format: format.name().to_string(),
+            ..FileReport::default()
+        };
+        if head.is_empty() {
+            self.warn(format!("{}: empty input", input.display));
+        }
+        let result = format.read(&mut opened, self);
+        let (sha256, bytes) = opened.finish().map_err(io_err)?;
+        self.current.sha256 = sha256;
+        self.current.bytes = bytes;
+        let done = std::mem::take(&mut self.current);
+        self.report.files.push(done);
+        result
+    }
+
+    /// The file currently being read, as named for messages.
+    pub fn current_file(&self) -> &str {
+        &self.current.path
+    }
+
+    /// Store a good record.
+    pub fn accept(&mut self, rec: &PostRecord) {
+        self.current.records += 1;
+        self.report.records += 1;
+        match self.table.push(rec) {
+            PushOutcome::Added(_) => {
+                self.current.accepted += 1;
+                self.report.accepted += 1;
+            }
+            PushOutcome::Duplicate(_) => {
+                self.current.duplicates += 1;
+                self.report.duplicates += 1;
+            }
+            PushOutcome::Merged(_) => {
+                self.current.merged += 1;
+                self.report.merged += 1;
+            }
+        }
+    }
+
+    /// Quarantine a bad record, or stop under `--strict`.
+    pub fn reject(
+        &mut self,
+        line: u64,
+        reason: impl Into<String>,
+        raw: &[u8],
+    ) -> Result<(), IngestError> {
+        let reason = reason.into();
+        self.current.records += 1;
+        self.report.records += 1;
+        self.current.rejected += 1;
+        self.report.rejected += 1;
+        let file = self.current.path.clone();
+        if self.opts.strict {
+            return Err(IngestError::Strict { file, line, reason });
+        }
+        let raw = String::from_utf8_lossy(&raw[..raw.len().min(MAX_RAW)]).into_owned();
+        let rejection = Rejection {
+            file,
+            line,
+            reason,
+            raw,
+        };
+        self.write_rejection(&rejection)
+    }
+
+    fn write_rejection(&mut self, rejection: &Rejection) -> Result<(), IngestError> {
+        let Some(path) = self.opts.quarantine_path.clone() else {
+            return Ok(());
+        };
+        let q_err = |source| IngestError::Quarantine {
+            path: path.clone(),
+            source,
+        };
+        if self.quarantine.is_none() {
+            let f = File::create(&path).map_err(q_err)?;
+            self.quarantine = Some(BufWriter::new(f));
+            self.report.quarantine = Some(path.display().to_string());
+        }
+        if let Some(w) = self.quarantine.as_mut() {
+            serde_json::to_writer(&mut *w, rejection).map_err(|e| q_err(e.into()))?;
+            w.write_all(b"\n").map_err(q_err)?;
+        }
+        Ok(())
+    }
+
+    /// Note something the user should know (shown and kept in the summary).
+    pub fn warn(&mut self, msg: impl Into<String>) {
+        self.report.warnings.push(msg.into());
+    }
+
+    /// The table so far.
+    pub fn table(&self) -> &PostTable {
+        &self.table
+    }
+
+    /// The counts so far.
+    pub fn report(&self) -> &IngestReport {
+        &self.report
+    }
+
+    /// Flush the quarantine and hand over the table and the report.
+    pub fn finish(mut self) -> Result<(PostTable, IngestReport), IngestError> {
+        if let (Some(w), Some(path)) =
+            (self.quarantine.as_mut(), self.opts.quarantine_path.as_ref())
+        {
+            w.flush().map_err(|source| IngestError::Quarantine {
+                path: path.clone(),
+                source,
+            })?;
+        }
+        Ok((self.table, self.report))
+    }
+}

@@ -1,0 +1,19 @@
+//! Reading inputs into a [`PostTable`].
+//!
+//! Every format implements [`Format`]: it parses one decompressed byte stream and pushes
+//! each record into an [`Ingest`], which stores good records and quarantines bad ones with
+//! file, line and reason (or stops at the first one under `--strict`). Adding a format is
+//! one new module in `formats/` and one line in [`formats::all`].
+
+mod error;
+pub mod formats;
+mod ingest;
+mod input;
+pub mod timefmt;
+
+pub use error::IngestError;
+pub use formats::{detect, format_by_name, Format};
+pub use ingest::{FileReport, Ingest, IngestOptions, IngestReport, Rejection};
+pub use input::{expand_inputs, open_decompressed, InputFile};
+
+pub use lockstep_model::PostTable;

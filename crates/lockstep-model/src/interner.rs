@@ -1,0 +1,134 @@
+use foldhash::fast::FixedState;
+use hashbrown::HashTable;
+use std::hash::BuildHasher;
+
+/// A string interner that maps each distinct string to a dense `u32`, in order of first
+/// appearance.
+///
+/// All strings live in one arena, so interning ten million ids costs ten million table
+/// slots and one growing buffer instead of ten million heap allocations.
+#[derive(Clone)]
+pub struct Interner {
+    arena: String,
+    ends: Vec<usize>,
+    table: HashTable<u32>,
+    state: FixedState,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for Interner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Interner")
+            .field("len", &self.len())
+            .finish()
+    }
+}
+
+impl Interner {
+    /// An empty interner.
+    pub fn new() -> Self {
+        Self {
+            arena: String::new(),
+            ends: Vec::new(),
+            table: HashTable::new(),
+            state: FixedState::with_seed(0x6c6f_636b_7374_6570),
+        }
+    }
+
+    /// Number of distinct strings interned.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when nothing was interned yet.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    fn span(&self, id: u32) -> &str {
+        let i = id as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.arena[start..self.ends[i]]
+    }
+
+    /// The string behind `id`. Panics if `id` did not come from this interner.
+    pub fn resolve(&self, id: u32) -> &str {
+        self.span(id)
+    }
+
+    /// The id of `s`, if it was interned.
+    pub fn get(&self, s: &str) -> Option<u32> {
+        let hash = self.state.hash_one(s);
+        self.table.find(hash, |&id| self.span(id) == s).copied()
+    }
+
+    /// The id of `s`, interning it first if it is new.
+    pub fn intern(&mut self, s: &str) -> u32 {
+        let hash = self.state.hash_one(s);
+        let Self {
+            arena,
+            ends,
+            table,
+            state,
+        } = self;
+        let span = |id: u32| {
+            let i = id as usize;
+            let start = if i == 0 { 0 } else { ends[i - 1] };
+            &arena[start..ends[i]]
+        };
+        if let Some(&id) = table.find(hash, |&id| span(id) == s) {
+            return id;
+        }
+        let id = u32::try_from(ends.len()).expect("more than 2^32 distinct strings");
+        arena.push_str(s);
+        ends.push(arena.len());
+        let (arena, ends) = (&*arena, &*ends);
+        table.insert_unique(hash, id, |&other| {
+            let i = other as usize;
+            let start = if i == 0 { 0 } else { ends[i - 1] };
+            state.hash_one(&arena[start..ends[i]])
+        });
+        id
+    }
+
+    /// Iterate over `(id, string)` in id order.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
+        (0..self.ends.len() as u32).map(move |id| (id, self.span(id)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interns_densely_and_resolves() {
+        let mut i = Interner::new();
+        assert_eq!(i.intern("a"), 0);
+        assert_eq!(i.intern("bb"), 1);
+        assert_eq!(i.intern("a"), 0);
+        assert_eq!(i.intern(""), 2);
+        assert_eq!(i.resolve(1), "bb");
+        assert_eq!(i.resolve(2), "");
+        assert_eq!(i.get("bb"), Some(1));
+        assert_eq!(i.get("c"), None);
+        assert_eq!(i.len(), 3);
+    }
+
+    #[test]
+    fn survives_growth() {
+        let mut i = Interner::new();
+        for n in 0..100_000u32 {
+            assert_eq!(i.intern(&n.to_string()), n);
+        }
+        for n in (0..100_000u32).step_by(997) {
+            assert_eq!(i.get(&n.to_string()), Some(n));
+            assert_eq!(i.resolve(n), n.to_string());
+        }
+    }
+}

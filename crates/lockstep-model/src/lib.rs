@@ -1,0 +1,21 @@
+//! The normalised data model every other lockstep crate speaks.
+//!
+//! Readers turn each input record into a [`PostRecord`] (owned strings, reused between
+//! records) and push it into a [`PostTable`], which interns every id to a dense integer and
+//! stores posts column by column. Behaviour traces, the co-action kernel and every output
+//! work on those dense integers; ids become strings again only at the output edge.
+
+mod interner;
+mod record;
+mod table;
+
+pub use interner::Interner;
+pub use record::{PostKind, PostRecord};
+pub use table::{ListColumn, PostTable, PushOutcome, NONE};
+
+/// Dense index of a post in a [`PostTable`].
+pub type PostIdx = u32;
+/// Dense index of an account in a [`PostTable`].
+pub type AccountIdx = u32;
+/// Milliseconds since the Unix epoch, UTC.
+pub type TimeMs = i64;

@@ -1,0 +1,100 @@
+use crate::TimeMs;
+
+/// What a post is, as far as coordination goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PostKind {
+    /// An original post.
+    #[default]
+    Original,
+    /// A verbatim re-share of another post (retweet, reblog, repost, forward).
+    Repost,
+    /// A reply to another post.
+    Reply,
+    /// A quote of another post with added text.
+    Quote,
+}
+
+impl PostKind {
+    /// Stable lower-case name, as written in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PostKind::Original => "original",
+            PostKind::Repost => "repost",
+            PostKind::Reply => "reply",
+            PostKind::Quote => "quote",
+        }
+    }
+}
+
+/// One post as a reader understood it, before interning.
+///
+/// Readers keep one `PostRecord` and [`clear`](PostRecord::clear) it between records, so
+/// its buffers are reused instead of reallocated.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PostRecord {
+    /// Platform name (`twitter`, `bluesky`, `weibo`, ... or `unknown`); ids are unique per platform.
+    pub platform: String,
+    /// The post's id on its platform, kept as a string.
+    pub id: String,
+    /// The author's account id.
+    pub author_id: String,
+    /// The author's handle or display name, if known.
+    pub author_handle: String,
+    /// When it was posted.
+    pub time_ms: TimeMs,
+    /// Id of the post this one re-shares verbatim.
+    pub repost_of: Option<String>,
+    /// Id of the post this one replies to.
+    pub reply_to: Option<String>,
+    /// Id of the post this one quotes.
+    pub quote_of: Option<String>,
+    /// The text as posted.
+    pub text: String,
+    /// Links in the post, as given by the input.
+    pub urls: Vec<String>,
+    /// Hashtags without the leading `#`.
+    pub hashtags: Vec<String>,
+    /// Mentioned handles without the leading `@`.
+    pub mentions: Vec<String>,
+    /// Media ids or content hashes.
+    pub media: Vec<String>,
+    /// Objects named explicitly by the input (CooRTweet's `object_id`).
+    pub objects: Vec<String>,
+    /// Language code, when the input gives one.
+    pub lang: Option<String>,
+}
+
+impl PostRecord {
+    /// Reset every field, keeping allocated buffers.
+    pub fn clear(&mut self) {
+        self.platform.clear();
+        self.id.clear();
+        self.author_id.clear();
+        self.author_handle.clear();
+        self.time_ms = 0;
+        self.repost_of = None;
+        self.reply_to = None;
+        self.quote_of = None;
+        self.text.clear();
+        self.urls.clear();
+        self.hashtags.clear();
+        self.mentions.clear();
+        self.media.clear();
+        self.objects.clear();
+        self.lang = None;
+    }
+
+    /// The kind implied by the references present.
+    pub fn kind(&self) -> PostKind {
+        if self.repost_of.is_some() {
+            PostKind::Repost
+        } else if self.reply_to.is_some() {
+            PostKind::Reply
+        } else if self.quote_of.is_some() {
+            PostKind::Quote
+        } else {
+            PostKind::Original
+        }
+    }
+}

@@ -1,0 +1,425 @@
+use crate::{AccountIdx, Interner, PostIdx, PostKind, PostRecord, TimeMs};
+
+/// Marker for "no value" in the `u32` columns of a [`PostTable`].
+pub const NONE: u32 = u32::MAX;
+
+/// Separates platform and id inside interned keys; never part of a platform name.
+const KEY_SEP: char = '\u{1f}';
+
+/// A column of variable-length lists of `u32`, stored flat.
+#[derive(Clone, Debug)]
+pub struct ListColumn {
+    ends: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl Default for ListColumn {
+    fn default() -> Self {
+        Self {
+            ends: Vec::new(),
+            items: Vec::new(),
+        }
+    }
+}
+
+impl ListColumn {
+    fn push_list(&mut self, items: impl IntoIterator<Item = u32>) {
+        self.items.extend(items);
+        self.ends
+            .push(u32::try_from(self.items.len()).expect("list column over 2^32 items"));
+    }
+
+    /// The list of row `row`.
+    pub fn get(&self, row: usize) -> &[u32] {
+        let start = if row == 0 {
+            0
+        } else {
+            self.ends[row - 1] as usize
+        };
+        &self.items[start..self.ends[row] as usize]
+    }
+
+    /// Total number of items over all rows.
+    pub fn total(&self) -> usize {
+        self.items.len()
+    }
+}
+
+/// What [`PostTable::push`] did with a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PushOutcome {
+    /// A new post was stored at this index.
+    Added(PostIdx),
+    /// A post with the same platform and id was already stored; nothing changed.
+    Duplicate(PostIdx),
+    /// The post existed and this record added explicit objects to it (long formats such as
+    /// CooRTweet's give one row per post and object).
+    Merged(PostIdx),
+}
+
+/// All posts of a run, column by column, with every id interned.
+///
+/// Posts are deduplicated by platform and id: the first record wins, later ones are counted
+/// as duplicates (analysts routinely merge overlapping collections).
+#[derive(Debug, Default)]
+pub struct PostTable {
+    /// Keys `platform\x1fid` of posts and of every post they reference.
+    refs: Interner,
+    /// For each ref symbol, the post stored under it, or [`NONE`].
+    ref_post: Vec<u32>,
+    accounts: Interner,
+    handles: Interner,
+    account_handle: Vec<u32>,
+    platforms: Interner,
+    langs: Interner,
+    /// Interned URLs as given by the input.
+    pub urls: Interner,
+    /// Interned hashtags as given by the input (without `#`).
+    pub hashtags: Interner,
+    /// Interned mentioned handles.
+    pub mentions: Interner,
+    /// Interned media ids or hashes.
+    pub media: Interner,
+    /// Interned explicit objects.
+    pub objects: Interner,
+
+    key: Vec<u32>,
+    author: Vec<AccountIdx>,
+    time: Vec<TimeMs>,
+    kind: Vec<PostKind>,
+    repost_of: Vec<u32>,
+    reply_to: Vec<u32>,
+    quote_of: Vec<u32>,
+    lang: Vec<u32>,
+    text_ends: Vec<usize>,
+    text: String,
+    url_lists: ListColumn,
+    hashtag_lists: ListColumn,
+    mention_lists: ListColumn,
+    media_lists: ListColumn,
+    /// Explicit objects as (post, object) pairs; long formats add them row by row.
+    object_refs: Vec<(PostIdx, u32)>,
+}
+
+fn key_of(buf: &mut String, platform: &str, id: &str) {
+    buf.clear();
+    buf.push_str(if platform.is_empty() {
+        "unknown"
+    } else {
+        platform
+    });
+    buf.push(KEY_SEP);
+    buf.push_str(id);
+}
+
+fn id_of(key: &str) -> &str {
+    key.split_once(KEY_SEP).map_or(key, |(_, id)| id)
+}
+
+impl PostTable {
+    /// An empty table.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of posts stored.
+    pub fn len(&self) -> usize {
+        self.key.len()
+    }
+
+    /// True when no post is stored.
+    pub fn is_empty(&self) -> bool {
+        self.key.is_empty()
+    }
+
+    /// Number of distinct accounts (authors) seen.
+    pub fn account_count(&self) -> usize {
+        self.accounts.len()
+    }
+
+    fn ref_sym(&mut self, buf: &mut String, platform: &str, id: Option<&str>) -> u32 {
+        match id {
+            None => NONE,
+            Some(id) => {
+                key_of(buf, platform, id);
+                let sym = self.refs.intern(buf);
+                if sym as usize == self.ref_post.len() {
+                    self.ref_post.push(NONE);
+                }
+                sym
+            }
+        }
+    }
+
+    /// Store one record, deduplicating by platform and id.
+    pub fn push(&mut self, rec: &PostRecord) -> PushOutcome {
+        let mut buf = String::with_capacity(rec.platform.len() + rec.id.len() + 1);
+        let key = self.ref_sym(&mut buf, &rec.platform, Some(&rec.id));
+        let existing = self.ref_post[key as usize];
+        if existing != NONE {
+            return self.merge_objects(existing, rec);
+        }
+        let post = u32::try_from(self.key.len()).expect("more than 2^32 posts");
+        self.ref_post[key as usize] = post;
+        self.key.push(key);
+
+        key_of(&mut buf, &rec.platform, &rec.author_id);
+        let author = self.accounts.intern(&buf);
+        if author as usize == self.account_handle.len() {
+            self.account_handle.push(NONE);
+        }
+        if self.account_handle[author as usize] == NONE && !rec.author_handle.is_empty() {
+            self.account_handle[author as usize] = self.handles.intern(&rec.author_handle);
+        }
+        self.author.push(author);
+        self.time.push(rec.time_ms);
+        self.kind.push(rec.kind());
+        let repost = self.ref_sym(&mut buf, &rec.platform, rec.repost_of.as_deref());
+        self.repost_of.push(repost);
+        let reply = self.ref_sym(&mut buf, &rec.platform, rec.reply_to.as_deref());
+        self.reply_to.push(reply);
+        let quote = self.ref_sym(&mut buf, &rec.platform, rec.quote_of.as_deref());
+        self.quote_of.push(quote);
+        let lang = match &rec.lang {
+            Some(l) => self.langs.intern(l),
+            None => NONE,
+        };
+        self.lang.push(lang);
+        self.platforms.intern(if rec.platform.is_empty() {
+            "unknown"
+        } else {
+            &rec.platform
+        });
+        self.text.push_str(&rec.text);
+        self.text_ends.push(self.text.len());
+        let urls = &mut self.urls;
+        self.url_lists
+            .push_list(rec.urls.iter().map(|u| urls.intern(u)));
+        let tags = &mut self.hashtags;
+        self.hashtag_lists
+            .push_list(rec.hashtags.iter().map(|t| tags.intern(t)));
+        let mentions = &mut self.mentions;
+        self.mention_lists
+            .push_list(rec.mentions.iter().map(|m| mentions.intern(m)));
+        let media = &mut self.media;
+        self.media_lists
+            .push_list(rec.media.iter().map(|m| media.intern(m)));
+        for o in &rec.objects {
+            let sym = self.objects.intern(o);
+            self.object_refs.push((post, sym));
+        }
+        PushOutcome::Added(post)
+    }
+
+    fn merge_objects(&mut self, post: PostIdx, rec: &PostRecord) -> PushOutcome {
+        if rec.objects.is_empty() {
+            return PushOutcome::Duplicate(post);
+        }
+        let mut added = false;
+        for o in &rec.objects {
+            let sym = self.objects.intern(o);
+            // Linear scan is fine: a post rarely has more than a handful of objects, and
+            // long formats list a post's rows next to each other.
+            let known = self
+                .object_refs
+                .iter()
+                .rev()
+                .take(64)
+                .any(|&(p, s)| p == post && s == sym);
+            if !known {
+                self.object_refs.push((post, sym));
+                added = true;
+            }
+        }
+        if added {
+            PushOutcome::Merged(post)
+        } else {
+            PushOutcome::Duplicate(post)
+        }
+    }
+
+    /// The post's id on its platform.
+    pub fn post_id(&self, post: PostIdx) -> &str {
+        id_of(self.refs.resolve(self.key[post as usize]))
+    }
+
+    /// The id behind a reference symbol (as stored in `repost_of`, `reply_to`, `quote_of`).
+    pub fn ref_id(&self, sym: u32) -> &str {
+        id_of(self.refs.resolve(sym))
+    }
+
+    /// The post stored under a reference symbol, if it is in the data.
+    pub fn ref_post(&self, sym: u32) -> Option<PostIdx> {
+        self.ref_post
+            .get(sym as usize)
+            .copied()
+            .filter(|&p| p != NONE)
+    }
+
+    /// Number of distinct reference symbols (post ids and referenced ids).
+    pub fn ref_count(&self) -> usize {
+        self.refs.len()
+    }
+
+    /// The author's account index.
+    pub fn author(&self, post: PostIdx) -> AccountIdx {
+        self.author[post as usize]
+    }
+
+    /// All authors, indexed by post.
+    pub fn authors(&self) -> &[AccountIdx] {
+        &self.author
+    }
+
+    /// All times, indexed by post.
+    pub fn times(&self) -> &[TimeMs] {
+        &self.time
+    }
+
+    /// When the post was made.
+    pub fn time(&self, post: PostIdx) -> TimeMs {
+        self.time[post as usize]
+    }
+
+    /// What the post is.
+    pub fn kind(&self, post: PostIdx) -> PostKind {
+        self.kind[post as usize]
+    }
+
+    /// Reference symbol of the re-shared post, or [`NONE`].
+    pub fn repost_of(&self, post: PostIdx) -> u32 {
+        self.repost_of[post as usize]
+    }
+
+    /// Reference symbol of the post replied to, or [`NONE`].
+    pub fn reply_to(&self, post: PostIdx) -> u32 {
+        self.reply_to[post as usize]
+    }
+
+    /// Reference symbol of the quoted post, or [`NONE`].
+    pub fn quote_of(&self, post: PostIdx) -> u32 {
+        self.quote_of[post as usize]
+    }
+
+    /// Language code, if the input gave one.
+    pub fn lang(&self, post: PostIdx) -> Option<&str> {
+        let l = self.lang[post as usize];
+        (l != NONE).then(|| self.langs.resolve(l))
+    }
+
+    /// The post's text.
+    pub fn text(&self, post: PostIdx) -> &str {
+        let i = post as usize;
+        let start = if i == 0 { 0 } else { self.text_ends[i - 1] };
+        &self.text[start..self.text_ends[i]]
+    }
+
+    /// URL symbols (into [`PostTable::urls`]) of the post.
+    pub fn url_syms(&self, post: PostIdx) -> &[u32] {
+        self.url_lists.get(post as usize)
+    }
+
+    /// Hashtag symbols (into [`PostTable::hashtags`]) of the post.
+    pub fn hashtag_syms(&self, post: PostIdx) -> &[u32] {
+        self.hashtag_lists.get(post as usize)
+    }
+
+    /// Mention symbols (into [`PostTable::mentions`]) of the post.
+    pub fn mention_syms(&self, post: PostIdx) -> &[u32] {
+        self.mention_lists.get(post as usize)
+    }
+
+    /// Media symbols (into [`PostTable::media`]) of the post.
+    pub fn media_syms(&self, post: PostIdx) -> &[u32] {
+        self.media_lists.get(post as usize)
+    }
+
+    /// Explicit (post, object symbol) pairs, in input order.
+    pub fn object_refs(&self) -> &[(PostIdx, u32)] {
+        &self.object_refs
+    }
+
+    /// The account's id on its platform.
+    pub fn account_id(&self, account: AccountIdx) -> &str {
+        id_of(self.accounts.resolve(account))
+    }
+
+    /// The account's handle, if any record gave one.
+    pub fn account_handle(&self, account: AccountIdx) -> Option<&str> {
+        let h = self.account_handle[account as usize];
+        (h != NONE).then(|| self.handles.resolve(h))
+    }
+
+    /// Names of the platforms present.
+    pub fn platforms(&self) -> impl Iterator<Item = &str> {
+        self.platforms.iter().map(|(_, s)| s)
+    }
+
+    /// Count of posts per kind: (original, repost, reply, quote).
+    pub fn kind_counts(&self) -> [usize; 4] {
+        let mut c = [0usize; 4];
+        for k in &self.kind {
+            c[*k as usize] += 1;
+        }
+        c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(id: &str, author: &str, t: i64) -> PostRecord {
+        PostRecord {
+            platform: "twitter".into(),
+            id: id.into(),
+            author_id: author.into(),
+            author_handle: format!("@{author}"),
+            time_ms: t,
+            text: format!("text {id}"),
+            urls: vec!["http://a".into(), "http://b".into()],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn stores_and_dedupes() {
+        let mut t = PostTable::new();
+        assert_eq!(t.push(&rec("1", "u", 10)), PushOutcome::Added(0));
+        let mut r = rec("2", "v", 20);
+        r.repost_of = Some("1".into());
+        assert_eq!(t.push(&r), PushOutcome::Added(1));
+        assert_eq!(t.push(&rec("1", "w", 30)), PushOutcome::Duplicate(0));
+        assert_eq!(t.len(), 2);
+        assert_eq!(t.post_id(1), "2");
+        assert_eq!(t.ref_post(t.repost_of(1)), Some(0));
+        assert_eq!(t.kind(1), PostKind::Repost);
+        assert_eq!(t.text(0), "text 1");
+        assert_eq!(t.text(1), "text 2");
+        assert_eq!(t.url_syms(1).len(), 2);
+        assert_eq!(t.account_id(t.author(1)), "v");
+        assert_eq!(t.account_handle(t.author(1)), Some("@v"));
+        assert_eq!(t.account_count(), 2);
+    }
+
+    #[test]
+    fn same_id_on_other_platform_is_another_post() {
+        let mut t = PostTable::new();
+        t.push(&rec("1", "u", 10));
+        let mut r = rec("1", "u", 10);
+        r.platform = "bluesky".into();
+        assert_eq!(t.push(&r), PushOutcome::Added(1));
+    }
+
+    #[test]
+    fn merges_objects_of_long_formats() {
+        let mut t = PostTable::new();
+        let mut r = rec("1", "u", 10);
+        r.objects = vec!["o1".into()];
+        t.push(&r);
+        r.objects = vec!["o2".into()];
+        assert_eq!(t.push(&r), PushOutcome::Merged(0));
+        assert_eq!(t.push(&r), PushOutcome::Duplicate(0));
+        assert_eq!(t.object_refs().len(), 2);
+    }
+}

@@ -1,0 +1,70 @@
+//! Account co-action networks.
+//!
+//! Three sets of rules share one kernel sweep:
+//! - [`native`]: lockstep's undirected edges with the statistics analysts need
+//!   (co-actions, distinct posts on each side, distinct objects, min and mean `|dt|`, who
+//!   acted first);
+//! - [`cnt`]: coordination-network-toolkit 1.5.2's directed edges, exactly;
+//! - [`coortweet`]: CooRTweet 2.1's `detect_groups` + `generate_coordinated_network`.
+//!
+//! Pair statistics are kept in hash maps keyed by the account pair. When the number of
+//! pairs inside the window could exceed the memory budget, the sweep is repeated over
+//! disjoint partitions of the pair space, so memory stays bounded while the result
+//! streams out partition by partition.
+
+pub mod cnt;
+pub mod coortweet;
+pub mod evidence;
+pub mod native;
+mod pairs;
+mod write;
+
+pub use pairs::{pair_key, pair_of, plan_partitions, Partition};
+pub use write::{EdgeWriter, Value};
+
+use lockstep_model::PostTable;
+use lockstep_traces::Trace;
+
+/// Parameters shared by every semantics.
+#[derive(Clone, Debug)]
+pub struct NetworkParams {
+    /// Window in milliseconds, inclusive.
+    pub window_ms: i64,
+    /// Edges lighter than this are dropped.
+    pub min_weight: u64,
+    /// Bytes the pair maps may use before the sweep is partitioned.
+    pub memory_budget: usize,
+    /// CooRTweet: minimum participation.
+    pub min_participation: u64,
+    /// CooRTweet: quantile of edge weights above which an edge is flagged.
+    pub edge_weight_quantile: f64,
+}
+
+impl Default for NetworkParams {
+    fn default() -> Self {
+        Self {
+            window_ms: 60_000,
+            min_weight: 1,
+            memory_budget: 2 << 30,
+            min_participation: 2,
+            edge_weight_quantile: 0.5,
+        }
+    }
+}
+
+/// The sweep configuration for a table and trace.
+pub(crate) fn sweep_for(table: &PostTable, params: &NetworkParams) -> lockstep_kernel::Sweep {
+    lockstep_kernel::Sweep {
+        window_ms: params.window_ms,
+        accounts: table.account_count(),
+    }
+}
+
+/// Count of distinct trace events per account.
+pub(crate) fn events_per_account(table: &PostTable, trace: &Trace) -> Vec<u64> {
+    let mut n = vec![0u64; table.account_count()];
+    for e in &trace.events {
+        n[e.account as usize] += 1;
+    }
+    n
+}

@@ -1,0 +1,88 @@
+"""Run coordination-network-toolkit 1.5.2 on one input and write its networks as CSV.
+
+Used by lockstep's parity tests and benchmarks as the oracle. It calls the toolkit's own
+Python API (preprocess, compute_*, get_edge_rows); nothing of the toolkit is copied here.
+
+usage: cnt_networks.py --format csv|twitter_json --out DIR
+                       --networks co_retweet,co_tweet,... --windows 10,60 --min-weights 1,2
+                       [--n-cpus 2] [--db FILE] [--keep-empty-url-defect] INPUT...
+
+Writes DIR/<network>_w<window>_m<min_weight>.csv with the header source,target,weight
+(self-loops dropped, as the toolkit's export does), and DIR/timings.json with seconds spent
+in preprocessing and in each computation.
+"""
+
+import argparse
+import csv
+import json
+import os
+import sqlite3
+import time
+
+from coordination_network_toolkit import compute_networks as cn
+from coordination_network_toolkit.graph import get_edge_rows
+from coordination_network_toolkit.preprocess import (
+    preprocess_csv_files,
+    preprocess_twitter_json_files,
+)
+
+COMPUTE = {
+    "co_retweet": lambda db, w, m, n: cn.compute_co_retweet_parallel(db, w, n_threads=n, min_edge_weight=m),
+    "co_tweet": lambda db, w, m, n: cn.compute_co_tweet_network(db, w, min_edge_weight=m, n_threads=n),
+    "co_link": lambda db, w, m, n: cn.compute_co_link_network(db, w, n_threads=n, min_edge_weight=m),
+    "co_reply": lambda db, w, m, n: cn.compute_co_reply_network(db, w, min_edge_weight=m, n_threads=n),
+    "co_post": lambda db, w, m, n: cn.compute_co_post_network(db, w, min_edge_weight=m, n_threads=n),
+}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--format", default="csv", choices=["csv", "twitter_json"])
+    p.add_argument("--out", required=True)
+    p.add_argument("--networks", default=",".join(COMPUTE))
+    p.add_argument("--windows", default="60")
+    p.add_argument("--min-weights", default="1")
+    p.add_argument("--n-cpus", type=int, default=2)
+    p.add_argument("--db", default=None)
+    p.add_argument("--keep-empty-url-defect", action="store_true")
+    p.add_argument("inputs", nargs="+")
+    a = p.parse_args()
+
+    os.makedirs(a.out, exist_ok=True)
+    db = a.db or os.path.join(a.out, "cnt.db")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
+    timings = {}
+    t = time.perf_counter()
+    if a.format == "csv":
+        preprocess_csv_files(db, a.inputs)
+    else:
+        preprocess_twitter_json_files(db, a.inputs)
+    if not a.keep_empty_url_defect:
+        # The toolkit turns an empty urls field into one empty-string URL, which links every
+        # URL-less post in co_link. lockstep does not copy that defect, so the oracle drops
+        # those rows before computing.
+        con = sqlite3.connect(db)
+        with con:
+            con.execute("delete from message_url where url = ''")
+        con.close()
+    timings["preprocess"] = time.perf_counter() - t
+
+    for net in a.networks.split(","):
+        for w in (int(x) for x in a.windows.split(",")):
+            for m in (int(x) for x in a.min_weights.split(",")):
+                t = time.perf_counter()
+                COMPUTE[net](db, w, m, a.n_cpus)
+                rows = sorted((str(s), str(d), int(wt)) for s, d, wt, _ in get_edge_rows(db, net))
+                timings[f"{net}_w{w}_m{m}"] = time.perf_counter() - t
+                with open(os.path.join(a.out, f"{net}_w{w}_m{m}.csv"), "w", newline="") as f:
+                    out = csv.writer(f)
+                    out.writerow(["source", "target", "weight"])
+                    out.writerows(rows)
+    with open(os.path.join(a.out, "timings.json"), "w") as f:
+        json.dump(timings, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
