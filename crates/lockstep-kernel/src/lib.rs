@@ -77,6 +77,17 @@ impl Sweep {
         S: Sink,
         F: Fn() -> S + Sync,
     {
+        self.run_matching(trace, &|_: &Event, _: &Event| true, make)
+    }
+
+    /// Like [`Sweep::run`], but two events in the window co-act only if `matches` says so
+    /// (for example, texts similar enough). `matches` must be symmetric.
+    pub fn run_matching<S, F, M>(&self, trace: &Trace, matches: &M, make: F) -> Vec<S>
+    where
+        S: Sink,
+        F: Fn() -> S + Sync,
+        M: Fn(&Event, &Event) -> bool + Sync,
+    {
         let events = &trace.events;
         let target = (events.len() / (rayon::current_num_threads() * 16)).max(4096);
         let parts = chunks(events, target);
@@ -89,14 +100,20 @@ impl Sweep {
                 } else {
                     Vec::new()
                 };
-                self.sweep_range(&events[lo..hi], &mut sink, &mut stamp);
+                self.sweep_range(&events[lo..hi], matches, &mut sink, &mut stamp);
                 sink
             })
             .collect()
     }
 
     /// Sweep a run of whole object groups.
-    fn sweep_range<S: Sink>(&self, ev: &[Event], sink: &mut S, stamp: &mut [u32]) {
+    fn sweep_range<S: Sink, M: Fn(&Event, &Event) -> bool>(
+        &self,
+        ev: &[Event],
+        matches: &M,
+        sink: &mut S,
+        stamp: &mut [u32],
+    ) {
         let w = self.window_ms;
         let hits = sink.wants_hits();
         let mut group_start = 0;
@@ -114,7 +131,7 @@ impl Sweep {
             let mut j = i + 1;
             while j < ev.len() && ev[j].object == e.object && ev[j].time - e.time <= w {
                 let f = &ev[j];
-                if f.account != e.account {
+                if f.account != e.account && matches(e, f) {
                     sink.co_action(e, f);
                 }
                 j += 1;
@@ -124,7 +141,7 @@ impl Sweep {
                 stamp[e.account as usize] = mark;
                 for f in ev[back.max(group_start)..j].iter() {
                     let slot = &mut stamp[f.account as usize];
-                    if *slot != mark {
+                    if *slot != mark && matches(e, f) {
                         *slot = mark;
                         sink.hit(e, f.account);
                     }
@@ -196,7 +213,11 @@ mod tests {
         }
     }
 
-    fn brute(t: &Trace, w: i64) -> (Vec<(u32, u32)>, Vec<(u32, u32)>) {
+    fn brute(
+        t: &Trace,
+        w: i64,
+        m: &dyn Fn(&Event, &Event) -> bool,
+    ) -> (Vec<(u32, u32)>, Vec<(u32, u32)>) {
         let ev = &t.events;
         let mut pairs = Vec::new();
         let mut hits = Vec::new();
@@ -205,6 +226,7 @@ mod tests {
                 if ev[i].object == ev[j].object
                     && (ev[j].time - ev[i].time).abs() <= w
                     && ev[i].account != ev[j].account
+                    && m(&ev[i], &ev[j])
                 {
                     pairs.push((ev[i].post, ev[j].post));
                 }
@@ -215,6 +237,7 @@ mod tests {
                     f.object == ev[i].object
                         && (f.time - ev[i].time).abs() <= w
                         && f.account != ev[i].account
+                        && m(&ev[i], f)
                 })
                 .map(|f| f.account)
                 .collect();
@@ -258,11 +281,33 @@ mod tests {
             let mut hits: Vec<_> = sinks.iter().flat_map(|s| s.hits.iter().copied()).collect();
             pairs.sort();
             hits.sort();
-            let (bp, bh) = brute(&t, w);
+            let (bp, bh) = brute(&t, w, &|_, _| true);
             assert_eq!(pairs, bp, "pairs, window {w}");
             assert_eq!(hits, bh, "hits, window {w}");
             assert!(count_window_pairs(&t, w) >= pairs.len() as u64);
         }
+    }
+
+    #[test]
+    fn matching_sweep_equals_brute_force() {
+        let mut events = Vec::new();
+        for p in 0..2000u32 {
+            events.push(e(p % 3, ((p * 7919) % 4000) as i64, (p * 31) % 25, p));
+        }
+        let t = trace(events);
+        let m = |a: &Event, b: &Event| (a.post + b.post) % 3 != 0;
+        let sinks = Sweep {
+            window_ms: 50,
+            accounts: 25,
+        }
+        .run_matching(&t, &m, Collect::default);
+        let mut pairs: Vec<_> = sinks.iter().flat_map(|s| s.pairs.iter().copied()).collect();
+        let mut hits: Vec<_> = sinks.iter().flat_map(|s| s.hits.iter().copied()).collect();
+        pairs.sort();
+        hits.sort();
+        let (bp, bh) = brute(&t, 50, &m);
+        assert_eq!(pairs, bp);
+        assert_eq!(hits, bh);
     }
 
     #[test]

@@ -64,8 +64,23 @@ pub fn network(
     trace: &Trace,
     params: &NetworkParams,
     parts: u32,
-    mut emit: impl FnMut(&[DirectedEdge]),
+    emit: impl FnMut(&[DirectedEdge]),
 ) {
+    network_matching(table, trace, params, parts, &|_: &Event, _: &Event| true, emit)
+}
+
+/// Like [`network`], but two events in the window co-act only if `matches` says so: the
+/// toolkit's co_similar_tweet is the co_post sweep with a text-similarity predicate.
+pub fn network_matching<M>(
+    table: &PostTable,
+    trace: &Trace,
+    params: &NetworkParams,
+    parts: u32,
+    matches: &M,
+    mut emit: impl FnMut(&[DirectedEdge]),
+) where
+    M: Fn(&Event, &Event) -> bool + Sync,
+{
     let sweep = sweep_for(table, params);
     // An account with fewer events than the minimum weight cannot be the source of an
     // edge (the toolkit prunes the same way).
@@ -74,7 +89,7 @@ pub fn network(
         .map(|&n| n >= params.min_weight.max(1))
         .collect();
     for part in Partition::all(parts) {
-        let sinks = sweep.run(trace, || CntSink {
+        let sinks = sweep.run_matching(trace, matches, || CntSink {
             part,
             keep_source: &keep_source,
             counts: HashMap::default(),
