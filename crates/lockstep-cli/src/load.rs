@@ -14,6 +14,7 @@ pub struct Loaded {
     /// The posts.
     pub table: PostTable,
     /// Counts, per-file details and warnings.
+    #[allow(dead_code)] // read by `analyze` for summary.json
     pub report: IngestReport,
 }
 
@@ -54,6 +55,12 @@ pub fn load(args: &InputArgs, quarantine: Option<PathBuf>) -> CliResult<Loaded> 
     }
     if readable == 0 {
         return Err(CliError::usage(anyhow!("no readable input")));
+    }
+    if table.is_empty() {
+        return Err(CliError::usage(anyhow!(
+            "no posts could be read from the input ({} records rejected)",
+            report.rejected
+        )));
     }
     eprintln!(
         "lockstep: read {} records from {} file(s): {} posts, {} duplicates, {} rejected{}",

@@ -213,11 +213,9 @@ mod tests {
         }
     }
 
-    fn brute(
-        t: &Trace,
-        w: i64,
-        m: &dyn Fn(&Event, &Event) -> bool,
-    ) -> (Vec<(u32, u32)>, Vec<(u32, u32)>) {
+    type PostPairs = Vec<(u32, u32)>;
+
+    fn brute(t: &Trace, w: i64, m: &dyn Fn(&Event, &Event) -> bool) -> (PostPairs, PostPairs) {
         let ev = &t.events;
         let mut pairs = Vec::new();
         let mut hits = Vec::new();
@@ -295,7 +293,7 @@ mod tests {
             events.push(e(p % 3, ((p * 7919) % 4000) as i64, (p * 31) % 25, p));
         }
         let t = trace(events);
-        let m = |a: &Event, b: &Event| (a.post + b.post) % 3 != 0;
+        let m = |a: &Event, b: &Event| !(a.post + b.post).is_multiple_of(3);
         let sinks = Sweep {
             window_ms: 50,
             accounts: 25,

@@ -7,19 +7,10 @@ pub const NONE: u32 = u32::MAX;
 const KEY_SEP: char = '\u{1f}';
 
 /// A column of variable-length lists of `u32`, stored flat.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct ListColumn {
     ends: Vec<u32>,
     items: Vec<u32>,
-}
-
-impl Default for ListColumn {
-    fn default() -> Self {
-        Self {
-            ends: Vec::new(),
-            items: Vec::new(),
-        }
-    }
 }
 
 impl ListColumn {

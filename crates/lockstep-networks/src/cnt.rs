@@ -66,7 +66,14 @@ pub fn network(
     parts: u32,
     emit: impl FnMut(&[DirectedEdge]),
 ) {
-    network_matching(table, trace, params, parts, &|_: &Event, _: &Event| true, emit)
+    network_matching(
+        table,
+        trace,
+        params,
+        parts,
+        &|_: &Event, _: &Event| true,
+        emit,
+    )
 }
 
 /// Like [`network`], but two events in the window co-act only if `matches` says so: the

@@ -100,7 +100,7 @@ fn strip_bom(rec: &mut csv::ByteRecord) {
     }
 }
 
-fn field<'a>(rec: &'a csv::ByteRecord, i: usize) -> Result<&'a str, String> {
+fn field(rec: &csv::ByteRecord, i: usize) -> Result<&str, String> {
     let bytes = rec.get(i).unwrap_or_default();
     std::str::from_utf8(bytes).map_err(|e| {
         format!(
