@@ -158,7 +158,7 @@ pub fn run(a: NetworkArgs) -> CliResult {
         let f = File::create(path).with_context(|| format!("creating {}", path.display()))?;
         let mut w = BufWriter::with_capacity(1 << 20, f);
         let rows =
-            evidence::write_evidence(table, &trace, params.window_ms, &|_, _| true, &mut w, true)?;
+            evidence::write_evidence(table, &trace, params.window_ms, &|_, _| Some(0), None, &mut w, true)?;
         eprintln!("lockstep: wrote {rows} co-actions to {}", path.display());
     }
     eprintln!(

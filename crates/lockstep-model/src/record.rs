@@ -41,6 +41,8 @@ pub struct PostRecord {
     pub author_id: String,
     /// The author's handle or display name, if known.
     pub author_handle: String,
+    /// When the author's account was created, if the input says.
+    pub author_created_ms: Option<TimeMs>,
     /// When it was posted.
     pub time_ms: TimeMs,
     /// Id of the post this one re-shares verbatim.
@@ -72,6 +74,7 @@ impl PostRecord {
         self.id.clear();
         self.author_id.clear();
         self.author_handle.clear();
+        self.author_created_ms = None;
         self.time_ms = 0;
         self.repost_of = None;
         self.reply_to = None;

@@ -61,6 +61,7 @@ pub struct PostTable {
     accounts: Interner,
     handles: Interner,
     account_handle: Vec<u32>,
+    account_created: Vec<TimeMs>,
     platforms: Interner,
     langs: Interner,
     /// Interned URLs as given by the input.
@@ -158,6 +159,10 @@ impl PostTable {
         let author = self.accounts.intern(&buf);
         if author as usize == self.account_handle.len() {
             self.account_handle.push(NONE);
+            self.account_created.push(TimeMs::MIN);
+        }
+        if let Some(created) = rec.author_created_ms {
+            self.account_created[author as usize] = created;
         }
         if self.account_handle[author as usize] == NONE && !rec.author_handle.is_empty() {
             self.account_handle[author as usize] = self.handles.intern(&rec.author_handle);
@@ -339,6 +344,12 @@ impl PostTable {
     pub fn account_handle(&self, account: AccountIdx) -> Option<&str> {
         let h = self.account_handle[account as usize];
         (h != NONE).then(|| self.handles.resolve(h))
+    }
+
+    /// When the account was created, if any record said.
+    pub fn account_created(&self, account: AccountIdx) -> Option<TimeMs> {
+        let c = self.account_created[account as usize];
+        (c != TimeMs::MIN).then_some(c)
     }
 
     /// Names of the platforms present.

@@ -14,10 +14,15 @@ use std::io::{self, BufWriter, Seek, Write};
 pub const HEADER: &str =
     "behaviour,object,post_a,account_a,time_a,post_b,account_b,time_b,dt_seconds";
 
+/// Decides which co-actions are evidence: `None` skips one, `Some(tag)` keeps it, and the
+/// tag is written as a first column when the writer was given a tag column name.
+pub type Keep<'a> = &'a (dyn Fn(&Event, &Event) -> Option<u32> + Sync);
+
 struct EvidenceSink<'a> {
     table: &'a PostTable,
     trace: &'a Trace,
-    keep: &'a (dyn Fn(&Event, &Event) -> bool + Sync),
+    keep: Keep<'a>,
+    tagged: bool,
     out: Option<csv::Writer<BufWriter<File>>>,
     rows: u64,
     error: Option<io::Error>,
@@ -32,7 +37,7 @@ fn time_s(ms: i64) -> String {
 }
 
 impl EvidenceSink<'_> {
-    fn write(&mut self, a: &Event, b: &Event) -> io::Result<()> {
+    fn write(&mut self, tag: u32, a: &Event, b: &Event) -> io::Result<()> {
         if self.out.is_none() {
             self.out = Some(
                 csv::WriterBuilder::new()
@@ -44,6 +49,9 @@ impl EvidenceSink<'_> {
             return Ok(());
         };
         let t = self.table;
+        if self.tagged {
+            w.write_field(tag.to_string())?;
+        }
         w.write_record([
             self.trace.behaviour.name(),
             self.trace.object_label(t, a.object),
@@ -62,22 +70,27 @@ impl EvidenceSink<'_> {
 
 impl Sink for EvidenceSink<'_> {
     fn co_action(&mut self, a: &Event, b: &Event) {
-        if self.error.is_some() || !(self.keep)(a, b) {
+        if self.error.is_some() {
             return;
         }
-        if let Err(e) = self.write(a, b) {
+        let Some(tag) = (self.keep)(a, b) else {
+            return;
+        };
+        if let Err(e) = self.write(tag, a, b) {
             self.error = Some(e);
         }
     }
 }
 
-/// Sweep `trace` and write every co-action accepted by `keep` to `out` (with a header
-/// when `header` is true). Returns the number of rows.
+/// Sweep `trace` and write every co-action accepted by `keep` to `out`. With
+/// `tag_column`, the tag `keep` returns is written first under that name. With `header`,
+/// a header line comes first. Returns the number of rows.
 pub fn write_evidence(
     table: &PostTable,
     trace: &Trace,
     window_ms: i64,
-    keep: &(dyn Fn(&Event, &Event) -> bool + Sync),
+    keep: Keep,
+    tag_column: Option<&str>,
     out: &mut dyn Write,
     header: bool,
 ) -> io::Result<u64> {
@@ -89,12 +102,16 @@ pub fn write_evidence(
         table,
         trace,
         keep,
+        tagged: tag_column.is_some(),
         out: None,
         rows: 0,
         error: None,
     });
     if header {
-        writeln!(out, "{HEADER}")?;
+        match tag_column {
+            Some(t) => writeln!(out, "{t},{HEADER}")?,
+            None => writeln!(out, "{HEADER}")?,
+        }
     }
     let mut rows = 0;
     for s in sinks {

@@ -1,0 +1,311 @@
+//! From co-action pairs to campaigns.
+//!
+//! 1. [`significance`]: per behaviour, a null model of chance co-action and a false
+//!    discovery rate over all pairs keeps only pairs that co-act more than popularity and
+//!    activity explain.
+//! 2. Fusion: the significant pairs of every behaviour form one multiplex graph; an
+//!    edge's strength is the evidence summed over behaviours.
+//! 3. [`communities`]: Leiden splits the graph into campaigns.
+//! 4. Scores and [`signals`] describe each campaign so an analyst can judge it.
+
+pub mod communities;
+pub mod signals;
+pub mod significance;
+pub mod stats;
+
+use foldhash::HashMap;
+use lockstep_model::PostTable;
+use lockstep_traces::{Behaviour, Trace};
+use serde::Serialize;
+use significance::{test_behaviour, BehaviourSummary, SigEdge, TestParams};
+
+/// Parameters of campaign detection.
+#[derive(Clone, Debug, Serialize)]
+pub struct DetectParams {
+    /// False discovery rate for pair edges.
+    pub alpha: f64,
+    /// Fewer co-actions than this never make an edge.
+    pub min_co_actions: u64,
+    /// Smallest campaign reported.
+    pub min_campaign_size: usize,
+    /// Leiden resolution (modularity).
+    pub resolution: f64,
+    /// Seed for community detection.
+    pub seed: u64,
+    /// Cap on one behaviour's evidence for one pair, in -log10 q units, so one
+    /// overwhelming behaviour does not drown the others in the fused graph.
+    pub max_evidence: f64,
+    /// Memory budget for pair maps, bytes.
+    #[serde(skip)]
+    pub memory_budget: usize,
+}
+
+impl Default for DetectParams {
+    fn default() -> Self {
+        Self {
+            alpha: 0.01,
+            min_co_actions: 2,
+            min_campaign_size: 3,
+            resolution: 1.0,
+            seed: 42,
+            max_evidence: 50.0,
+            memory_budget: 2 << 30,
+        }
+    }
+}
+
+/// One behaviour's significant edges.
+#[derive(Debug)]
+pub struct BehaviourEdges {
+    /// The behaviour.
+    pub behaviour: Behaviour,
+    /// Significant pairs, sorted by (a, b).
+    pub edges: Vec<SigEdge>,
+    /// Figures behind the test.
+    pub summary: BehaviourSummary,
+}
+
+/// One edge of the fused graph.
+#[derive(Clone, Debug)]
+pub struct FusedEdge {
+    /// Lower account index.
+    pub a: u32,
+    /// Higher account index.
+    pub b: u32,
+    /// Summed evidence, -log10 q capped per behaviour.
+    pub strength: f64,
+    /// (behaviour index into [`Detection::behaviours`], edge index in it).
+    pub parts: Vec<(usize, usize)>,
+}
+
+/// A detected campaign.
+#[derive(Clone, Debug, Serialize)]
+pub struct Campaign {
+    /// 1-based id, ranked by score.
+    pub id: u32,
+    /// Member accounts (table indices), strongest first.
+    #[serde(skip)]
+    pub members: Vec<u32>,
+    /// Overall score in [0, 1].
+    pub score: f64,
+    /// What the score is made of.
+    pub components: ScoreComponents,
+    /// Significant internal edges per behaviour.
+    pub behaviours: Vec<(String, usize)>,
+    /// Internal fused edges.
+    pub edges: usize,
+}
+
+/// The visible parts of a campaign score.
+#[derive(Clone, Debug, Serialize)]
+pub struct ScoreComponents {
+    /// Internal edges over possible pairs.
+    pub density: f64,
+    /// Median -log10 q of internal fused edges.
+    pub median_evidence: f64,
+    /// Distinct behaviours with internal edges.
+    pub behaviours: usize,
+    /// Median smallest |dt| of internal edges, seconds.
+    pub median_min_dt_s: f64,
+    /// Co-actions on internal edges.
+    pub co_actions: u64,
+}
+
+/// Everything detection found.
+#[derive(Debug)]
+pub struct Detection {
+    /// Per behaviour results.
+    pub behaviours: Vec<BehaviourEdges>,
+    /// The fused graph.
+    pub fused: Vec<FusedEdge>,
+    /// Campaigns, best first.
+    pub campaigns: Vec<Campaign>,
+    /// For each account in a campaign: (campaign index into `campaigns`, account score).
+    pub account_campaign: HashMap<u32, (usize, f64)>,
+}
+
+fn ln_to_log10(x: f64) -> f64 {
+    x / std::f64::consts::LN_10
+}
+
+/// Evidence of one significant edge: -log10 q, capped.
+pub fn evidence_of(e: &SigEdge, cap: f64) -> f64 {
+    (-ln_to_log10(e.ln_q)).clamp(0.0, cap)
+}
+
+/// Run significance testing on every trace, fuse, find and score campaigns.
+pub fn detect(
+    table: &PostTable,
+    traces: &[(Trace, Vec<i64>)],
+    params: &DetectParams,
+) -> Result<Detection, String> {
+    let test = TestParams {
+        alpha: params.alpha,
+        min_co_actions: params.min_co_actions,
+        memory_budget: params.memory_budget,
+    };
+    let behaviours: Vec<BehaviourEdges> = traces
+        .iter()
+        .map(|(trace, windows)| {
+            let (edges, summary) = test_behaviour(table, trace, windows, &test);
+            BehaviourEdges {
+                behaviour: trace.behaviour,
+                edges,
+                summary,
+            }
+        })
+        .collect();
+
+    // Fuse.
+    let mut fused_map: HashMap<u64, FusedEdge> = HashMap::default();
+    for (bi, be) in behaviours.iter().enumerate() {
+        for (ei, e) in be.edges.iter().enumerate() {
+            let key = ((e.stats.a as u64) << 32) | e.stats.b as u64;
+            let f = fused_map.entry(key).or_insert_with(|| FusedEdge {
+                a: e.stats.a,
+                b: e.stats.b,
+                strength: 0.0,
+                parts: Vec::new(),
+            });
+            f.strength += evidence_of(e, params.max_evidence);
+            f.parts.push((bi, ei));
+        }
+    }
+    let mut fused: Vec<FusedEdge> = fused_map.into_values().collect();
+    fused.sort_by_key(|f| (f.a, f.b));
+
+    // Communities over the accounts that have any edge.
+    let mut nodes: Vec<u32> = fused.iter().flat_map(|f| [f.a, f.b]).collect();
+    nodes.sort_unstable();
+    nodes.dedup();
+    let index: HashMap<u32, u32> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, &a)| (a, i as u32))
+        .collect();
+    let graph: Vec<(u32, u32, f64)> = fused
+        .iter()
+        .map(|f| (index[&f.a], index[&f.b], f.strength.max(1e-9)))
+        .collect();
+    let community = communities::leiden(nodes.len(), &graph, params.resolution, params.seed)?;
+
+    let mut groups: HashMap<u32, Vec<u32>> = HashMap::default();
+    for (i, &c) in community.iter().enumerate() {
+        groups.entry(c).or_default().push(nodes[i]);
+    }
+    let mut campaigns = Vec::new();
+    let mut account_campaign = HashMap::default();
+    let mut group_list: Vec<Vec<u32>> = groups
+        .into_values()
+        .filter(|g| g.len() >= params.min_campaign_size)
+        .collect();
+    group_list.sort();
+    for members in group_list {
+        let (campaign, strengths) = score_campaign(&members, &fused, &behaviours);
+        if campaign.edges == 0 {
+            continue;
+        }
+        campaigns.push((campaign, members, strengths));
+    }
+    campaigns.sort_by(|a, b| b.0.score.total_cmp(&a.0.score).then(a.1.cmp(&b.1)));
+    let mut out = Vec::with_capacity(campaigns.len());
+    for (i, (mut c, mut members, strengths)) in campaigns.into_iter().enumerate() {
+        c.id = i as u32 + 1;
+        let max = strengths
+            .values()
+            .cloned()
+            .fold(0.0f64, f64::max)
+            .max(1e-12);
+        members.sort_by(|x, y| strengths[y].total_cmp(&strengths[x]).then(x.cmp(y)));
+        for &m in &members {
+            account_campaign.insert(m, (i, c.score * (0.5 + 0.5 * strengths[&m] / max)));
+        }
+        c.members = members;
+        out.push(c);
+    }
+    Ok(Detection {
+        behaviours,
+        fused,
+        campaigns: out,
+        account_campaign,
+    })
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+/// Score a group: how dense its evidence is, how strong, and across how many behaviours.
+fn score_campaign(
+    members: &[u32],
+    fused: &[FusedEdge],
+    behaviours: &[BehaviourEdges],
+) -> (Campaign, HashMap<u32, f64>) {
+    let set: foldhash::HashSet<u32> = members.iter().copied().collect();
+    let mut strengths: HashMap<u32, f64> = members.iter().map(|&m| (m, 0.0)).collect();
+    let mut evidence = Vec::new();
+    let mut min_dts = Vec::new();
+    let mut per_behaviour: HashMap<usize, usize> = HashMap::default();
+    let mut co_actions = 0u64;
+    let mut edges = 0usize;
+    for f in fused
+        .iter()
+        .filter(|f| set.contains(&f.a) && set.contains(&f.b))
+    {
+        edges += 1;
+        evidence.push(f.strength);
+        *strengths.entry(f.a).or_default() += f.strength;
+        *strengths.entry(f.b).or_default() += f.strength;
+        let mut min_dt = f64::INFINITY;
+        for &(bi, ei) in &f.parts {
+            *per_behaviour.entry(bi).or_default() += 1;
+            let s = &behaviours[bi].edges[ei].stats;
+            co_actions += s.co_actions;
+            min_dt = min_dt.min(s.min_dt_ms as f64 / 1000.0);
+        }
+        min_dts.push(min_dt);
+    }
+    let n = members.len() as f64;
+    let density = if n > 1.0 {
+        edges as f64 / (n * (n - 1.0) / 2.0)
+    } else {
+        0.0
+    };
+    let median_evidence = median(&mut evidence);
+    let nb = per_behaviour.len();
+    let score = (density.sqrt()
+        * (1.0 - (-median_evidence / 10.0).exp())
+        * (1.0 + 0.15 * (nb.saturating_sub(1)) as f64))
+        .min(1.0);
+    let mut behaviours_list: Vec<(String, usize)> = per_behaviour
+        .into_iter()
+        .map(|(bi, c)| (behaviours[bi].behaviour.name().to_string(), c))
+        .collect();
+    behaviours_list.sort();
+    (
+        Campaign {
+            id: 0,
+            members: Vec::new(),
+            score,
+            components: ScoreComponents {
+                density,
+                median_evidence,
+                behaviours: nb,
+                median_min_dt_s: median(&mut min_dts),
+                co_actions,
+            },
+            behaviours: behaviours_list,
+            edges,
+        },
+        strengths,
+    )
+}
