@@ -28,6 +28,9 @@ pub struct DetectParams {
     pub min_co_actions: u64,
     /// Smallest campaign reported.
     pub min_campaign_size: usize,
+    /// Groups scoring below this are not reported as campaigns (their edges stay in
+    /// edges.csv): loose, weakly supported clusters are what chance produces.
+    pub min_campaign_score: f64,
     /// Leiden resolution (modularity).
     pub resolution: f64,
     /// Seed for community detection.
@@ -46,6 +49,7 @@ impl Default for DetectParams {
             alpha: 0.01,
             min_co_actions: 2,
             min_campaign_size: 3,
+            min_campaign_score: 0.2,
             resolution: 1.0,
             seed: 42,
             max_evidence: 50.0,
@@ -202,7 +206,7 @@ pub fn detect(
     group_list.sort();
     for members in group_list {
         let (campaign, strengths) = score_campaign(&members, &fused, &behaviours);
-        if campaign.edges == 0 {
+        if campaign.edges == 0 || campaign.score < params.min_campaign_score {
             continue;
         }
         campaigns.push((campaign, members, strengths));

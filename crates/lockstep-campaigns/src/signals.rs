@@ -52,18 +52,9 @@ pub struct CampaignSignals {
 
 /// Civil date of a Unix time, `YYYY-MM-DD`.
 pub fn date_of(ms: TimeMs) -> String {
-    let days = ms.div_euclid(86_400_000);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    let mut t = lockstep_output::rfc3339(ms);
+    t.truncate(10);
+    t
 }
 
 /// Compute signals for every campaign member and campaign. `coordinated[p]` says whether

@@ -56,7 +56,8 @@ pub struct BehaviourSummary {
     pub null_c: Vec<f64>,
     /// Pairs with at least one co-action, per window.
     pub pairs_observed: Vec<u64>,
-    /// Pairs with enough co-actions to be tested, per window.
+    /// Pairs with enough co-actions (and at least two posts on each side) to be tested,
+    /// per window.
     pub pairs_tested: Vec<u64>,
     /// Hypotheses the false discovery rate is controlled over (per window).
     pub hypotheses: f64,

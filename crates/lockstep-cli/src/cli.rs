@@ -15,6 +15,9 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Find campaigns: every behaviour the data supports, tested, fused and grouped, with
+    /// evidence, networks and a summary written into a directory.
+    Analyze(AnalyzeArgs),
     /// Build one account co-action network and write it as CSV.
     Network(NetworkArgs),
     /// Write synthetic data with planted coordination and its ground truth.
@@ -98,4 +101,35 @@ pub struct DemoArgs {
     /// Output directory.
     #[arg(long, default_value = "lockstep-demo")]
     pub out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct AnalyzeArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output directory.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// One window for every behaviour (e.g. `60`, `90s`, `5m`, `1h`) instead of the
+    /// defaults (60 s and 15 min for each behaviour).
+    #[arg(long)]
+    pub window: Option<String>,
+    /// Behaviours to run, comma-separated (default: every behaviour the data supports).
+    #[arg(long)]
+    pub behaviours: Option<String>,
+    /// False discovery rate for account-pair edges.
+    #[arg(long, default_value_t = 0.01)]
+    pub alpha: f64,
+    /// Fewer co-actions than this never make an edge.
+    #[arg(long, default_value_t = 2)]
+    pub min_co_actions: u64,
+    /// Smallest campaign reported.
+    #[arg(long, default_value_t = 3)]
+    pub min_campaign_size: usize,
+    /// Groups scoring below this (0..1) are not reported as campaigns.
+    #[arg(long, default_value_t = 0.2)]
+    pub min_campaign_score: f64,
+    /// Memory for pair statistics in MiB before a sweep is split into passes.
+    #[arg(long, default_value_t = 4096)]
+    pub memory_mib: usize,
 }

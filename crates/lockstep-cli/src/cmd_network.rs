@@ -4,20 +4,27 @@ use crate::cli::NetworkArgs;
 use crate::error::{CliError, CliResult};
 use crate::load::load;
 use anyhow::{anyhow, Context};
+use lockstep_model::PostTable;
 use lockstep_networks::{
     cnt, coortweet, evidence, native, plan_partitions, EdgeWriter, NetworkParams, Value,
 };
-use lockstep_traces::{extract, Behaviour, Semantics};
+use lockstep_traces::{extract, Behaviour, Semantics, Trace};
 use std::fs::File;
 use std::io::BufWriter;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 pub fn run(a: NetworkArgs) -> CliResult {
-    let behaviour: Behaviour = a
+    let behaviours: Vec<Behaviour> = a
         .behaviour
-        .parse()
+        .split(',')
+        .filter(|b| !b.trim().is_empty())
+        .map(|b| b.parse::<Behaviour>())
+        .collect::<Result<_, _>>()
         .map_err(|e: String| CliError::usage(anyhow!(e)))?;
+    if behaviours.is_empty() {
+        return Err(CliError::usage(anyhow!("--behaviour names no behaviour")));
+    }
     let semantics: Semantics = a
         .semantics
         .parse()
@@ -27,7 +34,7 @@ pub fn run(a: NetworkArgs) -> CliResult {
             "--window must be a non-negative number of seconds"
         )));
     }
-    if a.similarity.is_some() && behaviour != Behaviour::CoSimilar {
+    if a.similarity.is_some() && !behaviours.contains(&Behaviour::CoSimilar) {
         return Err(CliError::usage(anyhow!(
             "--similarity applies to co-similar only"
         )));
@@ -39,17 +46,65 @@ pub fn run(a: NetworkArgs) -> CliResult {
         min_participation: a.min_participation,
         edge_weight_quantile: a.edge_weight,
     };
+    // Several behaviours in one run share one load; --out is then a directory holding
+    // `<behaviour>.csv` (and `<behaviour>-evidence.csv` with --evidence).
+    let many = behaviours.len() > 1;
+    if many {
+        std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
+    }
     let rejected = a.rejected.clone().unwrap_or_else(|| {
-        let mut p = a.out.clone().into_os_string();
-        p.push(".rejected.jsonl");
-        PathBuf::from(p)
+        if many {
+            a.out.join("rejected.jsonl")
+        } else {
+            let mut p = a.out.clone().into_os_string();
+            p.push(".rejected.jsonl");
+            PathBuf::from(p)
+        }
     });
-    let started = Instant::now();
     let loaded = load(&a.input, Some(rejected))?;
-    let table = &loaded.table;
-    let trace = extract(table, behaviour, semantics).map_err(|e| CliError::usage(anyhow!(e)))?;
+    for behaviour in behaviours {
+        let (out, evidence) = if many {
+            let ev = a
+                .evidence
+                .as_ref()
+                .map(|_| a.out.join(format!("{}-evidence.csv", behaviour.name())));
+            (a.out.join(format!("{}.csv", behaviour.name())), ev)
+        } else {
+            (a.out.clone(), a.evidence.clone())
+        };
+        one_network(
+            &a,
+            &loaded.table,
+            behaviour,
+            semantics,
+            &params,
+            &out,
+            evidence.as_deref(),
+        )?;
+    }
+    Ok(())
+}
 
-    let file = File::create(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
+/// The trace of one behaviour under the chosen semantics.
+fn trace_for(table: &PostTable, behaviour: Behaviour, semantics: Semantics) -> CliResult<Trace> {
+    extract(table, behaviour, semantics).map_err(|e| CliError::usage(anyhow!(e)))
+}
+
+fn one_network(
+    a: &NetworkArgs,
+    table: &PostTable,
+    behaviour: Behaviour,
+    semantics: Semantics,
+    params: &NetworkParams,
+    out_path: &Path,
+    evidence_path: Option<&Path>,
+) -> CliResult {
+    let started = Instant::now();
+    let params = params.clone();
+    let trace = trace_for(table, behaviour, semantics)?;
+
+    let file =
+        File::create(out_path).with_context(|| format!("creating {}", out_path.display()))?;
     let out = BufWriter::with_capacity(1 << 20, file);
     let edges = match semantics {
         Semantics::Cnt => {
@@ -154,11 +209,18 @@ pub fn run(a: NetworkArgs) -> CliResult {
             w.finish()?
         }
     };
-    if let Some(path) = &a.evidence {
+    if let Some(path) = evidence_path {
         let f = File::create(path).with_context(|| format!("creating {}", path.display()))?;
         let mut w = BufWriter::with_capacity(1 << 20, f);
-        let rows =
-            evidence::write_evidence(table, &trace, params.window_ms, &|_, _| Some(0), None, &mut w, true)?;
+        let rows = evidence::write_evidence(
+            table,
+            &trace,
+            params.window_ms,
+            &|_, _| Some(0),
+            None,
+            &mut w,
+            true,
+        )?;
         eprintln!("lockstep: wrote {rows} co-actions to {}", path.display());
     }
     eprintln!(
@@ -172,7 +234,7 @@ pub fn run(a: NetworkArgs) -> CliResult {
         a.semantics,
         a.window,
         edges,
-        a.out.display(),
+        out_path.display(),
         started.elapsed().as_secs_f64()
     );
     Ok(())

@@ -4,6 +4,7 @@
 //! subcommand lives in its own module.
 
 mod cli;
+mod cmd_analyze;
 mod cmd_demo;
 mod cmd_generate;
 mod cmd_network;
@@ -22,6 +23,7 @@ fn main() -> ExitCode {
             .build_global();
     }
     let result = match args.command {
+        cli::Command::Analyze(a) => cmd_analyze::run(a),
         cli::Command::Network(a) => cmd_network::run(a),
         cli::Command::Generate(a) => cmd_generate::run(a),
         cli::Command::Demo(a) => cmd_demo::run(a),

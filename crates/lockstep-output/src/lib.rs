@@ -5,10 +5,12 @@
 
 mod gexf;
 mod graphml;
+mod time;
 mod xml;
 
 pub use gexf::write_gexf;
 pub use graphml::write_graphml;
+pub use time::rfc3339;
 pub use xml::escape;
 
 /// Type of an attribute column.

@@ -1,0 +1,563 @@
+//! `lockstep analyze`: from inputs to campaigns, with evidence for every claim.
+
+use crate::cli::AnalyzeArgs;
+use crate::error::{CliError, CliResult};
+use crate::load::load;
+use anyhow::{anyhow, Context};
+use lockstep_campaigns::signals::{signals, AccountSignals, CampaignSignals};
+use lockstep_campaigns::significance::default_windows;
+use lockstep_campaigns::{detect, evidence_of, DetectParams, Detection};
+use lockstep_model::{PostTable, NONE};
+use lockstep_networks::evidence::write_evidence;
+use lockstep_output::{rfc3339, write_gexf, write_graphml, AttrType, AttrValue, Edge, Graph, Node};
+use lockstep_traces::{extract, Behaviour, Semantics, Trace};
+use serde_json::{json, Value};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// Parse `60`, `90s`, `5m`, `1h`, `2d` into milliseconds.
+pub fn parse_duration_ms(s: &str) -> Result<i64, String> {
+    let t = s.trim();
+    let (num, unit) = match t.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => (&t[..i], &t[i..]),
+        None => (t, "s"),
+    };
+    let v: f64 = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad duration '{s}'"))?;
+    let mult = match unit {
+        "ms" => 1.0,
+        "s" | "sec" => 1000.0,
+        "m" | "min" => 60_000.0,
+        "h" => 3_600_000.0,
+        "d" => 86_400_000.0,
+        _ => return Err(format!("bad duration unit in '{s}' (use ms, s, m, h or d)")),
+    };
+    if !(v.is_finite() && v >= 0.0) {
+        return Err(format!("bad duration '{s}'"));
+    }
+    Ok((v * mult).round() as i64)
+}
+
+/// Behaviours the data can support, in output order.
+fn supported(table: &PostTable) -> Vec<Behaviour> {
+    let n = table.len() as u32;
+    let any = |f: &dyn Fn(u32) -> bool| (0..n).any(f);
+    let mut out = Vec::new();
+    if any(&|p| table.repost_of(p) != NONE) {
+        out.push(Behaviour::CoRepost);
+    }
+    if any(&|p| !table.url_syms(p).is_empty()) {
+        out.push(Behaviour::CoLink);
+    }
+    if any(&|p| table.repost_of(p) == NONE && !table.text(p).is_empty()) {
+        out.push(Behaviour::CoText);
+    }
+    if any(&|p| table.reply_to(p) != NONE) {
+        out.push(Behaviour::CoReply);
+    }
+    if any(&|p| !table.hashtag_syms(p).is_empty()) {
+        out.push(Behaviour::CoHashtag);
+    }
+    if !table.object_refs().is_empty() {
+        out.push(Behaviour::CoObject);
+    }
+    out
+}
+
+struct Timer {
+    started: Instant,
+    stages: Vec<(String, f64)>,
+}
+
+impl Timer {
+    fn lap(&mut self, name: &str) {
+        let now = Instant::now();
+        self.stages
+            .push((name.to_string(), (now - self.started).as_secs_f64()));
+        self.started = now;
+    }
+}
+
+pub fn run(a: AnalyzeArgs) -> CliResult {
+    let total = Instant::now();
+    let mut timer = Timer {
+        started: Instant::now(),
+        stages: Vec::new(),
+    };
+    std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
+    let window_override = a
+        .window
+        .as_deref()
+        .map(parse_duration_ms)
+        .transpose()
+        .map_err(|e| CliError::usage(anyhow!(e)))?;
+    if !(a.alpha > 0.0 && a.alpha < 1.0) {
+        return Err(CliError::usage(anyhow!("--alpha must be between 0 and 1")));
+    }
+    let loaded = load(&a.input, Some(a.out.join("rejected.jsonl")))?;
+    let table = &loaded.table;
+    timer.lap("ingest");
+
+    let behaviours: Vec<Behaviour> = match &a.behaviours {
+        Some(list) => list
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| s.parse::<Behaviour>())
+            .collect::<Result<_, _>>()
+            .map_err(|e| CliError::usage(anyhow!(e)))?,
+        None => supported(table),
+    };
+    let mut traces: Vec<(Trace, Vec<i64>)> = Vec::new();
+    for b in &behaviours {
+        let trace =
+            extract(table, *b, Semantics::Native).map_err(|e| CliError::usage(anyhow!(e)))?;
+        let windows = window_override
+            .map(|w| vec![w])
+            .unwrap_or_else(|| default_windows(*b));
+        traces.push((trace, windows));
+    }
+    timer.lap("traces");
+
+    let params = DetectParams {
+        alpha: a.alpha,
+        min_co_actions: a.min_co_actions,
+        min_campaign_size: a.min_campaign_size.max(2),
+        min_campaign_score: a.min_campaign_score,
+        memory_budget: a.memory_mib.max(1) << 20,
+        ..DetectParams::default()
+    };
+    let det =
+        detect(table, &traces, &params).map_err(|e| anyhow!("community detection failed: {e}"))?;
+    timer.lap("detect");
+
+    let (coordinated, samples, evidence_rows) = write_all_evidence(&a.out, table, &traces, &det)?;
+    timer.lap("evidence");
+    let (acc_signals, camp_signals) = signals(table, &det, &coordinated);
+    timer.lap("signals");
+
+    write_accounts(&a.out, table, &det, &acc_signals)?;
+    write_campaigns(&a.out, table, &det, &camp_signals, &acc_signals, &samples)?;
+    let edges = write_edges(&a.out, table, &det)?;
+    write_graphs(&a.out, table, &det)?;
+    timer.lap("outputs");
+
+    let summary = json!({
+        "lockstep_version": env!("CARGO_PKG_VERSION"),
+        "command": "analyze",
+        "inputs": loaded.report.files,
+        "counts": {
+            "records": loaded.report.records,
+            "posts": table.len(),
+            "accounts": table.account_count(),
+            "duplicates": loaded.report.duplicates,
+            "merged": loaded.report.merged,
+            "rejected": loaded.report.rejected,
+            "kinds": {
+                "original": table.kind_counts()[0],
+                "repost": table.kind_counts()[1],
+                "reply": table.kind_counts()[2],
+                "quote": table.kind_counts()[3],
+            },
+            "edges": edges,
+            "evidence_rows": evidence_rows,
+            "campaigns": det.campaigns.len(),
+            "campaign_accounts": det.account_campaign.len(),
+        },
+        "rejected_file": loaded.report.quarantine,
+        "warnings": loaded.report.warnings,
+        "parameters": {
+            "semantics": "native",
+            "behaviours": behaviours.iter().map(|b| b.name()).collect::<Vec<_>>(),
+            "windows_s": traces
+                .iter()
+                .map(|(t, w)| (t.behaviour.name().to_string(), json!(w.iter().map(|x| *x as f64 / 1000.0).collect::<Vec<_>>())))
+                .collect::<serde_json::Map<String, Value>>(),
+            "window_override": a.window,
+            "detection": params,
+            "null_model": "Poisson, lambda = d_a * d_b * sum_o (n_o/E)^2 * p_o; Benjamini-Hochberg over A(A-1)/2 pairs per behaviour and window, Bonferroni over windows",
+            "community_detection": "Leiden (modularity) on the fused graph; edge strength = sum over behaviours of min(-log10 q, max_evidence)",
+            "threads": rayon::current_num_threads(),
+        },
+        "behaviours": det.behaviours.iter().map(|b| &b.summary).collect::<Vec<_>>(),
+        "timings_s": timer.stages.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<String, Value>>(),
+        "total_s": total.elapsed().as_secs_f64(),
+    });
+    let mut f = BufWriter::new(File::create(a.out.join("summary.json"))?);
+    serde_json::to_writer_pretty(&mut f, &summary)?;
+    f.write_all(b"\n")?;
+    f.flush()?;
+    eprintln!(
+        "lockstep: {} campaign(s), {} accounts, {} significant edges, {} evidence rows in {} ({:.1} s)",
+        det.campaigns.len(),
+        det.account_campaign.len(),
+        edges,
+        evidence_rows,
+        a.out.display(),
+        total.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn campaign_of(det: &Detection, account: u32) -> u32 {
+    det.account_campaign
+        .get(&account)
+        .map_or(0, |&(ci, _)| det.campaigns[ci].id)
+}
+
+/// Campaign id of a pair if both accounts are in the same campaign, else 0.
+fn pair_campaign(det: &Detection, a: u32, b: u32) -> u32 {
+    let (ca, cb) = (campaign_of(det, a), campaign_of(det, b));
+    if ca == cb {
+        ca
+    } else {
+        0
+    }
+}
+
+/// One sample of evidence kept for campaigns.json.
+#[derive(Clone, Debug)]
+struct Sample {
+    behaviour: Behaviour,
+    object: String,
+    post_a: u32,
+    post_b: u32,
+}
+
+const SAMPLES_PER_CAMPAIGN: usize = 8;
+
+type Samples = Vec<Vec<Sample>>;
+
+/// Write evidence.csv: every co-action of every significant edge, tagged with its
+/// campaign. Returns which posts are coordinated and a few samples per campaign.
+fn write_all_evidence(
+    out: &Path,
+    table: &PostTable,
+    traces: &[(Trace, Vec<i64>)],
+    det: &Detection,
+) -> CliResult<(Vec<bool>, Samples, u64)> {
+    let coordinated: Vec<AtomicBool> = (0..table.len()).map(|_| AtomicBool::new(false)).collect();
+    let counts: Vec<AtomicU32> = (0..det.campaigns.len())
+        .map(|_| AtomicU32::new(0))
+        .collect();
+    let samples: Mutex<Samples> = Mutex::new(vec![Vec::new(); det.campaigns.len()]);
+    let mut w = BufWriter::with_capacity(1 << 20, File::create(out.join("evidence.csv"))?);
+    let mut rows = 0;
+    for (i, ((trace, _), be)) in traces.iter().zip(&det.behaviours).enumerate() {
+        if be.edges.is_empty() {
+            continue;
+        }
+        let windows: foldhash::HashMap<u64, i64> = be
+            .edges
+            .iter()
+            .map(|e| (((e.stats.a as u64) << 32) | e.stats.b as u64, e.window_ms))
+            .collect();
+        let max_window = be.edges.iter().map(|e| e.window_ms).max().unwrap_or(0);
+        let keep = |x: &lockstep_traces::Event, y: &lockstep_traces::Event| -> Option<u32> {
+            let (lo, hi) = if x.account < y.account {
+                (x.account, y.account)
+            } else {
+                (y.account, x.account)
+            };
+            let w = *windows.get(&(((lo as u64) << 32) | hi as u64))?;
+            if (y.time - x.time).abs() > w {
+                return None;
+            }
+            coordinated[x.post as usize].store(true, Ordering::Relaxed);
+            coordinated[y.post as usize].store(true, Ordering::Relaxed);
+            let c = pair_campaign(det, lo, hi);
+            if c > 0
+                && (counts[c as usize - 1].fetch_add(1, Ordering::Relaxed) as usize)
+                    < SAMPLES_PER_CAMPAIGN
+            {
+                if let Ok(mut s) = samples.lock() {
+                    s[c as usize - 1].push(Sample {
+                        behaviour: trace.behaviour,
+                        object: trace.object_label(table, x.object).to_string(),
+                        post_a: x.post,
+                        post_b: y.post,
+                    });
+                }
+            }
+            Some(c)
+        };
+        rows += write_evidence(
+            table,
+            trace,
+            max_window,
+            &keep,
+            Some("campaign_id"),
+            &mut w,
+            i == 0 || rows == 0,
+        )?;
+    }
+    if rows == 0 {
+        writeln!(w, "campaign_id,{}", lockstep_networks::evidence::HEADER)?;
+    }
+    w.flush()?;
+    let coordinated = coordinated.into_iter().map(|b| b.into_inner()).collect();
+    let samples = samples
+        .into_inner()
+        .map_err(|_| anyhow!("evidence samples poisoned"))?;
+    Ok((coordinated, samples, rows))
+}
+
+fn write_accounts(
+    out: &Path,
+    table: &PostTable,
+    det: &Detection,
+    sig: &[Vec<AccountSignals>],
+) -> CliResult {
+    let mut w = csv::Writer::from_path(out.join("accounts.csv"))?;
+    w.write_record([
+        "account_id",
+        "campaign_id",
+        "score",
+        "handle",
+        "role",
+        "posts",
+        "coordinated_posts",
+        "coordinated_share",
+        "leads",
+        "follows",
+        "created_at",
+        "first_post",
+        "last_post",
+    ])?;
+    for (c, accs) in det.campaigns.iter().zip(sig) {
+        for (&m, s) in c.members.iter().zip(accs) {
+            let score = det.account_campaign.get(&m).map_or(0.0, |x| x.1);
+            w.write_record([
+                table.account_id(m).to_string(),
+                c.id.to_string(),
+                format!("{score:.4}"),
+                table.account_handle(m).unwrap_or("").to_string(),
+                s.role.to_string(),
+                s.posts.to_string(),
+                s.coordinated_posts.to_string(),
+                format!(
+                    "{:.4}",
+                    if s.posts == 0 {
+                        0.0
+                    } else {
+                        s.coordinated_posts as f64 / s.posts as f64
+                    }
+                ),
+                s.leads.to_string(),
+                s.follows.to_string(),
+                table.account_created(m).map(rfc3339).unwrap_or_default(),
+                rfc3339(s.first_post_ms),
+                rfc3339(s.last_post_ms),
+            ])?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn write_campaigns(
+    out: &Path,
+    table: &PostTable,
+    det: &Detection,
+    sig: &[CampaignSignals],
+    acc: &[Vec<AccountSignals>],
+    samples: &[Vec<Sample>],
+) -> CliResult {
+    let list: Vec<Value> = det
+        .campaigns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let s = &sig[i];
+            json!({
+                "id": c.id,
+                "score": c.score,
+                "size": c.members.len(),
+                "score_components": c.components,
+                "behaviours": c.behaviours.iter().map(|(b, n)| (b.clone(), json!(n))).collect::<serde_json::Map<String, Value>>(),
+                "internal_edges": c.edges,
+                "first_post": rfc3339(s.first_post_ms),
+                "last_post": rfc3339(s.last_post_ms),
+                "coordinated_share": s.coordinated_share,
+                "hour_profile_utc": s.hour_profile_utc,
+                "busiest_9h_start_utc": s.busiest_9h_start_utc,
+                "busiest_9h_share": s.busiest_9h_share,
+                "implied_utc_offset": s.implied_utc_offset,
+                "creation_batches": s.creation_batches,
+                "creation_known": s.creation_known,
+                "leaders": s.leaders.iter().map(|&m| table.account_id(m)).collect::<Vec<_>>(),
+                "members": c.members.iter().zip(&acc[i]).map(|(&m, a)| json!({
+                    "account_id": table.account_id(m),
+                    "handle": table.account_handle(m),
+                    "score": det.account_campaign.get(&m).map_or(0.0, |x| x.1),
+                    "role": a.role,
+                    "posts": a.posts,
+                    "coordinated_posts": a.coordinated_posts,
+                })).collect::<Vec<_>>(),
+                "evidence_samples": samples[i].iter().map(|x| json!({
+                    "behaviour": x.behaviour.name(),
+                    "object": x.object,
+                    "post_a": table.post_id(x.post_a),
+                    "account_a": table.account_id(table.author(x.post_a)),
+                    "time_a": rfc3339(table.time(x.post_a)),
+                    "text_a": table.text(x.post_a),
+                    "post_b": table.post_id(x.post_b),
+                    "account_b": table.account_id(table.author(x.post_b)),
+                    "time_b": rfc3339(table.time(x.post_b)),
+                    "text_b": table.text(x.post_b),
+                    "dt_s": (table.time(x.post_b) - table.time(x.post_a)).abs() as f64 / 1000.0,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut f = BufWriter::new(File::create(out.join("campaigns.json"))?);
+    serde_json::to_writer_pretty(&mut f, &json!({ "campaigns": list }))?;
+    f.write_all(b"\n")?;
+    f.flush()?;
+    Ok(())
+}
+
+fn write_edges(out: &Path, table: &PostTable, det: &Detection) -> CliResult<u64> {
+    use lockstep_networks::{EdgeWriter, Value as V};
+    let f = BufWriter::new(File::create(out.join("edges.csv"))?);
+    let mut w = EdgeWriter::new(
+        f,
+        &[
+            "campaign_id",
+            "window_s",
+            "expected",
+            "neg_log10_p",
+            "neg_log10_q",
+            "posts_source",
+            "posts_target",
+            "objects",
+            "min_dt_s",
+            "mean_dt_s",
+            "source_first",
+            "target_first",
+        ],
+    )?;
+    for be in &det.behaviours {
+        for e in &be.edges {
+            let s = &e.stats;
+            w.row(
+                table.account_id(s.a),
+                table.account_id(s.b),
+                s.co_actions,
+                be.behaviour.name(),
+                &[
+                    V::U(pair_campaign(det, s.a, s.b) as u64),
+                    V::F(e.window_ms as f64 / 1000.0),
+                    V::F(e.expected),
+                    V::F(-e.ln_p / std::f64::consts::LN_10),
+                    V::F(-e.ln_q / std::f64::consts::LN_10),
+                    V::U(s.posts_a),
+                    V::U(s.posts_b),
+                    V::U(s.objects),
+                    V::F(s.min_dt_ms as f64 / 1000.0),
+                    V::F(s.mean_dt_s()),
+                    V::U(s.a_first),
+                    V::U(s.b_first),
+                ],
+            )?;
+        }
+    }
+    Ok(w.finish()?)
+}
+
+/// The fused graph of every account with a significant edge, for Gephi and networkx.
+fn write_graphs(out: &Path, table: &PostTable, det: &Detection) -> CliResult {
+    let mut nodes: Vec<u32> = det.fused.iter().flat_map(|f| [f.a, f.b]).collect();
+    nodes.sort_unstable();
+    nodes.dedup();
+    let index: foldhash::HashMap<u32, usize> =
+        nodes.iter().enumerate().map(|(i, &a)| (a, i)).collect();
+    let g = Graph {
+        node_attrs: vec![
+            ("campaign".into(), AttrType::Int),
+            ("score".into(), AttrType::Float),
+            ("handle".into(), AttrType::Text),
+            ("posts".into(), AttrType::Int),
+        ],
+        edge_attrs: vec![
+            ("behaviours".into(), AttrType::Text),
+            ("co_actions".into(), AttrType::Int),
+            ("campaign".into(), AttrType::Int),
+        ],
+        nodes: nodes
+            .iter()
+            .map(|&a| Node {
+                id: table.account_id(a).to_string(),
+                label: table
+                    .account_handle(a)
+                    .unwrap_or(table.account_id(a))
+                    .to_string(),
+                values: vec![
+                    AttrValue::Int(campaign_of(det, a) as i64),
+                    AttrValue::Float(det.account_campaign.get(&a).map_or(0.0, |x| x.1)),
+                    AttrValue::Text(table.account_handle(a).unwrap_or("").to_string()),
+                    AttrValue::Int(0),
+                ],
+            })
+            .collect(),
+        edges: det
+            .fused
+            .iter()
+            .map(|f| {
+                let names: Vec<&str> = f
+                    .parts
+                    .iter()
+                    .map(|&(bi, _)| det.behaviours[bi].behaviour.name())
+                    .collect();
+                let co: u64 = f
+                    .parts
+                    .iter()
+                    .map(|&(bi, ei)| det.behaviours[bi].edges[ei].stats.co_actions)
+                    .sum();
+                Edge {
+                    source: index[&f.a],
+                    target: index[&f.b],
+                    weight: f.strength,
+                    values: vec![
+                        AttrValue::Text(names.join(" ")),
+                        AttrValue::Int(co as i64),
+                        AttrValue::Int(pair_campaign(det, f.a, f.b) as i64),
+                    ],
+                }
+            })
+            .collect(),
+    };
+    let _ = evidence_of;
+    let mut f = BufWriter::new(File::create(out.join("network.gexf"))?);
+    write_gexf(
+        &mut f,
+        &g,
+        "lockstep: accounts with significant co-action edges; weight = summed evidence (-log10 q)",
+    )?;
+    f.flush()?;
+    let mut f = BufWriter::new(File::create(out.join("network.graphml"))?);
+    write_graphml(&mut f, &g)?;
+    f.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration_ms("60"), Ok(60_000));
+        assert_eq!(parse_duration_ms("90s"), Ok(90_000));
+        assert_eq!(parse_duration_ms("5m"), Ok(300_000));
+        assert_eq!(parse_duration_ms("1.5h"), Ok(5_400_000));
+        assert_eq!(parse_duration_ms("250ms"), Ok(250));
+        assert!(parse_duration_ms("5 parsecs").is_err());
+        assert!(parse_duration_ms("-1").is_err());
+    }
+}
