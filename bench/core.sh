@@ -48,7 +48,7 @@ for n in "${SIZES[@]}"; do
     # Same edges, or the benchmark is meaningless.
     for pair in co_retweet:co-repost co_tweet:co-text co_link:co-link co_reply:co-reply co_post:co-post; do
         c=${pair%%:*}; b=${pair##*:}
-        if ! cmp -s <(tail -n +2 "$BENCH_DIR/cnt-$n/${c}_w${WINDOW}_m1.csv" | sort) \
+        if ! cmp -s <(tail -n +2 "$BENCH_DIR/cnt-$n/${c}_w${WINDOW}_m1.csv" | tr -d '\r' | sort) \
                     <(tail -n +2 "$BENCH_DIR/lockstep-$n/$b.csv" | cut -d, -f1-3 | sort); then
             echo "EDGE MISMATCH for $c at $n posts" >&2
             exit 1

@@ -1,55 +1,58 @@
-//! `lockstep demo`: the main job on embedded defaults, with no input needed.
+//! `lockstep demo`: the main job on an embedded default, with no input needed: generate a
+//! dataset with planted campaigns, analyse it, and say where everything is.
+//!
+//! It runs the very commands a user would type, parsed by the same command line.
 
-use crate::cli::{DemoArgs, GenerateArgs, InputArgs, NetworkArgs};
-use crate::error::CliResult;
-use crate::{cmd_generate, cmd_network};
+use crate::cli::{Cli, Command, DemoArgs};
+use crate::error::{CliError, CliResult};
+use crate::{cmd_analyze, cmd_generate};
+use clap::Parser;
 
-/// Behaviours the demo computes, with their windows in seconds.
-const DEMO_NETWORKS: [(&str, f64); 5] = [
-    ("co-repost", 60.0),
-    ("co-text", 60.0),
-    ("co-link", 60.0),
-    ("co-reply", 60.0),
-    ("co-hashtag", 60.0),
-];
+/// Scenario and size of the demo dataset.
+const DEMO_SCENARIO: &str = "basic";
+const DEMO_SCALE: &str = "0.5";
+
+fn command(args: &[&str]) -> CliResult<Command> {
+    let mut argv = vec!["lockstep"];
+    argv.extend_from_slice(args);
+    Ok(Cli::try_parse_from(argv).map_err(CliError::usage)?.command)
+}
 
 pub fn run(a: DemoArgs) -> CliResult {
     let data = a.out.join("data");
-    cmd_generate::run(GenerateArgs {
-        scenario: "basic".into(),
-        seed: 1,
-        scale: 0.2,
-        out: data.clone(),
-    })?;
-    std::fs::create_dir_all(&a.out)?;
-    for (behaviour, window) in DEMO_NETWORKS {
-        let out = a.out.join(format!("{behaviour}.csv"));
-        cmd_network::run(NetworkArgs {
-            input: InputArgs {
-                inputs: vec![data.join("posts.csv")],
-                format: "auto".into(),
-                strict: false,
-            },
-            behaviour: behaviour.into(),
-            window,
-            min_weight: 2,
-            similarity: None,
-            semantics: "native".into(),
-            min_participation: 2,
-            edge_weight: 0.5,
-            evidence: Some(a.out.join(format!("{behaviour}-evidence.csv"))),
-            rejected: Some(a.out.join("rejected.jsonl")),
-            memory_mib: 2048,
-            out,
-        })?;
+    let results = a.out.join("results");
+    let (data_s, results_s) = (data.display().to_string(), results.display().to_string());
+    let posts = data.join("posts.csv").display().to_string();
+    if let Command::Generate(g) = command(&[
+        "generate",
+        "--scenario",
+        DEMO_SCENARIO,
+        "--seed",
+        "1",
+        "--scale",
+        DEMO_SCALE,
+        "--out",
+        &data_s,
+    ])? {
+        cmd_generate::run(g)?;
     }
-    println!(
-        "lockstep demo: networks and evidence written to {}",
-        a.out.display()
-    );
-    println!(
-        "  ground truth of the planted campaigns: {}",
-        data.join("truth.csv").display()
-    );
+    if let Command::Analyze(an) = command(&["analyze", &posts, "--out", &results_s])? {
+        cmd_analyze::run(an)?;
+    }
+    println!("lockstep demo: analysed a '{DEMO_SCENARIO}' scenario with planted campaigns");
+    println!("  data:         {data_s}");
+    println!("  ground truth: {}", data.join("truth.csv").display());
+    println!("  results:      {results_s}");
+    for f in [
+        "summary.json",
+        "campaigns.json",
+        "accounts.csv",
+        "edges.csv",
+        "evidence.csv",
+        "network.gexf",
+        "network.graphml",
+    ] {
+        println!("    {f}");
+    }
     Ok(())
 }
