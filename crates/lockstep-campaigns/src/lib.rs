@@ -38,9 +38,6 @@ pub struct DetectParams {
     /// Cap on one behaviour's evidence for one pair, in -log10 q units, so one
     /// overwhelming behaviour does not drown the others in the fused graph.
     pub max_evidence: f64,
-    /// Memory budget for pair maps, bytes.
-    #[serde(skip)]
-    pub memory_budget: usize,
 }
 
 impl Default for DetectParams {
@@ -53,7 +50,6 @@ impl Default for DetectParams {
             resolution: 1.0,
             seed: 42,
             max_evidence: 50.0,
-            memory_budget: 2 << 30,
         }
     }
 }
@@ -146,7 +142,6 @@ pub fn detect(
     let test = TestParams {
         alpha: params.alpha,
         min_co_actions: params.min_co_actions,
-        memory_budget: params.memory_budget,
     };
     let behaviours: Vec<BehaviourEdges> = traces
         .iter()

@@ -20,7 +20,7 @@
 use crate::stats::{bh_ln_q, poisson_ln_sf};
 use lockstep_model::PostTable;
 use lockstep_networks::native::{self, PairStats};
-use lockstep_networks::{plan_partitions, NetworkParams};
+use lockstep_networks::NetworkParams;
 use lockstep_traces::{Behaviour, Trace};
 use serde::Serialize;
 
@@ -72,8 +72,6 @@ pub struct TestParams {
     pub alpha: f64,
     /// Fewer co-actions than this are never an edge.
     pub min_co_actions: u64,
-    /// Memory budget for pair maps, bytes.
-    pub memory_budget: usize,
 }
 
 /// Per-behaviour null model figures for one window.
@@ -163,13 +161,11 @@ pub fn test_behaviour(
         let net = NetworkParams {
             window_ms: w,
             min_weight: 1,
-            memory_budget: params.memory_budget,
             ..NetworkParams::default()
         };
-        let parts = plan_partitions(trace, w, native::BYTES_PER_PAIR, params.memory_budget);
         let mut observed = 0u64;
         let mut tested: Vec<(PairStats, f64, f64)> = Vec::new();
-        native::network(table, trace, &net, parts, |edges| {
+        native::network(table, trace, &net, |edges| {
             observed += edges.len() as u64;
             for e in edges
                 .iter()

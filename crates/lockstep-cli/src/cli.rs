@@ -72,9 +72,6 @@ pub struct NetworkArgs {
     /// Where to write rejected records (default: next to --out, `<out>.rejected.jsonl`).
     #[arg(long)]
     pub rejected: Option<PathBuf>,
-    /// Memory for pair statistics in MiB before the sweep is split into passes.
-    #[arg(long, default_value_t = 2048)]
-    pub memory_mib: usize,
     /// Output CSV file.
     #[arg(long)]
     pub out: PathBuf,
@@ -129,7 +126,4 @@ pub struct AnalyzeArgs {
     /// Groups scoring below this (0..1) are not reported as campaigns.
     #[arg(long, default_value_t = 0.2)]
     pub min_campaign_score: f64,
-    /// Memory for pair statistics in MiB before a sweep is split into passes.
-    #[arg(long, default_value_t = 4096)]
-    pub memory_mib: usize,
 }

@@ -6,7 +6,7 @@ use crate::load::load;
 use anyhow::{anyhow, Context};
 use lockstep_campaigns::signals::{signals, AccountSignals, CampaignSignals};
 use lockstep_campaigns::significance::default_windows;
-use lockstep_campaigns::{detect, evidence_of, DetectParams, Detection};
+use lockstep_campaigns::{detect, DetectParams, Detection};
 use lockstep_model::{PostTable, NONE};
 use lockstep_networks::evidence::write_evidence;
 use lockstep_output::{rfc3339, write_gexf, write_graphml, AttrType, AttrValue, Edge, Graph, Node};
@@ -129,7 +129,6 @@ pub fn run(a: AnalyzeArgs) -> CliResult {
         min_co_actions: a.min_co_actions,
         min_campaign_size: a.min_campaign_size.max(2),
         min_campaign_score: a.min_campaign_score,
-        memory_budget: a.memory_mib.max(1) << 20,
         ..DetectParams::default()
     };
     let det =
@@ -427,6 +426,7 @@ fn write_edges(out: &Path, table: &PostTable, det: &Detection) -> CliResult<u64>
     let f = BufWriter::new(File::create(out.join("edges.csv"))?);
     let mut w = EdgeWriter::new(
         f,
+        table,
         &[
             "campaign_id",
             "window_s",
@@ -446,8 +446,8 @@ fn write_edges(out: &Path, table: &PostTable, det: &Detection) -> CliResult<u64>
         for e in &be.edges {
             let s = &e.stats;
             w.row(
-                table.account_id(s.a),
-                table.account_id(s.b),
+                s.a,
+                s.b,
                 s.co_actions,
                 be.behaviour.name(),
                 &[
@@ -532,7 +532,6 @@ fn write_graphs(out: &Path, table: &PostTable, det: &Detection) -> CliResult {
             })
             .collect(),
     };
-    let _ = evidence_of;
     let mut f = BufWriter::new(File::create(out.join("network.gexf"))?);
     write_gexf(
         &mut f,

@@ -5,9 +5,7 @@ use crate::error::{CliError, CliResult};
 use crate::load::load;
 use anyhow::{anyhow, Context};
 use lockstep_model::PostTable;
-use lockstep_networks::{
-    cnt, coortweet, evidence, native, plan_partitions, EdgeWriter, NetworkParams, Value,
-};
+use lockstep_networks::{cnt, coortweet, evidence, native, EdgeWriter, NetworkParams, Value};
 use lockstep_traces::{extract, Behaviour, Semantics, Trace};
 use std::fs::File;
 use std::io::BufWriter;
@@ -42,7 +40,6 @@ pub fn run(a: NetworkArgs) -> CliResult {
     let params = NetworkParams {
         window_ms: (a.window * 1000.0).round() as i64,
         min_weight: a.min_weight,
-        memory_budget: a.memory_mib.max(1) << 20,
         min_participation: a.min_participation,
         edge_weight_quantile: a.edge_weight,
     };
@@ -109,24 +106,12 @@ fn one_network(
     let edges = match semantics {
         Semantics::Cnt => {
             let edge_type = behaviour.cnt_name().unwrap_or(behaviour.name());
-            let mut w = EdgeWriter::new(out, &[])?;
-            let parts = plan_partitions(
-                &trace,
-                params.window_ms,
-                cnt::BYTES_PER_PAIR,
-                params.memory_budget,
-            );
+            let mut w = EdgeWriter::new(out, table, &[])?;
             let mut err = None;
-            cnt::network(table, &trace, &params, parts, |edges| {
+            cnt::network(table, &trace, &params, |edges| {
                 for e in edges {
                     if err.is_none() {
-                        if let Err(x) = w.row(
-                            table.account_id(e.source),
-                            table.account_id(e.target),
-                            e.weight,
-                            edge_type,
-                            &[],
-                        ) {
+                        if let Err(x) = w.row(e.source, e.target, e.weight, edge_type, &[]) {
                             err = Some(x);
                         }
                     }
@@ -140,6 +125,7 @@ fn one_network(
         Semantics::Native => {
             let mut w = EdgeWriter::new(
                 out,
+                table,
                 &[
                     "posts_source",
                     "posts_target",
@@ -150,21 +136,15 @@ fn one_network(
                     "target_first",
                 ],
             )?;
-            let parts = plan_partitions(
-                &trace,
-                params.window_ms,
-                native::BYTES_PER_PAIR,
-                params.memory_budget,
-            );
             let mut err = None;
-            native::network(table, &trace, &params, parts, |edges| {
+            native::network(table, &trace, &params, |edges| {
                 for e in edges {
                     if err.is_some() {
                         return;
                     }
                     let r = w.row(
-                        table.account_id(e.a),
-                        table.account_id(e.b),
+                        e.a,
+                        e.b,
                         e.co_actions,
                         behaviour.name(),
                         &[
@@ -189,11 +169,11 @@ fn one_network(
         }
         Semantics::Coortweet => {
             let net = coortweet::network(table, &trace, &params);
-            let mut w = EdgeWriter::new(out, &["avg_time_delta", "weight_threshold"])?;
+            let mut w = EdgeWriter::new(out, table, &["avg_time_delta", "weight_threshold"])?;
             for e in &net.edges {
                 w.row(
-                    table.account_id(e.a),
-                    table.account_id(e.b),
+                    e.a,
+                    e.b,
                     e.weight,
                     behaviour.name(),
                     &[Value::F(e.avg_time_delta), Value::B(e.weight_threshold)],

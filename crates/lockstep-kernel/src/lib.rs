@@ -11,6 +11,10 @@
 //! into chunks at object boundaries and run on all cores; each chunk gets its own sink,
 //! and the caller merges them.
 
+mod neighbourhoods;
+
+pub use neighbourhoods::Neighbourhoods;
+
 use lockstep_traces::{Event, Trace};
 use rayon::prelude::*;
 

@@ -6,10 +6,8 @@
 //! event has a B event in its window", so the weight is the number of distinct A posts
 //! with a hit on B.
 
-use crate::pairs::{pair_key, pair_of, Partition};
-use crate::{events_per_account, sweep_for, NetworkParams};
-use foldhash::HashMap;
-use lockstep_kernel::Sink;
+use crate::NetworkParams;
+use lockstep_kernel::Neighbourhoods;
 use lockstep_model::PostTable;
 use lockstep_traces::{Event, Trace};
 
@@ -24,56 +22,26 @@ pub struct DirectedEdge {
     pub weight: u64,
 }
 
-struct CntSink<'a> {
-    part: Partition,
-    keep_source: &'a [bool],
-    /// Direct counts, when every post has one event.
-    counts: HashMap<u64, u32>,
-    /// (pair, post) hits to deduplicate, when a post can have several events.
-    hits: Vec<(u64, u32)>,
-    multi: bool,
+/// Per-thread scratch: counts and "already counted for this post" stamps per target
+/// account, and the targets touched by the current source account.
+struct Scratch {
+    count: Vec<u32>,
+    stamp: Vec<u32>,
+    touched: Vec<u32>,
+    order: Vec<u32>,
+    next_stamp: u32,
 }
 
-impl Sink for CntSink<'_> {
-    fn wants_hits(&self) -> bool {
-        true
-    }
-
-    #[inline]
-    fn hit(&mut self, e: &Event, other: u32) {
-        if !self.keep_source[e.account as usize] || !self.part.contains(e.account, other) {
-            return;
-        }
-        let key = pair_key(e.account, other);
-        if self.multi {
-            self.hits.push((key, e.post));
-        } else {
-            *self.counts.entry(key).or_insert(0) += 1;
-        }
-    }
-}
-
-/// Bytes a pair costs in the maps, for partition planning.
-pub const BYTES_PER_PAIR: usize = 24;
-
-/// The toolkit's network for `trace` (built with [`lockstep_traces::Semantics::Cnt`]),
-/// one partition of the pair space at a time; `emit` receives each partition's edges,
-/// sorted by source then target index.
+/// The toolkit's network for `trace` (built with [`lockstep_traces::Semantics::Cnt`]);
+/// `emit` receives the edges in (source, target) order, a chunk of source accounts at a
+/// time, so the result streams and never sits in a global pair map.
 pub fn network(
     table: &PostTable,
     trace: &Trace,
     params: &NetworkParams,
-    parts: u32,
     emit: impl FnMut(&[DirectedEdge]),
 ) {
-    network_matching(
-        table,
-        trace,
-        params,
-        parts,
-        &|_: &Event, _: &Event| true,
-        emit,
-    )
+    network_matching(table, trace, params, &|_: &Event, _: &Event| true, emit)
 }
 
 /// Like [`network`], but two events in the window co-act only if `matches` says so: the
@@ -82,73 +50,74 @@ pub fn network_matching<M>(
     table: &PostTable,
     trace: &Trace,
     params: &NetworkParams,
-    parts: u32,
     matches: &M,
     mut emit: impl FnMut(&[DirectedEdge]),
 ) where
     M: Fn(&Event, &Event) -> bool + Sync,
 {
-    let sweep = sweep_for(table, params);
-    // An account with fewer events than the minimum weight cannot be the source of an
-    // edge (the toolkit prunes the same way).
-    let keep_source: Vec<bool> = events_per_account(table, trace)
-        .iter()
-        .map(|&n| n >= params.min_weight.max(1))
-        .collect();
-    for part in Partition::all(parts) {
-        let sinks = sweep.run_matching(trace, matches, || CntSink {
-            part,
-            keep_source: &keep_source,
-            counts: HashMap::default(),
-            hits: Vec::new(),
-            multi: trace.multi_object_posts,
-        });
-        let mut edges: Vec<DirectedEdge> = if trace.multi_object_posts {
-            let mut hits: Vec<(u64, u32)> = sinks.into_iter().flat_map(|s| s.hits).collect();
-            rayon::slice::ParallelSliceMut::par_sort_unstable(&mut hits[..]);
-            hits.dedup();
-            let mut out = Vec::new();
-            let mut i = 0;
-            while i < hits.len() {
-                let key = hits[i].0;
-                let mut j = i;
-                while j < hits.len() && hits[j].0 == key {
-                    j += 1;
-                }
-                let (source, target) = pair_of(key);
-                out.push(DirectedEdge {
-                    source,
-                    target,
-                    weight: (j - i) as u64,
-                });
-                i = j;
+    let accounts = table.account_count();
+    let nb = Neighbourhoods::new(trace, params.window_ms, accounts);
+    let ev = nb.events();
+    let min_weight = params.min_weight.max(1);
+    let multi = trace.multi_object_posts;
+    nb.for_each_account(
+        || Scratch {
+            count: vec![0; accounts],
+            stamp: vec![0; accounts],
+            touched: Vec::new(),
+            order: Vec::new(),
+            next_stamp: 0,
+        },
+        |s, a, out: &mut Vec<DirectedEdge>| {
+            let mine = nb.events_of(a);
+            // An account with fewer events than the minimum weight cannot be the source
+            // of an edge (the toolkit prunes the same way).
+            if (mine.len() as u64) < min_weight {
+                return;
             }
-            out
-        } else {
-            let mut total: HashMap<u64, u32> = HashMap::default();
-            for s in sinks {
-                if total.is_empty() {
-                    total = s.counts;
-                    continue;
-                }
-                for (k, v) in s.counts {
-                    *total.entry(k).or_insert(0) += v;
-                }
+            s.order.clear();
+            s.order.extend_from_slice(mine);
+            if multi {
+                // A post's events (one per link) must be adjacent to count the post once.
+                s.order.sort_unstable_by_key(|&i| ev[i as usize].post);
             }
-            total
-                .into_iter()
-                .map(|(k, w)| {
-                    let (source, target) = pair_of(k);
-                    DirectedEdge {
-                        source,
-                        target,
-                        weight: w as u64,
+            let mut last_post = u32::MAX;
+            for k in 0..s.order.len() {
+                let i = s.order[k];
+                let e = &ev[i as usize];
+                if e.post != last_post {
+                    last_post = e.post;
+                    s.next_stamp = s.next_stamp.wrapping_add(1);
+                    if s.next_stamp == 0 {
+                        s.stamp.iter_mut().for_each(|x| *x = 0);
+                        s.next_stamp = 1;
                     }
-                })
-                .collect()
-        };
-        edges.retain(|e| e.weight >= params.min_weight);
-        rayon::slice::ParallelSliceMut::par_sort_unstable(&mut edges[..]);
-        emit(&edges);
-    }
+                }
+                for f in &ev[nb.window(i)] {
+                    let b = f.account as usize;
+                    if f.account == a || s.stamp[b] == s.next_stamp || !matches(e, f) {
+                        continue;
+                    }
+                    s.stamp[b] = s.next_stamp;
+                    if s.count[b] == 0 {
+                        s.touched.push(f.account);
+                    }
+                    s.count[b] += 1;
+                }
+            }
+            s.touched.sort_unstable();
+            for &b in &s.touched {
+                let w = std::mem::take(&mut s.count[b as usize]) as u64;
+                if w >= min_weight {
+                    out.push(DirectedEdge {
+                        source: a,
+                        target: b,
+                        weight: w,
+                    });
+                }
+            }
+            s.touched.clear();
+        },
+        |edges| emit(&edges),
+    );
 }

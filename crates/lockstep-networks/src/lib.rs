@@ -7,10 +7,9 @@
 //! - [`cnt`]: coordination-network-toolkit 1.5.2's directed edges, exactly;
 //! - [`coortweet`]: CooRTweet 2.1's `detect_groups` + `generate_coordinated_network`.
 //!
-//! Pair statistics are kept in hash maps keyed by the account pair. When the number of
-//! pairs inside the window could exceed the memory budget, the sweep is repeated over
-//! disjoint partitions of the pair space, so memory stays bounded while the result
-//! streams out partition by partition.
+//! Pair statistics for [`native`] and [`cnt`] are computed one source account at a time
+//! over the kernel's [`lockstep_kernel::Neighbourhoods`], so no global pair map exists:
+//! memory is the trace plus a scratch per thread, and edges stream out in order.
 
 pub mod cnt;
 pub mod coortweet;
@@ -19,7 +18,7 @@ pub mod native;
 mod pairs;
 mod write;
 
-pub use pairs::{pair_key, pair_of, plan_partitions, Partition};
+pub use pairs::{pair_key, pair_of};
 pub use write::{EdgeWriter, Value};
 
 use lockstep_model::PostTable;
@@ -32,8 +31,6 @@ pub struct NetworkParams {
     pub window_ms: i64,
     /// Edges lighter than this are dropped.
     pub min_weight: u64,
-    /// Bytes the pair maps may use before the sweep is partitioned.
-    pub memory_budget: usize,
     /// CooRTweet: minimum participation.
     pub min_participation: u64,
     /// CooRTweet: quantile of edge weights above which an edge is flagged.
@@ -45,7 +42,6 @@ impl Default for NetworkParams {
         Self {
             window_ms: 60_000,
             min_weight: 1,
-            memory_budget: 2 << 30,
             min_participation: 2,
             edge_weight_quantile: 0.5,
         }

@@ -1,12 +1,10 @@
 //! lockstep's native network: undirected account pairs with the statistics an analyst
 //! judges coordination by.
 
-use crate::pairs::{pair_key, pair_of, Partition};
-use crate::{sweep_for, NetworkParams};
-use foldhash::HashMap;
-use lockstep_kernel::Sink;
+use crate::NetworkParams;
+use lockstep_kernel::Neighbourhoods;
 use lockstep_model::PostTable;
-use lockstep_traces::{Event, Trace};
+use lockstep_traces::Trace;
 
 /// One undirected edge between accounts `a < b`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -44,172 +42,146 @@ impl PairStats {
     }
 }
 
-#[derive(Clone, Copy)]
-struct Acc {
-    co: u32,
-    posts_lo: u32,
-    posts_hi: u32,
-    objects: u32,
-    last_object: u32,
-    lo_first: u32,
-    hi_first: u32,
-    min_dt: i64,
-    sum_dt: i64,
+/// Per-thread scratch, indexed by the other account `b` of the pair `(a, b)`, `a < b`.
+struct Scratch {
+    co: Vec<u32>,
+    posts_a: Vec<u32>,
+    posts_b: Vec<u32>,
+    objects: Vec<u32>,
+    last_object: Vec<u32>,
+    a_first: Vec<u32>,
+    b_first: Vec<u32>,
+    min_dt: Vec<i64>,
+    sum_dt: Vec<i64>,
+    /// Stamp per `b`: the current event of `a` already counted a hit on `b`.
+    hit_stamp: Vec<u32>,
+    /// Stamp per post: this post of some `b` was already counted for the current `a`.
+    post_stamp: Vec<u32>,
+    /// (b, post of a) hits, when a post can have several events.
+    post_hits: Vec<(u32, u32)>,
+    touched: Vec<u32>,
+    next_stamp: u32,
 }
 
-impl Default for Acc {
-    fn default() -> Self {
-        Acc {
-            co: 0,
-            posts_lo: 0,
-            posts_hi: 0,
-            objects: 0,
-            last_object: u32::MAX,
-            lo_first: 0,
-            hi_first: 0,
-            min_dt: i64::MAX,
-            sum_dt: 0,
+impl Scratch {
+    fn new(accounts: usize, posts: usize) -> Self {
+        Scratch {
+            co: vec![0; accounts],
+            posts_a: vec![0; accounts],
+            posts_b: vec![0; accounts],
+            objects: vec![0; accounts],
+            last_object: vec![u32::MAX; accounts],
+            a_first: vec![0; accounts],
+            b_first: vec![0; accounts],
+            min_dt: vec![i64::MAX; accounts],
+            sum_dt: vec![0; accounts],
+            hit_stamp: vec![0; accounts],
+            post_stamp: vec![u32::MAX; posts],
+            post_hits: Vec::new(),
+            touched: Vec::new(),
+            next_stamp: 0,
         }
     }
-}
 
-struct NativeSink {
-    part: Partition,
-    map: HashMap<u64, Acc>,
-    hits: Vec<(u64, u32)>,
-    multi: bool,
-}
-
-impl Sink for NativeSink {
-    fn wants_hits(&self) -> bool {
-        true
-    }
-
-    #[inline]
-    fn co_action(&mut self, x: &Event, y: &Event) {
-        if !self.part.contains(x.account, y.account) {
-            return;
-        }
-        let (lo, hi) = if x.account < y.account {
-            (x, y)
-        } else {
-            (y, x)
+    fn take(&mut self, a: u32, b: u32) -> PairStats {
+        let i = b as usize;
+        let s = PairStats {
+            a,
+            b,
+            co_actions: std::mem::take(&mut self.co[i]) as u64,
+            posts_a: std::mem::take(&mut self.posts_a[i]) as u64,
+            posts_b: std::mem::take(&mut self.posts_b[i]) as u64,
+            objects: std::mem::take(&mut self.objects[i]) as u64,
+            min_dt_ms: std::mem::replace(&mut self.min_dt[i], i64::MAX),
+            sum_dt_ms: std::mem::take(&mut self.sum_dt[i]),
+            a_first: std::mem::take(&mut self.a_first[i]) as u64,
+            b_first: std::mem::take(&mut self.b_first[i]) as u64,
         };
-        let acc = self
-            .map
-            .entry(pair_key(lo.account, hi.account))
-            .or_default();
-        let dt = y.time - x.time;
-        acc.co += 1;
-        acc.sum_dt += dt;
-        acc.min_dt = acc.min_dt.min(dt);
-        if acc.last_object != x.object {
-            acc.last_object = x.object;
-            acc.objects += 1;
-        }
-        if lo.time < hi.time {
-            acc.lo_first += 1;
-        } else if hi.time < lo.time {
-            acc.hi_first += 1;
-        }
-    }
-
-    #[inline]
-    fn hit(&mut self, e: &Event, other: u32) {
-        if !self.part.contains(e.account, other) {
-            return;
-        }
-        if self.multi {
-            self.hits.push((pair_key(e.account, other), e.post));
-            return;
-        }
-        let lo = e.account < other;
-        let key = if lo {
-            pair_key(e.account, other)
-        } else {
-            pair_key(other, e.account)
-        };
-        let acc = self.map.entry(key).or_default();
-        if lo {
-            acc.posts_lo += 1;
-        } else {
-            acc.posts_hi += 1;
-        }
+        self.last_object[i] = u32::MAX;
+        s
     }
 }
 
-/// Bytes a pair costs in the maps, for partition planning.
-pub const BYTES_PER_PAIR: usize = 64;
-
-/// Native edges of `trace`, one partition of the pair space at a time; `emit` receives
-/// each partition's edges with `co_actions >= min_weight`, sorted by (a, b).
+/// Native edges of `trace`: `emit` receives the pairs with `co_actions >= min_weight`
+/// in (a, b) order, a chunk of accounts at a time, so the result streams and never sits
+/// in a global pair map.
 pub fn network(
     table: &PostTable,
     trace: &Trace,
     params: &NetworkParams,
-    parts: u32,
     mut emit: impl FnMut(&[PairStats]),
 ) {
-    let sweep = sweep_for(table, params);
-    for part in Partition::all(parts) {
-        let sinks = sweep.run(trace, || NativeSink {
-            part,
-            map: HashMap::default(),
-            hits: Vec::new(),
-            multi: trace.multi_object_posts,
-        });
-        let mut total: HashMap<u64, Acc> = HashMap::default();
-        let mut hits = Vec::new();
-        for s in sinks {
-            hits.extend(s.hits);
-            if total.is_empty() {
-                total = s.map;
-                continue;
-            }
-            for (k, v) in s.map {
-                let t = total.entry(k).or_default();
-                t.co += v.co;
-                t.posts_lo += v.posts_lo;
-                t.posts_hi += v.posts_hi;
-                t.objects += v.objects;
-                t.lo_first += v.lo_first;
-                t.hi_first += v.hi_first;
-                t.min_dt = t.min_dt.min(v.min_dt);
-                t.sum_dt += v.sum_dt;
-            }
-        }
-        if !hits.is_empty() {
-            rayon::slice::ParallelSliceMut::par_sort_unstable(&mut hits[..]);
-            hits.dedup();
-            for (key, _) in hits {
-                let (from, to) = pair_of(key);
-                if from < to {
-                    total.entry(pair_key(from, to)).or_default().posts_lo += 1;
-                } else {
-                    total.entry(pair_key(to, from)).or_default().posts_hi += 1;
+    let accounts = table.account_count();
+    let nb = Neighbourhoods::new(trace, params.window_ms, accounts);
+    let ev = nb.events();
+    let multi = trace.multi_object_posts;
+    let min_weight = params.min_weight.max(1);
+    nb.for_each_account(
+        || Scratch::new(accounts, table.len()),
+        |s, a, out: &mut Vec<PairStats>| {
+            // a's events are in object order, so distinct objects per b can be counted
+            // with a "last object" mark.
+            for &i in nb.events_of(a) {
+                let e = &ev[i as usize];
+                s.next_stamp = s.next_stamp.wrapping_add(1);
+                if s.next_stamp == 0 {
+                    s.hit_stamp.iter_mut().for_each(|x| *x = 0);
+                    s.next_stamp = 1;
+                }
+                for f in &ev[nb.window(i)] {
+                    if f.account <= a {
+                        continue;
+                    }
+                    let b = f.account as usize;
+                    if s.co[b] == 0 {
+                        s.touched.push(f.account);
+                    }
+                    s.co[b] += 1;
+                    let dt = (f.time - e.time).abs();
+                    s.sum_dt[b] += dt;
+                    s.min_dt[b] = s.min_dt[b].min(dt);
+                    if e.time < f.time {
+                        s.a_first[b] += 1;
+                    } else if f.time < e.time {
+                        s.b_first[b] += 1;
+                    }
+                    if s.last_object[b] != e.object {
+                        s.last_object[b] = e.object;
+                        s.objects[b] += 1;
+                    }
+                    if s.hit_stamp[b] != s.next_stamp {
+                        s.hit_stamp[b] = s.next_stamp;
+                        if multi {
+                            s.post_hits.push((f.account, e.post));
+                        } else {
+                            s.posts_a[b] += 1;
+                        }
+                    }
+                    if s.post_stamp[f.post as usize] != a {
+                        s.post_stamp[f.post as usize] = a;
+                        s.posts_b[b] += 1;
+                    }
                 }
             }
-        }
-        let mut edges: Vec<PairStats> = total
-            .into_iter()
-            .filter(|(_, v)| v.co as u64 >= params.min_weight && v.co > 0)
-            .map(|(k, v)| {
-                let (a, b) = pair_of(k);
-                PairStats {
-                    a,
-                    b,
-                    co_actions: v.co as u64,
-                    posts_a: v.posts_lo as u64,
-                    posts_b: v.posts_hi as u64,
-                    objects: v.objects as u64,
-                    min_dt_ms: v.min_dt,
-                    sum_dt_ms: v.sum_dt,
-                    a_first: v.lo_first as u64,
-                    b_first: v.hi_first as u64,
+            if multi {
+                s.post_hits.sort_unstable();
+                s.post_hits.dedup();
+                for k in 0..s.post_hits.len() {
+                    let b = s.post_hits[k].0 as usize;
+                    s.posts_a[b] += 1;
                 }
-            })
-            .collect();
-        edges.sort_unstable_by_key(|e| (e.a, e.b));
-        emit(&edges);
-    }
+                s.post_hits.clear();
+            }
+            s.touched.sort_unstable();
+            for k in 0..s.touched.len() {
+                let b = s.touched[k];
+                let stats = s.take(a, b);
+                if stats.co_actions >= min_weight {
+                    out.push(stats);
+                }
+            }
+            s.touched.clear();
+        },
+        |edges| emit(&edges),
+    );
 }

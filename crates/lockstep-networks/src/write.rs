@@ -1,5 +1,10 @@
 //! Edge CSV output: `source,target,weight,edge_type`, then any extra columns.
+//!
+//! Networks can have tens of millions of edges, so rows are written by hand: every
+//! account id is CSV-escaped once, and a row is a few buffer copies.
 
+use lockstep_model::PostTable;
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// A value in an extra column.
@@ -15,59 +20,127 @@ pub enum Value<'a> {
     B(bool),
 }
 
-/// Streams edges as CSV with the contract's header.
-pub struct EdgeWriter<W: Write> {
-    w: csv::Writer<W>,
+/// `s` as one CSV field (RFC 4180): quoted only when it must be.
+pub fn csv_field(s: &str) -> Cow<'_, str> {
+    if s.contains(['"', ',', '\n', '\r']) {
+        Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// Streams edges between accounts of a table as CSV with the contract's header.
+pub struct EdgeWriter<'t, W: Write> {
+    out: W,
+    table: &'t PostTable,
+    ids: Vec<Option<Box<str>>>,
     rows: u64,
 }
 
-impl<W: Write> EdgeWriter<W> {
+impl<'t, W: Write> EdgeWriter<'t, W> {
     /// Write the header `source,target,weight,edge_type,<extra...>`.
-    pub fn new(out: W, extra_columns: &[&str]) -> io::Result<Self> {
-        let mut w = csv::Writer::from_writer(out);
-        let mut header = vec!["source", "target", "weight", "edge_type"];
-        header.extend_from_slice(extra_columns);
-        w.write_record(&header)?;
-        Ok(Self { w, rows: 0 })
+    pub fn new(mut out: W, table: &'t PostTable, extra_columns: &[&str]) -> io::Result<Self> {
+        out.write_all(b"source,target,weight,edge_type")?;
+        for c in extra_columns {
+            out.write_all(b",")?;
+            out.write_all(csv_field(c).as_bytes())?;
+        }
+        out.write_all(b"\n")?;
+        Ok(Self {
+            out,
+            table,
+            ids: vec![None; table.account_count()],
+            rows: 0,
+        })
     }
 
-    /// Write one edge.
+    fn id(&mut self, account: u32) -> &str {
+        let table = self.table;
+        self.ids[account as usize]
+            .get_or_insert_with(|| csv_field(table.account_id(account)).into())
+    }
+
+    /// Write one edge between account indices.
     pub fn row(
         &mut self,
-        source: &str,
-        target: &str,
+        source: u32,
+        target: u32,
         weight: u64,
         edge_type: &str,
         extra: &[Value],
     ) -> io::Result<()> {
         let mut ib = itoa::Buffer::new();
         let mut fb = ryu::Buffer::new();
-        self.w.write_field(source)?;
-        self.w.write_field(target)?;
-        self.w.write_field(ib.format(weight))?;
-        self.w.write_field(edge_type)?;
+        let src = self.id(source).to_string();
+        self.out.write_all(src.as_bytes())?;
+        self.out.write_all(b",")?;
+        let tgt = self.id(target).to_string();
+        self.out.write_all(tgt.as_bytes())?;
+        self.out.write_all(b",")?;
+        self.out.write_all(ib.format(weight).as_bytes())?;
+        self.out.write_all(b",")?;
+        self.out.write_all(csv_field(edge_type).as_bytes())?;
         for v in extra {
+            self.out.write_all(b",")?;
             match *v {
-                Value::U(x) => self.w.write_field(ib.format(x))?,
-                Value::F(x) => {
-                    if x.is_finite() {
-                        self.w.write_field(fb.format(x))?
-                    } else {
-                        self.w.write_field("")?
-                    }
-                }
-                Value::S(s) => self.w.write_field(s)?,
-                Value::B(b) => self.w.write_field(if b { "1" } else { "0" })?,
+                Value::U(x) => self.out.write_all(ib.format(x).as_bytes())?,
+                Value::F(x) if x.is_finite() => self.out.write_all(fb.format(x).as_bytes())?,
+                Value::F(_) => {}
+                Value::S(s) => self.out.write_all(csv_field(s).as_bytes())?,
+                Value::B(b) => self.out.write_all(if b { b"1" } else { b"0" })?,
             }
         }
-        self.w.write_record(None::<&[u8]>)?;
+        self.out.write_all(b"\n")?;
         self.rows += 1;
         Ok(())
     }
 
     /// Flush and return the number of rows written.
     pub fn finish(mut self) -> io::Result<u64> {
-        self.w.flush()?;
+        self.out.flush()?;
         Ok(self.rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lockstep_model::PostRecord;
+
+    #[test]
+    fn quotes_only_when_needed() {
+        assert_eq!(csv_field("abc"), "abc");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("line\nbreak"), "\"line\nbreak\"");
+    }
+
+    #[test]
+    fn rows_round_trip_through_a_csv_reader() {
+        let mut t = PostTable::new();
+        for (i, a) in ["plain", "with,comma", "quote\"d"].iter().enumerate() {
+            t.push(&PostRecord {
+                id: i.to_string(),
+                author_id: a.to_string(),
+                ..Default::default()
+            });
+        }
+        let mut buf = Vec::new();
+        let mut w = EdgeWriter::new(&mut buf, &t, &["x", "y"]).unwrap();
+        w.row(0, 1, 3, "co-post", &[Value::F(1.5), Value::S("a\"b")])
+            .unwrap();
+        w.row(2, 0, 1, "co-post", &[Value::F(f64::NAN), Value::B(true)])
+            .unwrap();
+        assert_eq!(w.finish().unwrap(), 2);
+        let mut r = csv::Reader::from_reader(&buf[..]);
+        let rows: Vec<Vec<String>> = r
+            .records()
+            .map(|x| x.unwrap().iter().map(String::from).collect())
+            .collect();
+        assert_eq!(
+            rows[0],
+            ["plain", "with,comma", "3", "co-post", "1.5", "a\"b"]
+        );
+        assert_eq!(rows[1], ["quote\"d", "plain", "1", "co-post", "", "1"]);
     }
 }
