@@ -54,10 +54,12 @@ impl<'t, W: Write> EdgeWriter<'t, W> {
         })
     }
 
-    fn id(&mut self, account: u32) -> &str {
+    /// Write an account id, escaping it the first time it is seen.
+    fn write_id(&mut self, account: u32) -> io::Result<()> {
         let table = self.table;
-        self.ids[account as usize]
-            .get_or_insert_with(|| csv_field(table.account_id(account)).into())
+        let id = self.ids[account as usize]
+            .get_or_insert_with(|| csv_field(table.account_id(account)).into());
+        self.out.write_all(id.as_bytes())
     }
 
     /// Write one edge between account indices.
@@ -71,11 +73,9 @@ impl<'t, W: Write> EdgeWriter<'t, W> {
     ) -> io::Result<()> {
         let mut ib = itoa::Buffer::new();
         let mut fb = ryu::Buffer::new();
-        let src = self.id(source).to_string();
-        self.out.write_all(src.as_bytes())?;
+        self.write_id(source)?;
         self.out.write_all(b",")?;
-        let tgt = self.id(target).to_string();
-        self.out.write_all(tgt.as_bytes())?;
+        self.write_id(target)?;
         self.out.write_all(b",")?;
         self.out.write_all(ib.format(weight).as_bytes())?;
         self.out.write_all(b",")?;
