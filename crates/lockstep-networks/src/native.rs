@@ -185,3 +185,114 @@ pub fn network(
         |edges| emit(&edges),
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lockstep_model::PostRecord;
+    use lockstep_traces::{Behaviour, Event, ObjectSpace, Semantics};
+    use std::collections::{BTreeMap, BTreeSet};
+
+    /// A pseudo-random table and a trace in which posts may act on several objects.
+    fn fixture() -> (PostTable, Trace) {
+        let mut x: u64 = 7;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut table = PostTable::new();
+        let mut events = Vec::new();
+        for p in 0..1500u32 {
+            let r = next();
+            let author = (r % 30).to_string();
+            let time = ((r >> 8) % 3000) as i64;
+            table.push(&PostRecord {
+                id: p.to_string(),
+                author_id: author,
+                time_ms: time,
+                ..Default::default()
+            });
+            let objects = 1 + (r >> 30) % 3;
+            for k in 0..objects {
+                events.push(Event {
+                    time,
+                    object: (((r >> 40) + k * 3) % 5) as u32,
+                    account: table.author(p),
+                    post: p,
+                });
+            }
+        }
+        events.sort_by_key(|e| (e.object, e.time, e.post));
+        events.dedup();
+        let trace = Trace {
+            behaviour: Behaviour::CoLink,
+            semantics: Semantics::Native,
+            events,
+            space: ObjectSpace::Single("*"),
+            multi_object_posts: true,
+        };
+        (table, trace)
+    }
+
+    #[test]
+    fn account_major_stats_equal_brute_force() {
+        let (table, trace) = fixture();
+        let w = 40;
+        let ev = &trace.events;
+        #[derive(Default, Debug, PartialEq)]
+        struct B {
+            co: u64,
+            pa: BTreeSet<u32>,
+            pb: BTreeSet<u32>,
+            objects: BTreeSet<u32>,
+            min: i64,
+            sum: i64,
+            af: u64,
+            bf: u64,
+        }
+        let mut want: BTreeMap<(u32, u32), B> = BTreeMap::new();
+        for i in 0..ev.len() {
+            for j in i + 1..ev.len() {
+                let (x, y) = (&ev[i], &ev[j]);
+                if x.object != y.object || x.account == y.account || (x.time - y.time).abs() > w {
+                    continue;
+                }
+                let (lo, hi) = if x.account < y.account { (x, y) } else { (y, x) };
+                let b = want.entry((lo.account, hi.account)).or_insert_with(|| B {
+                    min: i64::MAX,
+                    ..Default::default()
+                });
+                let dt = (x.time - y.time).abs();
+                b.co += 1;
+                b.pa.insert(lo.post);
+                b.pb.insert(hi.post);
+                b.objects.insert(x.object);
+                b.min = b.min.min(dt);
+                b.sum += dt;
+                if lo.time < hi.time {
+                    b.af += 1;
+                } else if hi.time < lo.time {
+                    b.bf += 1;
+                }
+            }
+        }
+        let params = NetworkParams {
+            window_ms: w,
+            ..NetworkParams::default()
+        };
+        let mut got = Vec::new();
+        network(&table, &trace, &params, |edges| got.extend_from_slice(edges));
+        assert_eq!(got.len(), want.len());
+        for (e, ((a, b), x)) in got.iter().zip(&want) {
+            assert_eq!((e.a, e.b), (*a, *b));
+            assert_eq!(e.co_actions, x.co, "co {a}-{b}");
+            assert_eq!(e.posts_a, x.pa.len() as u64, "posts_a {a}-{b}");
+            assert_eq!(e.posts_b, x.pb.len() as u64, "posts_b {a}-{b}");
+            assert_eq!(e.objects, x.objects.len() as u64, "objects {a}-{b}");
+            assert_eq!((e.min_dt_ms, e.sum_dt_ms), (x.min, x.sum));
+            assert_eq!((e.a_first, e.b_first), (x.af, x.bf));
+        }
+    }
+}
