@@ -6,12 +6,13 @@ use std::hash::BuildHasher;
 /// appearance.
 ///
 /// All strings live in one arena, so interning ten million ids costs ten million table
-/// slots and one growing buffer instead of ten million heap allocations.
+/// slots and one growing buffer instead of ten million heap allocations. Each slot keeps
+/// its string's hash, so growing the table never re-reads (and re-hashes) the arena.
 #[derive(Clone)]
 pub struct Interner {
     arena: String,
     ends: Vec<usize>,
-    table: HashTable<u32>,
+    table: HashTable<(u64, u32)>,
     state: FixedState,
 }
 
@@ -64,35 +65,29 @@ impl Interner {
     /// The id of `s`, if it was interned.
     pub fn get(&self, s: &str) -> Option<u32> {
         let hash = self.state.hash_one(s);
-        self.table.find(hash, |&id| self.span(id) == s).copied()
+        self.table
+            .find(hash, |&(h, id)| h == hash && self.span(id) == s)
+            .map(|&(_, id)| id)
     }
 
     /// The id of `s`, interning it first if it is new.
     pub fn intern(&mut self, s: &str) -> u32 {
         let hash = self.state.hash_one(s);
         let Self {
-            arena,
-            ends,
-            table,
-            state,
+            arena, ends, table, ..
         } = self;
         let span = |id: u32| {
             let i = id as usize;
             let start = if i == 0 { 0 } else { ends[i - 1] };
             &arena[start..ends[i]]
         };
-        if let Some(&id) = table.find(hash, |&id| span(id) == s) {
+        if let Some(&(_, id)) = table.find(hash, |&(h, id)| h == hash && span(id) == s) {
             return id;
         }
         let id = u32::try_from(ends.len()).expect("more than 2^32 distinct strings");
         arena.push_str(s);
         ends.push(arena.len());
-        let (arena, ends) = (&*arena, &*ends);
-        table.insert_unique(hash, id, |&other| {
-            let i = other as usize;
-            let start = if i == 0 { 0 } else { ends[i - 1] };
-            state.hash_one(&arena[start..ends[i]])
-        });
+        table.insert_unique(hash, (hash, id), |&(h, _)| h);
         id
     }
 
