@@ -3,15 +3,24 @@
 
 use rand::Rng;
 
-use crate::sampling::{between, chance, AliasTable};
+use crate::sampling::{between, chance, unit, AliasTable};
 use crate::text::account_names;
-use crate::timefmt::TwitterTime;
+use crate::timefmt::{day_curve, TwitterTime};
 
 /// First numeric user id; account `i` has id `FIRST_USER_ID + i`.
 pub const FIRST_USER_ID: u64 = 1_000_000;
 
 /// Label index of organic accounts.
 pub(crate) const ORGANIC: u16 = 0;
+
+/// Home time zones of the realistic scenarios, UTC offsets in hours: the Americas, Europe,
+/// East Asia.
+pub(crate) const ZONES: [f64; 3] = [-4.0, 1.0, 8.0];
+
+/// Whether a label names a planted campaign (neither `organic` nor `organic:*`).
+pub(crate) fn is_campaign_label(label: &str) -> bool {
+    label != "organic" && !label.starts_with("organic:")
+}
 
 /// One account.
 #[derive(Debug)]
@@ -28,6 +37,19 @@ pub(crate) struct Account {
     pub zh: bool,
     /// Index into [`Accounts::labels`].
     pub label: u16,
+    /// Home time zone, index into [`ZONES`] (realistic scenarios only).
+    pub zone: u8,
+}
+
+/// Per-zone alias tables: who posts at a given time of day.
+#[derive(Debug)]
+pub(crate) struct ZoneIndex {
+    /// Accounts of each zone.
+    members: Vec<Vec<u32>>,
+    /// Activity within each zone.
+    tables: Vec<AliasTable>,
+    /// Total activity weight of each zone.
+    totals: Vec<f64>,
 }
 
 /// All accounts, their labels and the organic activity distribution.
@@ -39,6 +61,8 @@ pub(crate) struct Accounts {
     pub labels: Vec<String>,
     /// Who writes the next organic post (heavy-tailed).
     pub activity: AliasTable,
+    /// Zone-aware activity (realistic scenarios); `None` keeps the classic behaviour.
+    pub zones: Option<ZoneIndex>,
 }
 
 impl Accounts {
@@ -72,13 +96,145 @@ impl Accounts {
                 created_at: TwitterTime::new(created),
                 zh,
                 label,
+                zone: 0,
             });
         }
         Self {
             list,
             labels,
             activity: AliasTable::new(&weights),
+            zones: None,
         }
+    }
+
+    /// Builds accounts for the realistic scenarios: a share `zh_share` prefers Chinese,
+    /// everyone gets a home time zone (`zh_zones` / `en_zones` are the zone shares of
+    /// Chinese- and English-speaking accounts) and a heavy-tailed activity weight, returned
+    /// so the planner can adjust it before calling [`Accounts::set_weights`].
+    pub(crate) fn build_zoned<R: Rng + ?Sized>(
+        rng: &mut R,
+        roles: &[u16],
+        labels: Vec<String>,
+        zh_share: f64,
+        zh_zones: [f64; 3],
+        en_zones: [f64; 3],
+    ) -> (Self, Vec<f64>) {
+        let mut list = Vec::with_capacity(roles.len());
+        let mut weights = Vec::with_capacity(roles.len());
+        let (created_lo, created_hi) = (1_230_768_000_i64, 1_751_328_000_i64);
+        for (i, &label) in roles.iter().enumerate() {
+            let zh = chance(rng, zh_share);
+            let (screen_name, name) = account_names(rng, i as u32, zh);
+            let created = between(rng, created_lo, created_hi);
+            weights.push(crate::sampling::pareto(rng, 1.0, 1.3).min(300.0));
+            let shares = if zh { zh_zones } else { en_zones };
+            let mut x = unit(rng) * shares.iter().sum::<f64>();
+            let mut zone = 0u8;
+            for (z, s) in shares.iter().enumerate() {
+                zone = z as u8;
+                if x < *s {
+                    break;
+                }
+                x -= s;
+            }
+            list.push(Account {
+                id: FIRST_USER_ID + i as u64,
+                screen_name,
+                name,
+                created_at: TwitterTime::new(created),
+                zh,
+                label,
+                zone,
+            });
+        }
+        let mut accounts = Self {
+            list,
+            labels,
+            activity: AliasTable::new(&[]),
+            zones: None,
+        };
+        accounts.set_weights(&weights);
+        (accounts, weights)
+    }
+
+    /// Sets the organic activity weights and rebuilds the (zone-aware) alias tables.
+    pub(crate) fn set_weights(&mut self, weights: &[f64]) {
+        self.activity = AliasTable::new(weights);
+        let mut members: Vec<Vec<u32>> = vec![Vec::new(); ZONES.len()];
+        let mut zw: Vec<Vec<f64>> = vec![Vec::new(); ZONES.len()];
+        for (i, a) in self.list.iter().enumerate() {
+            let z = (a.zone as usize).min(ZONES.len() - 1);
+            members[z].push(i as u32);
+            zw[z].push(weights.get(i).copied().unwrap_or(0.0).max(0.0));
+        }
+        let totals = zw.iter().map(|w| w.iter().sum()).collect();
+        let tables = zw.iter().map(|w| AliasTable::new(w)).collect();
+        self.zones = Some(ZoneIndex {
+            members,
+            tables,
+            totals,
+        });
+    }
+
+    /// Relative posting activity at `ts` given the accounts' zones, or `None` for the
+    /// classic scenarios.
+    pub(crate) fn diurnal(&self, ts: i64) -> Option<f64> {
+        let z = self.zones.as_ref()?;
+        let hour = ts.rem_euclid(86_400) as f64 / 3600.0;
+        let mut sum = 0.0;
+        for (i, off) in ZONES.iter().enumerate() {
+            sum += z.totals[i] * day_curve((hour + off).rem_euclid(24.0));
+        }
+        Some(sum)
+    }
+
+    /// Draws the author of an organic post at time `ts`: in the realistic scenarios a zone
+    /// by its current activity, then an account of that zone; otherwise as
+    /// [`Accounts::sample_active`].
+    pub(crate) fn sample_active_at<R: Rng + ?Sized>(&self, rng: &mut R, ts: i64) -> u32 {
+        let Some(z) = &self.zones else {
+            return self.sample_active(rng);
+        };
+        let hour = ts.rem_euclid(86_400) as f64 / 3600.0;
+        let mut act = [0.0; 3];
+        let mut sum = 0.0;
+        for (i, off) in ZONES.iter().enumerate() {
+            act[i] = z.totals[i] * day_curve((hour + off).rem_euclid(24.0));
+            sum += act[i];
+        }
+        let mut x = unit(rng) * sum;
+        let mut zone = 0;
+        for (i, a) in act.iter().enumerate() {
+            if *a > 0.0 {
+                zone = i;
+                if x < *a {
+                    break;
+                }
+            }
+            x -= a;
+        }
+        let k = z.tables[zone].sample(rng);
+        z.members[zone].get(k).copied().unwrap_or(0)
+    }
+
+    /// Draws an organic author at `ts` other than `not` (tries a few times).
+    pub(crate) fn sample_active_except_at<R: Rng + ?Sized>(
+        &self,
+        rng: &mut R,
+        not: u32,
+        ts: i64,
+    ) -> u32 {
+        if self.zones.is_none() {
+            return self.sample_active_except(rng, not);
+        }
+        let mut u = self.sample_active_at(rng, ts);
+        for _ in 0..4 {
+            if u != not {
+                break;
+            }
+            u = self.sample_active_at(rng, ts);
+        }
+        u
     }
 
     /// Number of accounts.

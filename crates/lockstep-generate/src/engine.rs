@@ -10,6 +10,7 @@ use std::rc::Rc;
 use anyhow::Result;
 use rand::Rng;
 
+use crate::sampling::AliasTable;
 use crate::sampling::{between, chance, exponential, index, pareto, poisson, unit};
 use crate::scenario::{Plan, RingKind, Round, HOTSPOT_SECONDS};
 use crate::text::{
@@ -18,7 +19,10 @@ use crate::text::{
 };
 use crate::timefmt::{diurnal_weight, IdAllocator};
 use crate::tweet::{Body, Content, Tweet};
-use crate::writer::PostWriter;
+use crate::writer::{Mark, PostWriter};
+
+#[path = "engine_rich.rs"]
+mod rich;
 
 /// Length of one slice, seconds.
 const SLICE: i64 = 3600;
@@ -39,6 +43,16 @@ pub(crate) struct Engine<'a, R: Rng> {
     pending: BTreeMap<i64, Vec<Rc<Tweet>>>,
     /// Recent organic originals with their popularity.
     pool: VecDeque<(Rc<Tweet>, f64)>,
+    /// Truth of planted posts (realistic scenarios); a tweet's `mark` is 1 + an index here.
+    marks: Vec<Mark>,
+    /// Index of each distinct mark.
+    mark_ids: BTreeMap<(u16, String, Option<usize>), u32>,
+    /// `h20`: Nvidia's latest post and whether a reply swarm has targeted it.
+    nvidia_last: Option<(Rc<Tweet>, bool)>,
+    /// `h20`: posts Nvidia has made.
+    nvidia_posts: usize,
+    /// Zipf ranks of Chinese links and Weibo topics (realistic scenarios).
+    zh_ranks: Option<(AliasTable, AliasTable)>,
 }
 
 impl<'a, R: Rng> Engine<'a, R> {
@@ -51,6 +65,16 @@ impl<'a, R: Rng> Engine<'a, R> {
             ids: IdAllocator::default(),
             pending: BTreeMap::new(),
             pool: VecDeque::with_capacity(POOL),
+            marks: Vec::new(),
+            mark_ids: BTreeMap::new(),
+            nvidia_last: None,
+            nvidia_posts: 0,
+            zh_ranks: plan.rich.as_ref().map(|_| {
+                (
+                    crate::sampling::zipf_table(rich::ZH_URL_SLOTS, 1.0),
+                    crate::sampling::zipf_table(crate::content::WB_TOPICS.len(), 1.0),
+                )
+            }),
         }
     }
 
@@ -60,6 +84,18 @@ impl<'a, R: Rng> Engine<'a, R> {
 
     /// Gives `ts` an id and files the post under its slice (dropped if past the end).
     fn schedule(&mut self, ts: i64, user: u32, zh: bool, body: Body) -> Option<Rc<Tweet>> {
+        self.schedule_marked(ts, user, zh, body, 0)
+    }
+
+    /// [`Engine::schedule`] for a planted post carrying `mark`.
+    fn schedule_marked(
+        &mut self,
+        ts: i64,
+        user: u32,
+        zh: bool,
+        body: Body,
+        mark: u32,
+    ) -> Option<Rc<Tweet>> {
         if ts >= self.plan.end {
             return None;
         }
@@ -70,6 +106,7 @@ impl<'a, R: Rng> Engine<'a, R> {
             user,
             zh,
             body,
+            mark,
         });
         let slice = self.slice_of(ts);
         self.pending
@@ -85,6 +122,7 @@ impl<'a, R: Rng> Engine<'a, R> {
         let n_slices = (plan.end - plan.start + SLICE - 1) / SLICE;
         let per_slice = self.originals_per_slice(n_slices);
         let mut next_round = 0usize;
+        let mut next_event = 0usize;
         let mut batch: Vec<Rc<Tweet>> = Vec::new();
         for (s, &n_orig) in per_slice.iter().enumerate() {
             let s = s as i64;
@@ -111,6 +149,15 @@ impl<'a, R: Rng> Engine<'a, R> {
                     self.hotspot();
                 }
             }
+            if let Some(rich) = &plan.rich {
+                while let Some(ev) = rich.events.get(next_event) {
+                    if ev.ts >= s1 {
+                        break;
+                    }
+                    next_event += 1;
+                    self.play_event(ev);
+                }
+            }
 
             batch.clear();
             if let Some(v) = self.pending.remove(&s) {
@@ -118,7 +165,7 @@ impl<'a, R: Rng> Engine<'a, R> {
             }
             batch.sort_unstable_by_key(|t| t.id);
             for t in &batch {
-                out.write(t, &plan.accounts)?;
+                out.write(t, &plan.accounts, &self.marks)?;
             }
             fresh.sort_by_key(|(t, _)| t.id);
             for entry in fresh {
@@ -140,7 +187,12 @@ impl<'a, R: Rng> Engine<'a, R> {
                 let s0 = plan.start + s * SLICE;
                 let s1 = (s0 + SLICE).min(plan.end);
                 let frac = (s1 - s0) as f64 / SLICE as f64;
-                diurnal_weight((s0 + s1) / 2) * frac * (0.9 + 0.2 * unit(&mut self.rng))
+                let mid = (s0 + s1) / 2;
+                let day = plan
+                    .accounts
+                    .diurnal(mid)
+                    .unwrap_or_else(|| diurnal_weight(mid));
+                day * frac * (0.9 + 0.2 * unit(&mut self.rng))
             })
             .collect();
         let total: f64 = weights.iter().sum();
@@ -202,8 +254,8 @@ impl<'a, R: Rng> Engine<'a, R> {
 
     /// Creates an organic original at `ts` and schedules its organic retweets and replies.
     fn organic_original(&mut self, ts: i64) -> Option<(Rc<Tweet>, f64)> {
-        let user = self.plan.accounts.sample_active(&mut self.rng);
-        let (content, zh) = self.organic_content(user, ts);
+        let user = self.plan.accounts.sample_active_at(&mut self.rng, ts);
+        let (content, zh) = self.background_content(user, ts);
         let tweet = self.schedule(ts, user, zh, Body::Original(content))?;
         let popularity = pareto(&mut self.rng, 0.5, 2.0).min(MAX_POPULARITY);
         self.engage(&tweet, popularity);
@@ -242,7 +294,7 @@ impl<'a, R: Rng> Engine<'a, R> {
             let user = self
                 .plan
                 .accounts
-                .sample_active_except(&mut self.rng, orig.user);
+                .sample_active_except_at(&mut self.rng, orig.user, ts);
             self.schedule(ts, user, orig.zh, Body::Retweet(Rc::clone(orig)));
         }
         let n_reply = poisson(&mut self.rng, self.plan.replies_per_original * popularity);
@@ -253,7 +305,7 @@ impl<'a, R: Rng> Engine<'a, R> {
             let user = self
                 .plan
                 .accounts
-                .sample_active_except(&mut self.rng, orig.user);
+                .sample_active_except_at(&mut self.rng, orig.user, ts);
             self.reply(ts, user, orig, None);
         }
     }
@@ -261,6 +313,19 @@ impl<'a, R: Rng> Engine<'a, R> {
     /// Schedules a reply by `user` to `target` at `ts`; `body` overrides the text.
     fn reply(&mut self, ts: i64, user: u32, target: &Tweet, body: Option<String>) {
         let zh = self.plan.accounts.zh(user);
+        self.reply_marked(ts, user, target, body, zh, 0);
+    }
+
+    /// [`Engine::reply`] in language `zh`, for a planted post carrying `mark`.
+    fn reply_marked(
+        &mut self,
+        ts: i64,
+        user: u32,
+        target: &Tweet,
+        body: Option<String>,
+        zh: bool,
+        mark: u32,
+    ) {
         let body = body.unwrap_or_else(|| reply_body(&mut self.rng, zh));
         let mut text = String::with_capacity(body.len() + 20);
         text.push('@');
@@ -272,7 +337,7 @@ impl<'a, R: Rng> Engine<'a, R> {
             mentions: vec![target.user],
             ..Content::default()
         };
-        self.schedule(
+        self.schedule_marked(
             ts,
             user,
             zh,
@@ -281,6 +346,7 @@ impl<'a, R: Rng> Engine<'a, R> {
                 to_user: target.user,
                 content,
             },
+            mark,
         );
     }
 

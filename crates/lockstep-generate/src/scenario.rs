@@ -4,13 +4,15 @@
 use rand::seq::SliceRandom;
 use rand::Rng;
 
-use crate::accounts::{Accounts, ORGANIC};
+use crate::accounts::{is_campaign_label, Accounts, ORGANIC};
+use crate::h20::{Reference, Timeline};
+use crate::knobs::CampaignKnobs;
 use crate::sampling::{between, chance, index, unit};
 use crate::text::{campaign_domain, campaign_tags};
 use crate::timefmt::COLLECTION_START;
 
 /// Names of the scenarios [`crate::generate`] knows.
-pub const SCENARIOS: &[&str] = &["basic", "hotspot"];
+pub const SCENARIOS: &[&str] = &["basic", "hotspot", "organic", "mixed", "h20"];
 
 /// Posts per unit of scale.
 pub const POSTS_PER_SCALE: f64 = 100_000.0;
@@ -33,6 +35,12 @@ pub(crate) enum Scenario {
     Basic,
     /// `Basic` plus one tweet retweeted 200,000 times in an hour by 50,000 accounts.
     Hotspot,
+    /// Realistic background with hard negatives and no campaign.
+    Organic,
+    /// Realistic background, hard negatives and campaigns of every kind.
+    Mixed,
+    /// Chinese/English background, hard negatives and the H20 episode.
+    H20,
 }
 
 impl Scenario {
@@ -41,6 +49,9 @@ impl Scenario {
         match name {
             "basic" => Some(Self::Basic),
             "hotspot" => Some(Self::Hotspot),
+            "organic" => Some(Self::Organic),
+            "mixed" => Some(Self::Mixed),
+            "h20" => Some(Self::H20),
             _ => None,
         }
     }
@@ -150,12 +161,146 @@ pub(crate) struct Plan {
     pub rounds: Vec<Round>,
     /// Hotspot burst, if any.
     pub hotspot: Option<Hotspot>,
+    /// Everything the realistic scenarios add (`None` for `basic` and `hotspot`).
+    pub rich: Option<Rich>,
+}
+
+/// One planted campaign of a realistic scenario.
+#[derive(Debug)]
+pub(crate) struct Campaign {
+    /// Its knobs.
+    pub knobs: CampaignKnobs,
+    /// Label index of its accounts.
+    pub label: u16,
+    /// Host of the campaign site (generic link rings).
+    pub domain: String,
+    /// Hashtags the rounds draw their sets from (generic hashtag pushes).
+    pub tags: Vec<String>,
+    /// Message templates (generic copy-paste rings).
+    pub templates: Vec<String>,
+    /// Account whose posts a generic reply swarm targets.
+    pub target: Option<u32>,
+}
+
+/// A group of fans who retweet one celebrity quickly, every time.
+#[derive(Debug)]
+pub(crate) struct FanGroup {
+    /// The celebrity.
+    pub celebrity: u32,
+    /// Fans and the chance that each retweets a given post.
+    pub fans: Vec<(u32, f64)>,
+}
+
+/// A viral cascade: one post retweeted by many distinct accounts within an hour.
+#[derive(Debug)]
+pub(crate) struct Cascade {
+    /// Author of the post.
+    pub author: u32,
+    /// Retweeting accounts.
+    pub participants: Vec<u32>,
+}
+
+/// A breaking-news burst: many accounts post the same link within minutes, once.
+#[derive(Debug)]
+pub(crate) struct NewsBurst {
+    /// Posting accounts.
+    pub members: Vec<u32>,
+    /// Headline.
+    pub headline: String,
+    /// The news link.
+    pub url: String,
+    /// Chinese headline.
+    pub zh: bool,
+}
+
+/// The accounts and articles of the `h20` episode.
+#[derive(Debug)]
+pub(crate) struct Episode {
+    /// When things happen.
+    pub timeline: Timeline,
+    /// Reference articles.
+    pub references: Vec<Reference>,
+    /// Outlet accounts, in the order of [`crate::h20::OUTLETS`].
+    pub outlets: Vec<u32>,
+    /// The regulator's account.
+    pub regulator: u32,
+    /// Nvidia's account.
+    pub nvidia: u32,
+}
+
+/// A timed event of a realistic scenario.
+#[derive(Debug)]
+pub(crate) struct Event {
+    /// When it starts (its earliest post), Unix seconds.
+    pub ts: i64,
+    /// What happens.
+    pub kind: EventKind,
+}
+
+/// What happens at an [`Event`].
+#[derive(Debug)]
+pub(crate) enum EventKind {
+    /// A campaign round.
+    Round {
+        /// Index into [`Rich::campaigns`].
+        campaign: usize,
+        /// Acting members, shuffled.
+        participants: Vec<u32>,
+    },
+    /// A celebrity posts; the fans retweet.
+    FanPost {
+        /// Index into [`Rich::fans`].
+        group: usize,
+    },
+    /// A viral cascade starts.
+    Cascade {
+        /// Index into [`Rich::cascades`].
+        idx: usize,
+    },
+    /// A news burst starts.
+    NewsBurst {
+        /// Index into [`Rich::bursts`].
+        idx: usize,
+    },
+    /// `h20`: the regulator posts the summons.
+    Notice,
+    /// `h20`: an outlet posts one of its reference articles.
+    Article {
+        /// Index into [`Episode::references`].
+        reference: usize,
+    },
+    /// `h20`: Nvidia posts its statement.
+    Statement,
+    /// `h20`: an outlet posts one of its everyday items.
+    OutletPost {
+        /// Index into [`Episode::outlets`].
+        outlet: usize,
+    },
+}
+
+/// What the realistic scenarios add to a plan.
+#[derive(Debug)]
+pub(crate) struct Rich {
+    /// Planted campaigns.
+    pub campaigns: Vec<Campaign>,
+    /// Fan groups.
+    pub fans: Vec<FanGroup>,
+    /// Viral cascades.
+    pub cascades: Vec<Cascade>,
+    /// News bursts.
+    pub bursts: Vec<NewsBurst>,
+    /// The `h20` episode.
+    pub episode: Option<Episode>,
+    /// All events, by time.
+    pub events: Vec<Event>,
+    /// Delay range of fan retweets, seconds.
+    pub fan_delay_secs: (u32, u32),
 }
 
 /// Share of organic posts that are retweets.
-const RETWEET_SHARE: f64 = 0.35;
+pub(crate) const RETWEET_SHARE: f64 = 0.35;
 /// Share of organic posts that are replies.
-const REPLY_SHARE: f64 = 0.10;
+pub(crate) const REPLY_SHARE: f64 = 0.10;
 
 /// Number of rings: five (one of each kind) up to scale 1, then growing with the square root
 /// of the scale (16 at scale 10, 50 at scale 100).
@@ -299,15 +444,21 @@ impl Plan {
             rings,
             rounds,
             hotspot,
+            rich: None,
         }
     }
 
-    /// Number of accounts whose label is not `organic`.
+    /// Number of accounts whose label is a campaign (neither `organic` nor `organic:*`).
     pub(crate) fn campaign_accounts(&self) -> u64 {
         self.accounts
             .list
             .iter()
-            .filter(|a| a.label != ORGANIC)
+            .filter(|a| {
+                self.accounts
+                    .labels
+                    .get(a.label as usize)
+                    .is_some_and(|l| is_campaign_label(l))
+            })
             .count() as u64
     }
 }

@@ -905,6 +905,35 @@ pub(crate) fn campaign_tags<R: Rng + ?Sized>(rng: &mut R, ring_no: usize) -> Vec
     tags
 }
 
+/// A fresh breaking-news link published at `ts`: a news site for English, a Chinese
+/// news site for Chinese (realistic scenarios only).
+pub(crate) fn breaking_url<R: Rng + ?Sized>(rng: &mut R, ts: i64, zh: bool) -> String {
+    let (y, m, d, ..) = crate::timefmt::utc_fields(ts);
+    if zh {
+        let host = pick(
+            rng,
+            &[
+                "www.thepaper.cn",
+                "news.sina.com.cn",
+                "www.chinanews.com.cn",
+            ],
+            "www.thepaper.cn",
+        );
+        format!(
+            "https://{host}/{y}-{m:02}/{d:02}/news_{}.html",
+            between(rng, 10_000_000, 99_999_999)
+        )
+    } else {
+        format!(
+            "https://{}/{}/{y}/{m:02}/{d:02}/breaking-{}-{}",
+            pick(rng, NEWS_DOMAINS, "example.com"),
+            pick(rng, SECTIONS, "news"),
+            slug(rng),
+            between(rng, 100_000, 999_999)
+        )
+    }
+}
+
 /// How long one URL slot keeps the same link.
 #[derive(Debug, Clone, Copy)]
 struct UrlSlot {
@@ -1007,6 +1036,11 @@ impl Vocab {
             );
         }
         entry.1.as_str()
+    }
+
+    /// The seed the links are derived from.
+    pub(crate) fn seed(&self) -> u64 {
+        self.seed
     }
 
     /// A Zipf-popular hashtag (without `#`).

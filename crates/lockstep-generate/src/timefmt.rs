@@ -135,6 +135,12 @@ impl TwitterTime {
     }
 }
 
+/// A timestamp in RFC 3339 (UTC), e.g. `2025-08-01T07:00:00Z`.
+pub(crate) fn rfc3339(ts: i64) -> String {
+    let (y, m, d, hh, mm, ss, _) = utc_fields(ts);
+    format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}Z")
+}
+
 fn two(v: u32) -> [u8; 2] {
     [b'0' + ((v / 10) % 10) as u8, b'0' + (v % 10) as u8]
 }
@@ -147,7 +153,7 @@ impl serde::Serialize for TwitterTime {
 
 /// Activity of one population over its local day: lowest around 04:00, highest around
 /// 16:00–20:00, never zero.
-fn day_curve(local_hour: f64) -> f64 {
+pub(crate) fn day_curve(local_hour: f64) -> f64 {
     let phase = ((local_hour - 4.0) / 24.0) * std::f64::consts::TAU;
     let x = (1.0 - phase.cos()) / 2.0; // 0 at 04:00, 1 at 16:00
     0.12 + 0.88 * x.powf(1.3)
@@ -175,6 +181,15 @@ mod tests {
         assert_eq!(
             TwitterTime::new(COLLECTION_START).as_str(),
             "Fri Aug 01 00:00:00 +0000 2025"
+        );
+    }
+
+    #[test]
+    fn rfc3339_formats_utc() {
+        assert_eq!(rfc3339(COLLECTION_START), "2025-08-01T00:00:00Z");
+        assert_eq!(
+            rfc3339(COLLECTION_START + 7 * 3600 + 61),
+            "2025-08-01T07:01:01Z"
         );
     }
 

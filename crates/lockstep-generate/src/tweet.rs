@@ -46,6 +46,8 @@ pub(crate) struct Tweet {
     pub zh: bool,
     /// Original, reply or retweet.
     pub body: Body,
+    /// Planted-post truth: 0 for none, else 1 + index into the engine's marks.
+    pub mark: u32,
 }
 
 impl Tweet {

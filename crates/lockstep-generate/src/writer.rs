@@ -1,6 +1,9 @@
 //! Output files: `posts.csv` (coordination-network-toolkit layout), `posts.jsonl` (Twitter
-//! API v1.1 tweet objects, one per line) and `truth.csv` (label per account).
+//! API v1.1 tweet objects, one per line) and `truth.csv` (label per account); for the
+//! realistic scenarios also `truth_posts.csv` and `truth_events.csv`, and for `h20`
+//! `references.jsonl` and `seed_accounts.csv`.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -28,13 +31,36 @@ pub const CSV_HEADER: [&str; 8] = [
 
 const BUF: usize = 1 << 20;
 
-/// Streams posts to `posts.csv` and `posts.jsonl`.
+/// Truth of one planted post: its campaign, template and echoed reference.
+#[derive(Debug, Clone)]
+pub(crate) struct Mark {
+    /// Label index of the campaign.
+    pub label: u16,
+    /// Template id (empty for posts without one, e.g. retweets).
+    pub template: String,
+    /// Index of the echoed reference.
+    pub echo: Option<usize>,
+}
+
+/// What the writer saw of the planted posts.
+#[derive(Debug, Default)]
+pub(crate) struct PlantedStats {
+    /// First planted post per campaign label, Unix seconds.
+    pub first: BTreeMap<u16, i64>,
+    /// Planted posts per hour (hour start, Unix seconds).
+    pub hourly: BTreeMap<i64, u64>,
+}
+
+/// Streams posts to `posts.csv` and `posts.jsonl` (and planted-post truth, if asked).
 pub(crate) struct PostWriter {
     csv: csv::Writer<File>,
     json: BufWriter<File>,
     full_text: String,
     urls: String,
     written: u64,
+    /// `truth_posts.csv` and the reference URLs, for the realistic scenarios.
+    truth: Option<(csv::Writer<File>, Vec<String>)>,
+    stats: PlantedStats,
 }
 
 impl PostWriter {
@@ -55,7 +81,21 @@ impl PostWriter {
             full_text: String::new(),
             urls: String::new(),
             written: 0,
+            truth: None,
+            stats: PlantedStats::default(),
         })
+    }
+
+    /// Also writes `truth_posts.csv` (`post_id,template,campaign,echoes_reference`); `refs`
+    /// are the reference URLs marks point into.
+    pub(crate) fn with_truth_posts(mut self, path: &Path, refs: Vec<String>) -> Result<Self> {
+        let mut w = csv::WriterBuilder::new()
+            .buffer_capacity(BUF)
+            .from_path(path)
+            .with_context(|| format!("creating {}", path.display()))?;
+        w.write_record(TRUTH_POSTS_HEADER)?;
+        self.truth = Some((w, refs));
+        Ok(self)
     }
 
     /// Posts written so far.
@@ -63,8 +103,8 @@ impl PostWriter {
         self.written
     }
 
-    /// Writes one post to both files.
-    pub(crate) fn write(&mut self, t: &Tweet, accounts: &Accounts) -> Result<()> {
+    /// Writes one post to both files (and its truth row if it is a planted post).
+    pub(crate) fn write(&mut self, t: &Tweet, accounts: &Accounts, marks: &[Mark]) -> Result<()> {
         let content = t.content();
         self.full_text.clear();
         let (repost_id, reply_id) = match &t.body {
@@ -120,15 +160,103 @@ impl PostWriter {
         )?;
         self.json.write_all(b"\n")?;
         self.written += 1;
+        if t.mark > 0 {
+            if let Some(m) = marks.get(t.mark as usize - 1) {
+                self.stats.first.entry(m.label).or_insert(t.ts);
+                *self
+                    .stats
+                    .hourly
+                    .entry(t.ts - t.ts.rem_euclid(3600))
+                    .or_insert(0) += 1;
+                if let Some((w, refs)) = &mut self.truth {
+                    let campaign = accounts
+                        .labels
+                        .get(m.label as usize)
+                        .map_or("", String::as_str);
+                    let echo = m.echo.and_then(|e| refs.get(e)).map_or("", String::as_str);
+                    let mut id = itoa::Buffer::new();
+                    w.write_record([id.format(t.id), &m.template, campaign, echo])?;
+                }
+            }
+        }
         Ok(())
     }
 
-    /// Flushes both files.
-    pub(crate) fn finish(mut self) -> Result<()> {
+    /// Flushes the files and returns what was seen of the planted posts.
+    pub(crate) fn finish(mut self) -> Result<PlantedStats> {
         self.csv.flush()?;
         self.json.flush()?;
-        Ok(())
+        if let Some((w, _)) = &mut self.truth {
+            w.flush()?;
+        }
+        Ok(self.stats)
     }
+}
+
+/// Header of `truth_posts.csv`.
+pub const TRUTH_POSTS_HEADER: [&str; 4] = ["post_id", "template", "campaign", "echoes_reference"];
+
+/// Writes `truth_events.csv`: `event,time` (RFC 3339), in time order.
+pub(crate) fn write_events(path: &Path, events: &[(String, i64)]) -> Result<()> {
+    let mut w =
+        csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
+    w.write_record(["event", "time"])?;
+    for (name, ts) in events {
+        w.write_record([name.as_str(), &crate::timefmt::rfc3339(*ts)])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// One line of `references.jsonl`.
+#[derive(Serialize)]
+struct ReferenceJson<'a> {
+    url: &'a str,
+    title: &'a str,
+    text: String,
+    source: &'a str,
+    published_at: String,
+}
+
+/// Writes `references.jsonl`: one JSON object per reference article.
+pub(crate) fn write_references(path: &Path, refs: &[crate::h20::Reference]) -> Result<()> {
+    let mut w =
+        BufWriter::new(File::create(path).with_context(|| format!("creating {}", path.display()))?);
+    for r in refs {
+        let source = crate::h20::OUTLETS.get(r.outlet).map_or("", |o| o.name);
+        serde_json::to_writer(
+            &mut w,
+            &ReferenceJson {
+                url: &r.url,
+                title: r.title,
+                text: r.text(),
+                source,
+                published_at: crate::timefmt::rfc3339(r.published),
+            },
+        )?;
+        w.write_all(b"\n")?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Writes `seed_accounts.csv`: `account_id,handle,label` for the state accounts.
+pub(crate) fn write_seed_accounts(
+    path: &Path,
+    accounts: &Accounts,
+    seeds: &[(u32, &str)],
+) -> Result<()> {
+    let mut w =
+        csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
+    w.write_record(["account_id", "handle", "label"])?;
+    let mut buf = itoa::Buffer::new();
+    for &(i, label) in seeds {
+        if let Some(a) = accounts.list.get(i as usize) {
+            w.write_record([buf.format(a.id), &a.screen_name, label])?;
+        }
+    }
+    w.flush()?;
+    Ok(())
 }
 
 /// Writes `truth.csv`: `account_id,label`, one row per account.
