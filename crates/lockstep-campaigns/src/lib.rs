@@ -31,6 +31,16 @@ pub struct DetectParams {
     /// Groups scoring below this are not reported as campaigns (their edges stay in
     /// edges.csv): loose, weakly supported clusters are what chance produces.
     pub min_campaign_score: f64,
+    /// A group amplifying mostly one outside source (see `fan_concentration`) whose own
+    /// acts are less than this share of the activity around them is set aside as fan-like:
+    /// fans are a slice of a celebrity's crowd, a ring makes most of the traffic it pushes.
+    pub min_exclusivity: f64,
+    /// Share of a group's amplified posts coming from one author above which the group is
+    /// single-source (fan-like unless exclusive).
+    pub fan_concentration: f64,
+    /// Groups whose internal edges carry less summed evidence (-log10 q) than this are
+    /// not reported: three accounts sharing two hashtag sets is not a campaign.
+    pub min_campaign_evidence: f64,
     /// Leiden resolution (modularity).
     pub resolution: f64,
     /// Seed for community detection.
@@ -46,7 +56,10 @@ impl Default for DetectParams {
             alpha: 0.01,
             min_co_actions: 2,
             min_campaign_size: 3,
-            min_campaign_score: 0.2,
+            min_campaign_score: 0.1,
+            min_exclusivity: 0.8,
+            fan_concentration: 0.8,
+            min_campaign_evidence: 15.0,
             resolution: 1.0,
             seed: 42,
             max_evidence: 50.0,
@@ -103,12 +116,34 @@ pub struct ScoreComponents {
     pub density: f64,
     /// Median -log10 q of internal fused edges.
     pub median_evidence: f64,
+    /// Sum of -log10 q over internal fused edges.
+    pub total_evidence: f64,
     /// Distinct behaviours with internal edges.
     pub behaviours: usize,
     /// Median smallest |dt| of internal edges, seconds.
     pub median_min_dt_s: f64,
     /// Co-actions on internal edges.
     pub co_actions: u64,
+    /// Share of the activity around the members' own acts, on the objects two or more
+    /// of them acted on, that the members made themselves.
+    pub exclusivity: f64,
+    /// Share of the posts the members amplified (reposted or replied to) that come from
+    /// the single most amplified author.
+    pub source_concentration: f64,
+}
+
+/// A dense, significant group not reported as a campaign, with the reason.
+#[derive(Clone, Debug, Serialize)]
+pub struct SetAside {
+    /// Number of accounts.
+    pub accounts: usize,
+    /// Why it was set aside.
+    pub reason: &'static str,
+    /// Its score components.
+    pub components: ScoreComponents,
+    /// Member accounts.
+    #[serde(skip)]
+    pub members: Vec<u32>,
 }
 
 /// Everything detection found.
@@ -122,6 +157,8 @@ pub struct Detection {
     pub campaigns: Vec<Campaign>,
     /// For each account in a campaign: (campaign index into `campaigns`, account score).
     pub account_campaign: HashMap<u32, (usize, f64)>,
+    /// Groups not reported as campaigns, with the reason.
+    pub set_aside: Vec<SetAside>,
 }
 
 fn ln_to_log10(x: f64) -> f64 {
@@ -199,9 +236,25 @@ pub fn detect(
         .filter(|g| g.len() >= params.min_campaign_size)
         .collect();
     group_list.sort();
-    for members in group_list {
-        let (campaign, strengths) = score_campaign(&members, &fused, &behaviours);
+    let exclusive = exclusivity(table, &group_list, traces, &fused);
+    let mut set_aside = Vec::new();
+    for (members, (exclusivity, concentration)) in group_list.into_iter().zip(exclusive) {
+        let (mut campaign, strengths) = score_campaign(&members, &fused, &behaviours);
+        campaign.components.exclusivity = exclusivity;
+        campaign.components.source_concentration = concentration;
         if campaign.edges == 0 || campaign.score < params.min_campaign_score {
+            continue;
+        }
+        if campaign.components.total_evidence < params.min_campaign_evidence {
+            continue;
+        }
+        if let Some(reason) = set_aside_reason(&campaign.components, params) {
+            set_aside.push(SetAside {
+                accounts: members.len(),
+                reason,
+                components: campaign.components.clone(),
+                members,
+            });
             continue;
         }
         campaigns.push((campaign, members, strengths));
@@ -227,7 +280,144 @@ pub fn detect(
         fused,
         campaigns: out,
         account_campaign,
+        set_aside,
     })
+}
+
+/// For each group: on the objects two or more of its members acted on (in the behaviours
+/// where it has internal edges), the share of the activity around the group's own acts
+/// (within the behaviour's tightest window of any member's act) that the group made. A
+/// ring pushing an article is most of the traffic in the minutes it pushes, even when the
+/// article is shared all week; fans are a slice of the crowd reacting to their celebrity.
+fn exclusivity(
+    table: &PostTable,
+    groups: &[Vec<u32>],
+    traces: &[(Trace, Vec<i64>)],
+    fused: &[FusedEdge],
+) -> Vec<(f64, f64)> {
+    let mut group_of = vec![u32::MAX; table.account_count()];
+    for (gi, g) in groups.iter().enumerate() {
+        for &a in g {
+            group_of[a as usize] = gi as u32;
+        }
+    }
+    // Behaviours with an internal edge, per group.
+    let mut active = vec![vec![false; traces.len()]; groups.len()];
+    for f in fused {
+        let (ga, gb) = (group_of[f.a as usize], group_of[f.b as usize]);
+        if ga != u32::MAX && ga == gb {
+            for &(bi, _) in &f.parts {
+                active[ga as usize][bi] = true;
+            }
+        }
+    }
+    let mut own = vec![0u64; groups.len()];
+    let mut all = vec![0u64; groups.len()];
+    // Per group: member events on posts, by the posts' author.
+    let mut sources: Vec<HashMap<u32, u64>> = vec![HashMap::default(); groups.len()];
+    let mut present: Vec<(u32, u32)> = Vec::new();
+    for (bi, (trace, windows)) in traces.iter().enumerate() {
+        let w = windows.iter().copied().min().unwrap_or(60_000);
+        let on_posts = matches!(trace.space, lockstep_traces::ObjectSpace::PostRefs);
+        let ev = &trace.events;
+        let mut i = 0;
+        while i < ev.len() {
+            let obj = ev[i].object;
+            let mut j = i;
+            present.clear();
+            while j < ev.len() && ev[j].object == obj {
+                let g = group_of[ev[j].account as usize];
+                if g != u32::MAX && active[g as usize][bi] {
+                    present.push((g, ev[j].account));
+                }
+                j += 1;
+            }
+            if present.len() >= 2 {
+                present.sort_unstable();
+                present.dedup();
+                let mut k = 0;
+                while k < present.len() {
+                    let g = present[k].0;
+                    let mut m = k;
+                    while m < present.len() && present[m].0 == g {
+                        m += 1;
+                    }
+                    if m - k >= 2 {
+                        let (o, a) = local_share(&ev[i..j], &group_of, g, w);
+                        own[g as usize] += o;
+                        all[g as usize] += a;
+                        if on_posts {
+                            if let Some(p) = table.ref_post(obj) {
+                                *sources[g as usize].entry(table.author(p)).or_default() += o;
+                            }
+                        }
+                    }
+                    k = m;
+                }
+            }
+            i = j;
+        }
+    }
+    own.iter()
+        .zip(&all)
+        .zip(&sources)
+        .map(|((&o, &a), src)| {
+            let share = if a == 0 { 0.0 } else { o as f64 / a as f64 };
+            let total: u64 = src.values().sum();
+            let top = src.values().copied().max().unwrap_or(0);
+            let concentration = if total == 0 { 0.0 } else { top as f64 / total as f64 };
+            (share, concentration)
+        })
+        .collect()
+}
+
+/// On one object's time-sorted events: (events of group `g`, events within `w` of any
+/// event of `g`).
+fn local_share(ev: &[lockstep_traces::Event], group_of: &[u32], g: u32, w: i64) -> (u64, u64) {
+    let n = ev.len();
+    let is_g = |e: &lockstep_traces::Event| group_of[e.account as usize] == g;
+    // Distance to the nearest group event before and after each event.
+    let mut near = vec![false; n];
+    let mut last: Option<i64> = None;
+    for (k, e) in ev.iter().enumerate() {
+        if is_g(e) {
+            last = Some(e.time);
+        }
+        if last.is_some_and(|t| e.time - t <= w) {
+            near[k] = true;
+        }
+    }
+    let mut next: Option<i64> = None;
+    for (k, e) in ev.iter().enumerate().rev() {
+        if is_g(e) {
+            next = Some(e.time);
+        }
+        if next.is_some_and(|t| t - e.time <= w) {
+            near[k] = true;
+        }
+    }
+    let own = ev.iter().filter(|e| is_g(e)).count() as u64;
+    let all = near.iter().filter(|&&x| x).count() as u64;
+    (own, all)
+}
+
+/// Why a dense, significant group is not a campaign, if it is not.
+///
+/// A ring makes most of the traffic on what it pushes in the minutes it pushes
+/// (exclusivity). A group that is a minority of that traffic is kept only if it amplifies
+/// many sources with most pairs linked (a ring joining popular posts); otherwise it is a
+/// slice of a crowd: fans of one celebrity, or a loose overlap of busy accounts.
+fn set_aside_reason(c: &ScoreComponents, params: &DetectParams) -> Option<&'static str> {
+    if c.exclusivity >= params.min_exclusivity {
+        return None;
+    }
+    if c.source_concentration >= params.fan_concentration {
+        return Some("fan-like: amplifies a single outside source as part of a larger crowd");
+    }
+    if c.source_concentration >= 0.5 || c.density < 0.5 {
+        return Some("crowd-like: a minority of the activity it joins, loosely linked or mostly one source");
+    }
+    None
 }
 
 fn median(v: &mut [f64]) -> f64 {
@@ -279,6 +469,7 @@ fn score_campaign(
     } else {
         0.0
     };
+    let total_evidence: f64 = evidence.iter().sum();
     let median_evidence = median(&mut evidence);
     let nb = per_behaviour.len();
     let score = (density.sqrt()
@@ -298,9 +489,12 @@ fn score_campaign(
             components: ScoreComponents {
                 density,
                 median_evidence,
+                total_evidence,
                 behaviours: nb,
                 median_min_dt_s: median(&mut min_dts),
                 co_actions,
+                exclusivity: 0.0,
+                source_concentration: 0.0,
             },
             behaviours: behaviours_list,
             edges,

@@ -124,6 +124,10 @@ pub struct AnalyzeArgs {
     #[arg(long, default_value_t = 3)]
     pub min_campaign_size: usize,
     /// Groups scoring below this (0..1) are not reported as campaigns.
-    #[arg(long, default_value_t = 0.2)]
+    #[arg(long, default_value_t = 0.1)]
     pub min_campaign_score: f64,
+    /// Groups making less than this share of the activity on what they push (0..1) are not
+    /// reported as campaigns: fans of a celebrity are a slice of a large audience.
+    #[arg(long, default_value_t = 0.8)]
+    pub min_exclusivity: f64,
 }

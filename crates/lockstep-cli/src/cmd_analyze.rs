@@ -129,6 +129,7 @@ pub fn run(a: AnalyzeArgs) -> CliResult {
         min_co_actions: a.min_co_actions,
         min_campaign_size: a.min_campaign_size.max(2),
         min_campaign_score: a.min_campaign_score,
+        min_exclusivity: a.min_exclusivity,
         ..DetectParams::default()
     };
     let det =
@@ -415,7 +416,19 @@ fn write_campaigns(
         })
         .collect();
     let mut f = BufWriter::new(File::create(out.join("campaigns.json"))?);
-    serde_json::to_writer_pretty(&mut f, &json!({ "campaigns": list }))?;
+    let set_aside: Vec<Value> = det
+        .set_aside
+        .iter()
+        .map(|g| {
+            json!({
+                "accounts": g.accounts,
+                "reason": g.reason,
+                "score_components": g.components,
+                "members": g.members.iter().map(|&m| table.account_id(m)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut f, &json!({ "campaigns": list, "set_aside": set_aside }))?;
     f.write_all(b"\n")?;
     f.flush()?;
     Ok(())
