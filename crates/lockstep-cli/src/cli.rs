@@ -38,6 +38,48 @@ pub struct InputArgs {
     /// Stop at the first bad record (exit code 2) instead of quarantining it.
     #[arg(long)]
     pub strict: bool,
+    /// Column mapping for generic-csv, generic-jsonl and parquet, repeatable:
+    /// `--map author=uid --map time=created_at`. Keys: id, author, handle, time, text,
+    /// repost_of, reply_to, quote_of, urls, hashtags, mentions, media, lang, platform,
+    /// objects. Giving a mapping makes detection prefer the generic formats.
+    #[arg(long = "map", value_name = "KEY=COLUMN", value_parser = parse_map)]
+    pub map: Vec<(String, String)>,
+    /// How the generic formats' time column is written: auto, unix, unix_ms, unix_us,
+    /// iso8601, twitter, or a pattern such as `%Y-%m-%d %H:%M:%S`.
+    #[arg(long, value_name = "FORMAT")]
+    pub time_format: Option<String>,
+    /// UTC offset of generic-format times written without one, e.g. `+08:00` (default UTC).
+    #[arg(long, value_name = "OFFSET")]
+    pub time_zone: Option<String>,
+    /// Platform name for the generic formats (default: the mapped `platform` column, or
+    /// `unknown`); ids are deduplicated per platform.
+    #[arg(long)]
+    pub platform: Option<String>,
+    /// Field delimiter of generic-csv (one character; default: detected from the header).
+    #[arg(long, value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+    /// Longest record (line or JSON element) read, in MiB; longer ones are rejected.
+    #[arg(long, default_value_t = 64)]
+    pub max_record_mib: usize,
+}
+
+fn parse_map(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, c)) if !k.trim().is_empty() && !c.trim().is_empty() => {
+            Ok((k.trim().to_string(), c.trim().to_string()))
+        }
+        _ => Err(format!("expected KEY=COLUMN, got '{s}'")),
+    }
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "\\t" | "tab" | "\t" => Ok(b'\t'),
+        _ if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
+        _ => Err(format!(
+            "expected one ASCII character (or 'tab'), got '{s}'"
+        )),
+    }
 }
 
 #[derive(Args, Debug)]

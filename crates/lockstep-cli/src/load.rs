@@ -29,10 +29,18 @@ pub fn load(args: &InputArgs, quarantine: Option<PathBuf>) -> CliResult<Loaded> 
         "auto" => None,
         name => Some(format_by_name(name).map_err(CliError::usage)?),
     };
-    let mut ingest = Ingest::new(IngestOptions {
+    let opts = IngestOptions {
         strict: args.strict,
         quarantine_path: quarantine,
-    });
+        mapping: args.map.clone(),
+        time_format: args.time_format.clone(),
+        time_zone: args.time_zone.clone(),
+        platform: args.platform.clone(),
+        delimiter: args.delimiter,
+        max_record_bytes: args.max_record_mib.max(1).saturating_mul(1 << 20),
+    };
+    opts.check().map_err(CliError::usage)?;
+    let mut ingest = Ingest::new(opts);
     let mut readable = 0;
     for f in &files {
         match ingest.read_file(f, format) {

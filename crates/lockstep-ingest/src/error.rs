@@ -23,13 +23,20 @@ pub enum IngestError {
         reason: String,
     },
     /// The format of an input could not be recognised.
-    #[error("{path}: cannot detect the input format (tried {tried}); name it with --format")]
+    #[error(
+        "{path}: cannot detect the input format (tried {tried}); {hint}; name it with --format"
+    )]
     UnknownFormat {
         /// The input.
         path: PathBuf,
         /// Formats tried, comma-separated.
         tried: String,
+        /// What the start of the input looked like, and what to do about it.
+        hint: String,
     },
+    /// An input option is wrong (a `--map` key, a time format, a time zone).
+    #[error("{0}")]
+    BadOption(String),
     /// `--format` named no known format.
     #[error("unknown format '{0}' (known: {1})")]
     NoSuchFormat(String, String),

@@ -6,13 +6,49 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
-/// How to treat bad records.
+/// How to read inputs and treat bad records.
 #[derive(Clone, Debug, Default)]
 pub struct IngestOptions {
     /// Stop at the first bad record instead of quarantining it.
     pub strict: bool,
     /// Where to write rejected records (JSON lines); created only if something is rejected.
     pub quarantine_path: Option<PathBuf>,
+    /// Column mapping for the generic formats (`generic-csv`, `generic-jsonl`, `parquet`):
+    /// `(key, column)` pairs from `--map KEY=COLUMN`. Keys are listed in
+    /// [`crate::formats::generic::KEYS`]; a JSON column may be a dotted path (`user.id`).
+    pub mapping: Vec<(String, String)>,
+    /// How the generic formats' time column is written (`--time-format`): `auto`
+    /// (default), `unix`, `unix_ms`, `unix_us`, `iso8601`, `twitter`, or a strftime-like
+    /// pattern such as `%Y-%m-%d %H:%M:%S`.
+    pub time_format: Option<String>,
+    /// UTC offset of times written without one (`--time-zone +08:00`), generic formats
+    /// only. Default UTC.
+    pub time_zone: Option<String>,
+    /// Platform name for the generic formats (`--platform`); default `unknown`, or the
+    /// mapped `platform` column.
+    pub platform: Option<String>,
+    /// Field delimiter of `generic-csv` (`--delimiter`); detected from the header when None.
+    pub delimiter: Option<u8>,
+    /// Longest record (line or JSON element) read, in bytes; 0 means 64 MiB. Longer
+    /// records are rejected without being held in memory.
+    pub max_record_bytes: usize,
+}
+
+impl IngestOptions {
+    /// Check the options that can be wrong (mapping keys, time format, time zone) before
+    /// any file is read.
+    pub fn check(&self) -> Result<(), IngestError> {
+        crate::formats::generic::Mapping::from_options(self).map(|_| ())
+    }
+
+    /// The record length limit in force.
+    pub fn max_record(&self) -> usize {
+        if self.max_record_bytes == 0 {
+            crate::records::DEFAULT_MAX_RECORD
+        } else {
+            self.max_record_bytes
+        }
+    }
 }
 
 /// One quarantined record, as written to `rejected.jsonl`.
@@ -49,6 +85,9 @@ pub struct FileReport {
     pub merged: u64,
     /// Records quarantined.
     pub rejected: u64,
+    /// Records that are not posts and were stepped over (likes, follows, service
+    /// messages, account events), by kind.
+    pub skipped: u64,
 }
 
 /// Totals over a run's inputs.
@@ -66,6 +105,8 @@ pub struct IngestReport {
     pub merged: u64,
     /// Records quarantined.
     pub rejected: u64,
+    /// Records that are not posts and were stepped over.
+    pub skipped: u64,
     /// Things worth telling the user that are not record-level errors.
     pub warnings: Vec<String>,
     /// Where rejected records were written, if any were.
@@ -79,9 +120,17 @@ pub struct Ingest {
     quarantine: Option<BufWriter<File>>,
     report: IngestReport,
     current: FileReport,
+    skipped_kinds: Vec<(String, u64)>,
+    notes: Vec<(String, u64)>,
 }
 
 const MAX_RAW: usize = 64 * 1024;
+
+/// The first bytes of a stream (up to `n`, as far as one buffer fill gives), unconsumed.
+fn fill_head(input: &mut dyn std::io::BufRead, n: usize) -> std::io::Result<Vec<u8>> {
+    let buf = input.fill_buf()?;
+    Ok(buf[..buf.len().min(n)].to_vec())
+}
 
 impl Ingest {
     /// A fresh ingest with an empty table.
@@ -92,6 +141,8 @@ impl Ingest {
             quarantine: None,
             report: IngestReport::default(),
             current: FileReport::default(),
+            skipped_kinds: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -109,9 +160,12 @@ impl Ingest {
         let head = opened.peek(64 * 1024).map_err(io_err)?.to_vec();
         let format = match format {
             Some(f) => f,
-            None => formats::detect(&head).ok_or_else(|| IngestError::UnknownFormat {
-                path: input.path.clone(),
-                tried: formats::names().join(", "),
+            None => formats::detect_with(&head, &self.opts).ok_or_else(|| {
+                IngestError::UnknownFormat {
+                    path: input.path.clone(),
+                    tried: formats::names().join(", "),
+                    hint: formats::describe_head(&head),
+                }
             })?,
         };
         self.current = FileReport {
@@ -119,16 +173,110 @@ impl Ingest {
             format: format.name().to_string(),
             ..FileReport::default()
         };
+        self.skipped_kinds.clear();
+        self.notes.clear();
         if head.is_empty() {
             self.warn(format!("{}: empty input", input.display));
         }
-        let result = format.read(&mut opened, self);
+        let result = match format.read_path(&input.path, opened.is_plain(), self) {
+            Some(r) => r,
+            None => format.read(&mut opened, self),
+        };
         let (sha256, bytes) = opened.finish().map_err(io_err)?;
         self.current.sha256 = sha256;
         self.current.bytes = bytes;
+        self.flush_file_notes();
         let done = std::mem::take(&mut self.current);
         self.report.files.push(done);
         result
+    }
+
+    /// Read one input from a stream (an HTTP body, a test buffer) named `display` in
+    /// messages. With `format` None the format is detected from the first 64 KiB.
+    pub fn read_stream(
+        &mut self,
+        display: &str,
+        input: &mut dyn std::io::BufRead,
+        format: Option<&dyn Format>,
+    ) -> Result<(), IngestError> {
+        let mut buffered;
+        // Make sure detection sees up to 64 KiB even if the caller's buffer is small.
+        let input: &mut dyn std::io::BufRead = if format.is_none() {
+            buffered = std::io::BufReader::with_capacity(1 << 20, input);
+            &mut buffered
+        } else {
+            input
+        };
+        let head = fill_head(input, 64 * 1024).map_err(|source| IngestError::Io {
+            path: display.into(),
+            source,
+        })?;
+        let format = match format {
+            Some(f) => f,
+            None => formats::detect_with(&head, &self.opts).ok_or_else(|| {
+                IngestError::UnknownFormat {
+                    path: display.into(),
+                    tried: formats::names().join(", "),
+                    hint: formats::describe_head(&head),
+                }
+            })?,
+        };
+        self.current = FileReport {
+            path: display.to_string(),
+            format: format.name().to_string(),
+            ..FileReport::default()
+        };
+        self.skipped_kinds.clear();
+        self.notes.clear();
+        let result = format.read(input, self);
+        self.flush_file_notes();
+        let done = std::mem::take(&mut self.current);
+        self.report.files.push(done);
+        result
+    }
+
+    fn flush_file_notes(&mut self) {
+        let file = self.current.path.clone();
+        if !self.skipped_kinds.is_empty() {
+            let list: Vec<String> = self
+                .skipped_kinds
+                .iter()
+                .map(|(k, n)| format!("{n} {k}"))
+                .collect();
+            self.warn(format!(
+                "{file}: skipped {} record(s) that are not posts: {}",
+                self.current.skipped,
+                list.join(", ")
+            ));
+        }
+        for (msg, n) in std::mem::take(&mut self.notes) {
+            self.warn(format!("{file}: {msg} ({n} record(s))"));
+        }
+    }
+
+    /// The options this ingest runs with.
+    pub fn options(&self) -> &IngestOptions {
+        &self.opts
+    }
+
+    /// Step over a record that is not a post (a like, a follow, a service message), counting
+    /// it by `kind` (plural, e.g. `"likes"`); the file's warning lists the counts.
+    pub fn skip(&mut self, kind: &str) {
+        self.current.skipped += 1;
+        self.report.skipped += 1;
+        match self.skipped_kinds.iter_mut().find(|(k, _)| k == kind) {
+            Some((_, n)) => *n += 1,
+            None => self.skipped_kinds.push((kind.to_string(), 1)),
+        }
+    }
+
+    /// Note a recurring peculiarity of the current file (reported once per file with its
+    /// count, e.g. "retweets without the retweeted id, kept as originals").
+    pub fn note(&mut self, msg: &str) {
+        match self.notes.iter_mut().find(|(m, _)| m == msg) {
+            Some((_, n)) => *n += 1,
+            None => self.notes.push((msg.to_string(), 1)),
+        }
     }
 
     /// The file currently being read, as named for messages.

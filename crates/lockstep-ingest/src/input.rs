@@ -113,6 +113,12 @@ impl Opened {
         }
     }
 
+    /// True if the file is stored uncompressed (readers that need to seek, such as
+    /// Parquet, can then open the path themselves).
+    pub fn is_plain(&self) -> bool {
+        matches!(self.inner, Decoded::Plain(_))
+    }
+
     /// Up to `n` first bytes of the decompressed stream, without consuming them.
     pub fn peek(&mut self, n: usize) -> io::Result<&[u8]> {
         let r = self.reader();

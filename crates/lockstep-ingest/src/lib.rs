@@ -9,10 +9,11 @@ mod error;
 pub mod formats;
 mod ingest;
 mod input;
+mod records;
 pub mod timefmt;
 
 pub use error::IngestError;
-pub use formats::{detect, format_by_name, Format};
+pub use formats::{detect, detect_with, format_by_name, Format};
 pub use ingest::{FileReport, Ingest, IngestOptions, IngestReport, Rejection};
 pub use input::{expand_inputs, open_decompressed, InputFile};
 

@@ -4,7 +4,7 @@
 
 use super::{csv_error, extract_hashtags, extract_mentions, first_line, raw_csv, Format};
 use crate::timefmt::unix_seconds_to_ms;
-use crate::{Ingest, IngestError};
+use crate::{Ingest, IngestError, IngestOptions};
 use lockstep_model::PostRecord;
 use std::io::BufRead;
 
@@ -34,7 +34,7 @@ impl Format for CntCsv {
         "cnt-csv"
     }
 
-    fn sniff(&self, head: &[u8]) -> bool {
+    fn sniff(&self, head: &[u8], _opts: &IngestOptions) -> bool {
         let line = first_line(head);
         let lower = line.to_ascii_lowercase();
         lower.starts_with(b"message_id,user_id,")
@@ -42,24 +42,26 @@ impl Format for CntCsv {
     }
 
     fn read(&self, input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestError> {
+        let (counted, mut lines) = crate::records::counting(input);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(input);
+            .from_reader(counted);
         let mut rec = csv::ByteRecord::new();
         let mut post = PostRecord::default();
         let mut first = true;
         loop {
-            let line = reader.position().line();
+            let start = reader.position().byte();
             match reader.read_byte_record(&mut rec) {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
+                    let line = lines.line_at(start);
                     csv_error(e, ingest, line)?;
                     continue;
                 }
             }
-            let line = rec.position().map_or(line, |p| p.line());
+            let line = lines.line_at(rec.position().map_or(start, |p| p.byte()));
             if first {
                 first = false;
                 strip_bom(&mut rec);

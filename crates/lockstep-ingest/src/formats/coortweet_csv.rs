@@ -4,7 +4,7 @@
 
 use super::{csv_error, first_line, raw_csv, Format};
 use crate::timefmt::any_to_ms;
-use crate::{Ingest, IngestError};
+use crate::{Ingest, IngestError, IngestOptions};
 use lockstep_model::PostRecord;
 use std::io::BufRead;
 
@@ -17,7 +17,7 @@ impl Format for CoortweetCsv {
         "coortweet-csv"
     }
 
-    fn sniff(&self, head: &[u8]) -> bool {
+    fn sniff(&self, head: &[u8], _opts: &IngestOptions) -> bool {
         let line = String::from_utf8_lossy(first_line(head)).to_ascii_lowercase();
         let cols: Vec<&str> = line
             .split(',')
@@ -27,25 +27,27 @@ impl Format for CoortweetCsv {
     }
 
     fn read(&self, input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestError> {
+        let (counted, mut lines) = crate::records::counting(input);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(input);
+            .from_reader(counted);
         let mut rec = csv::ByteRecord::new();
         let mut post = PostRecord::default();
         let mut idx: Option<[usize; 4]> = None;
         let mut width = 0;
         loop {
-            let line = reader.position().line();
+            let start = reader.position().byte();
             match reader.read_byte_record(&mut rec) {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
+                    let line = lines.line_at(start);
                     csv_error(e, ingest, line)?;
                     continue;
                 }
             }
-            let line = rec.position().map_or(line, |p| p.line());
+            let line = lines.line_at(rec.position().map_or(start, |p| p.byte()));
             let Some(cols) = idx else {
                 let names: Vec<String> = rec
                     .iter()

@@ -1,32 +1,98 @@
 //! The input formats lockstep reads, and their detection from content.
+//!
+//! Detection looks at the first 64 KiB of the decompressed input and asks each format in
+//! [`all`]'s order whether it recognises it; the first that does wins. The order runs from
+//! the most specific signature to the least:
+//!
+//! 1. `parquet` (the `PAR1` magic),
+//! 2. the generic formats first **only when `--map` was given** (a mapping says the user
+//!    knows the columns),
+//! 3. JSON shapes, told apart by the keys of the first record: `telegram` (`messages`,
+//!    `chats`, `personal_information`), `twitter-v2` (a response page: `data`),
+//!    `jetstream` (`did` + `time_us`), `telethon` (`"_": "Message"`), `mastodon`
+//!    (`account` + `content`), `twitter-v1` (`id_str` + `user`), `twarc2-flat`
+//!    (`author_id` + `text`),
+//! 4. CSV headers: `coortweet-csv`, `cnt-csv`, `twitter-io` (`tweetid`, or a users file),
+//!    `twarc-csv` (twarc-csv's dotted columns or twarc 1's `json2csv` columns),
+//! 5. `generic-csv` and `generic-jsonl` when the header (or first object) has columns for
+//!    an author and a time under common names (`user_id`, `created_at`, ...).
+//!
+//! When nothing matches, [`IngestError::UnknownFormat`] lists every format tried and says
+//! what the input looked like.
 
 mod cnt_csv;
 mod coortweet_csv;
+mod csvrows;
 mod entities;
+pub mod generic;
+mod jetstream;
+pub(crate) mod json;
+mod mastodon;
+#[cfg(feature = "parquet")]
+mod parquet;
+mod telegram;
+mod telethon;
+mod twarc_csv;
+mod twitter;
+mod twitter_io;
+mod twitter_v1;
+mod twitter_v2;
+pub(crate) mod util;
 
 pub use entities::{extract_hashtags, extract_mentions};
 
-use crate::{Ingest, IngestError};
+use crate::{Ingest, IngestError, IngestOptions};
 use std::io::BufRead;
+use std::path::Path;
 
 /// One input format.
 pub trait Format: Send + Sync {
     /// Name used by `--format` and in outputs.
     fn name(&self) -> &'static str;
     /// True if the first bytes of a decompressed input look like this format.
-    fn sniff(&self, head: &[u8]) -> bool;
+    fn sniff(&self, head: &[u8], opts: &IngestOptions) -> bool;
     /// Read every record of `input` into `ingest`.
     fn read(&self, input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestError>;
+    /// Formats that need random access (Parquet) read the file themselves and return
+    /// Some; `plain` says whether the stored file is uncompressed.
+    fn read_path(
+        &self,
+        _path: &Path,
+        _plain: bool,
+        _ingest: &mut Ingest,
+    ) -> Option<Result<(), IngestError>> {
+        None
+    }
 }
 
-/// Every known format, most specific first (detection takes the first that matches).
+/// Every known format, in detection order (see the module documentation).
 pub fn all() -> &'static [&'static dyn Format] {
-    &[&coortweet_csv::CoortweetCsv, &cnt_csv::CntCsv]
+    &[
+        #[cfg(feature = "parquet")]
+        &parquet::Parquet,
+        &telegram::Telegram,
+        &twitter_v2::TwitterV2,
+        &jetstream::Jetstream,
+        &telethon::Telethon,
+        &mastodon::Mastodon,
+        &twitter_v1::TwitterV1,
+        &twitter_v2::Twarc2Flat,
+        &coortweet_csv::CoortweetCsv,
+        &cnt_csv::CntCsv,
+        &twitter_io::TwitterIo,
+        &twarc_csv::TwarcCsv,
+        &generic::GenericCsv,
+        &generic::GenericJsonl,
+    ]
 }
 
 /// Names of all formats, for messages.
 pub fn names() -> Vec<&'static str> {
-    all().iter().map(|f| f.name()).collect()
+    let mut v: Vec<&'static str> = all().iter().map(|f| f.name()).collect();
+    if !cfg!(feature = "parquet") {
+        v.push("parquet (not built in)");
+    }
+    v
 }
 
 /// The format called `name`.
@@ -35,12 +101,66 @@ pub fn format_by_name(name: &str) -> Result<&'static dyn Format, IngestError> {
         .iter()
         .copied()
         .find(|f| f.name() == name)
-        .ok_or_else(|| IngestError::NoSuchFormat(name.to_string(), names().join(", ")))
+        .ok_or_else(|| {
+            let extra = if name == "parquet" {
+                " (this build has no Parquet support: rebuild with the `parquet` feature)"
+            } else {
+                ""
+            };
+            IngestError::NoSuchFormat(format!("{name}{extra}"), names().join(", "))
+        })
 }
 
-/// Detect the format of an input from its first bytes.
+/// Detect the format of an input from its first bytes, with default options.
 pub fn detect(head: &[u8]) -> Option<&'static dyn Format> {
-    all().iter().copied().find(|f| f.sniff(head))
+    detect_with(head, &IngestOptions::default())
+}
+
+/// Detect the format of an input from its first bytes. A `--map` mapping makes the
+/// generic formats win over the specific ones.
+pub fn detect_with(head: &[u8], opts: &IngestOptions) -> Option<&'static dyn Format> {
+    if !opts.mapping.is_empty() {
+        #[cfg(feature = "parquet")]
+        if parquet::Parquet.sniff(head, opts) {
+            return Some(&parquet::Parquet);
+        }
+        for f in [
+            &generic::GenericCsv as &'static dyn Format,
+            &generic::GenericJsonl,
+        ] {
+            if f.sniff(head, opts) {
+                return Some(f);
+            }
+        }
+    }
+    all().iter().copied().find(|f| f.sniff(head, opts))
+}
+
+/// A short description of an input's start, for the "cannot detect" message.
+pub fn describe_head(head: &[u8]) -> String {
+    let head_nb = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let first = head_nb.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    match first {
+        None => "the input is empty".into(),
+        Some(b'{') | Some(b'[') => {
+            let keys = util::head_shape(head).keys;
+            if keys.is_empty() {
+                "it starts like JSON but no keys could be read".into()
+            } else {
+                format!(
+                    "it looks like JSON with keys {}; for other JSON use --format generic-jsonl --map author=KEY --map time=KEY",
+                    keys.iter().take(12).cloned().collect::<Vec<_>>().join(",")
+                )
+            }
+        }
+        _ => {
+            let line = String::from_utf8_lossy(first_line(head)).into_owned();
+            let shown: String = line.chars().take(160).collect();
+            format!(
+                "the first line is '{shown}'; for other CSV use --format generic-csv --map author=COLUMN --map time=COLUMN"
+            )
+        }
+    }
 }
 
 /// The first line of `head`, without a UTF-8 byte-order mark or line end.

@@ -1,0 +1,169 @@
+//! A header-driven CSV driver: the first record names the columns, every later record is
+//! handed over with accessors by column index. Shared by the readers that find their
+//! columns by name (`twitter-io`, `twarc-csv`, `generic-csv`).
+
+use super::util::guess_delimiter;
+use super::{csv_error, raw_csv};
+use crate::{Ingest, IngestError};
+use lockstep_model::PostRecord;
+use std::io::BufRead;
+
+/// One data row.
+pub(crate) struct Row<'a> {
+    pub rec: &'a csv::ByteRecord,
+    pub names: &'a [String],
+}
+
+impl Row<'_> {
+    /// The trimmed field at `idx`, None if there is no such column or it is empty.
+    pub(crate) fn get(&self, idx: Option<usize>) -> Result<Option<&str>, String> {
+        let Some(i) = idx else { return Ok(None) };
+        let Some(f) = self.rec.get(i) else {
+            return Ok(None);
+        };
+        let s = std::str::from_utf8(f).map_err(|e| {
+            format!(
+                "invalid UTF-8 in column '{}' at byte {}",
+                self.names.get(i).map(String::as_str).unwrap_or("?"),
+                e.valid_up_to()
+            )
+        })?;
+        let t = s.trim();
+        Ok((!t.is_empty()).then_some(t))
+    }
+
+    /// Like [`get`](Self::get) but keeps surrounding whitespace (for text).
+    pub(crate) fn raw(&self, idx: Option<usize>) -> Result<Option<&str>, String> {
+        let Some(i) = idx else { return Ok(None) };
+        let Some(f) = self.rec.get(i) else {
+            return Ok(None);
+        };
+        let s = std::str::from_utf8(f).map_err(|e| {
+            format!(
+                "invalid UTF-8 in column '{}' at byte {}",
+                self.names.get(i).map(String::as_str).unwrap_or("?"),
+                e.valid_up_to()
+            )
+        })?;
+        Ok((!s.is_empty()).then_some(s))
+    }
+}
+
+/// What a row handler decided.
+pub(crate) enum RowOutcome {
+    /// The post was filled: accept it.
+    Post,
+    /// Not a post: count it under this kind.
+    Skip(&'static str),
+}
+
+/// Index of the first of `names` present in the header (names are lowercase).
+pub(crate) fn col(header: &[String], names: &[&str]) -> Option<usize> {
+    names
+        .iter()
+        .find_map(|n| header.iter().position(|h| h == n))
+}
+
+/// Turns the lowercased header names into a reader's column plan, or says why not.
+pub(crate) type Setup<'a, P> = dyn FnMut(&[String], &mut Ingest) -> Result<P, String> + 'a;
+/// Fills the post from one data row.
+pub(crate) type FillRow<'a, P> =
+    dyn FnMut(&P, &Row<'_>, &mut Ingest, &mut PostRecord) -> Result<RowOutcome, String> + 'a;
+
+/// Read a CSV with a header. `setup` gets the lowercased header names and returns the
+/// reader's column plan or a reason the header is unusable (the file is then rejected
+/// at line 1 and skipped); `row` fills the post for each data row.
+pub(crate) fn read_csv<P>(
+    input: &mut dyn BufRead,
+    ingest: &mut Ingest,
+    delimiter: Option<u8>,
+    setup: &mut Setup<'_, P>,
+    row: &mut FillRow<'_, P>,
+) -> Result<(), IngestError> {
+    let mut post = PostRecord::default();
+    let delim = match delimiter {
+        Some(d) => d,
+        None => {
+            let head = input.fill_buf().map_err(|source| IngestError::Io {
+                path: ingest.current_file().into(),
+                source,
+            })?;
+            guess_delimiter(super::first_line(head))
+        }
+    };
+    let max = ingest.options().max_record();
+    let (counted, mut lines) = crate::records::counting(input);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delim)
+        .from_reader(counted);
+    let mut rec = csv::ByteRecord::new();
+    let mut plan: Option<P> = None;
+    let mut names: Vec<String> = Vec::new();
+    loop {
+        let start = reader.position().byte();
+        match reader.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = lines.line_at(start);
+                csv_error(e, ingest, line)?;
+                continue;
+            }
+        }
+        let line = lines.line_at(rec.position().map_or(start, |p| p.byte()));
+        let Some(p) = plan.as_ref() else {
+            names = rec
+                .iter()
+                .map(|f| {
+                    String::from_utf8_lossy(f)
+                        .trim_start_matches('\u{feff}')
+                        .trim()
+                        .to_ascii_lowercase()
+                })
+                .collect();
+            match setup(&names, ingest) {
+                Ok(p) => plan = Some(p),
+                Err(reason) => {
+                    ingest.reject(line, reason, &raw_csv(&rec))?;
+                    return Ok(());
+                }
+            }
+            continue;
+        };
+        if rec.as_slice().len() > max {
+            ingest.reject(
+                line,
+                format!("record longer than the limit of {max} bytes"),
+                &raw_csv(&rec),
+            )?;
+            continue;
+        }
+        if rec.len() != names.len() {
+            if rec.len() == 1 && rec.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
+                continue; // blank line
+            }
+            ingest.reject(
+                line,
+                format!(
+                    "expected {} columns as in the header, found {} (wrong delimiter or broken quoting?)",
+                    names.len(),
+                    rec.len()
+                ),
+                &raw_csv(&rec),
+            )?;
+            continue;
+        }
+        let r = Row {
+            rec: &rec,
+            names: &names,
+        };
+        match row(p, &r, ingest, &mut post) {
+            Ok(RowOutcome::Post) => ingest.accept(&post),
+            Ok(RowOutcome::Skip(kind)) => ingest.skip(kind),
+            Err(reason) => ingest.reject(line, reason, &raw_csv(&rec))?,
+        }
+    }
+    Ok(())
+}
