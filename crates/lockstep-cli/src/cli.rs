@@ -22,6 +22,9 @@ pub enum Command {
     Network(NetworkArgs),
     /// Write synthetic data with planted coordination and its ground truth.
     Generate(GenerateArgs),
+    /// Score an analysis against ground truth (precision, recall, purity, false positives
+    /// per hard-negative kind) and print JSON.
+    Eval(EvalArgs),
     /// Generate a demo dataset, analyse it and say where the results are.
     Demo(DemoArgs),
 }
@@ -172,4 +175,16 @@ pub struct AnalyzeArgs {
     /// reported as campaigns: fans of a celebrity are a slice of a large audience.
     #[arg(long, default_value_t = 0.8)]
     pub min_exclusivity: f64,
+}
+
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    /// Ground truth: `account_id,label` (as `generate` writes `truth.csv`).
+    #[arg(long)]
+    pub truth: PathBuf,
+    /// The `analyze` output directory (reads its `accounts.csv`).
+    pub dir: PathBuf,
+    /// Also write the JSON to this file.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }

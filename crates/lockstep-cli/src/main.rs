@@ -6,6 +6,7 @@
 mod cli;
 mod cmd_analyze;
 mod cmd_demo;
+mod cmd_eval;
 mod cmd_generate;
 mod cmd_network;
 mod error;
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
         cli::Command::Analyze(a) => cmd_analyze::run(a),
         cli::Command::Network(a) => cmd_network::run(a),
         cli::Command::Generate(a) => cmd_generate::run(a),
+        cli::Command::Eval(a) => cmd_eval::run(a),
         cli::Command::Demo(a) => cmd_demo::run(a),
     };
     match result {
