@@ -41,6 +41,8 @@ fn twitter_v1_retweets_quotes_replies_and_old_ids() {
     );
     assert_eq!(strs(&t.media, t.media_syms(rt)), ["1050113700000000000"]);
     assert_eq!(t.account_handle(t.author(rt)), Some("TwitterAPI"));
+    // The account's creation time comes from the user object (2007-05-23T06:01:13Z).
+    assert_eq!(t.account_created(t.author(rt)), Some(1_179_900_073_000));
     // Snowflake time: within the second of created_at.
     let created = 1_539_202_764_000; // 2018-10-10T20:19:24Z
     assert!(

@@ -131,6 +131,8 @@ pub(crate) fn from_v1(t: &Value, post: &mut PostRecord) -> Result<(), String> {
     if let Some(h) = str_at(user, "screen_name") {
         post.author_handle.push_str(h);
     }
+    // The account's creation time: batches of accounts created together are a signal.
+    post.author_created_ms = created_ms(user);
     set_time(post, created_ms(t), str_at(t, "created_at"))?;
 
     let rt = get(t, "retweeted_status").filter(|r| r.is_object());
@@ -285,6 +287,8 @@ pub(crate) fn from_v2(t: &Value, inc: &Includes<'_>, post: &mut PostRecord) -> R
     if let Some(h) = v2_username(t, inc) {
         post.author_handle.push_str(h);
     }
+    // twarc2's flattened shape carries the author object with its creation time.
+    post.author_created_ms = get(t, "author").and_then(created_ms);
     set_time(post, created_ms(t), str_at(t, "created_at"))?;
 
     let mut original: Option<&Value> = None;
