@@ -5,11 +5,21 @@ Python API (preprocess, compute_*, get_edge_rows); nothing of the toolkit is cop
 
 usage: cnt_networks.py --format csv|twitter_json --out DIR
                        --networks co_retweet,co_tweet,... --windows 10,60 --min-weights 1,2
+                       [--similarity 0.8[,0.5...]] [--min-doc-size 1]
                        [--n-cpus 2] [--db FILE] [--keep-empty-url-defect] INPUT...
 
 Writes DIR/<network>_w<window>_m<min_weight>.csv with the header source,target,weight
 (self-loops dropped, as the toolkit's export does), and DIR/timings.json with seconds spent
 in preprocessing and in each computation.
+
+co_similar_tweet is computed once per value of --similarity and written to
+DIR/co_similar_tweet_w<window>_m<min_weight>_s<similarity>.csv (the value as given). It
+calls the toolkit's compute_co_similar_tweet with what the toolkit's own command line passes:
+similarity_threshold = --similarity (CLI default 0.8; the Python function's own default is
+0.9) and similarity_function = get_similarity_fn_from_min_size(--min-doc-size) (CLI default
+1, i.e. MinDocSizeSimilarity(1): token sets with fewer than one token score 0).
+co_similar_tweet is not in the default --networks list: it compares every pair of posts in
+the window in Python and is slow on large inputs.
 """
 
 import argparse
@@ -21,6 +31,7 @@ import time
 
 from coordination_network_toolkit import compute_networks as cn
 from coordination_network_toolkit.graph import get_edge_rows
+from coordination_network_toolkit.similarity import get_similarity_fn_from_min_size
 from coordination_network_toolkit.preprocess import (
     preprocess_csv_files,
     preprocess_twitter_json_files,
@@ -45,6 +56,8 @@ def main():
     p.add_argument("--n-cpus", type=int, default=2)
     p.add_argument("--db", default=None)
     p.add_argument("--keep-empty-url-defect", action="store_true")
+    p.add_argument("--similarity", default="0.8")
+    p.add_argument("--min-doc-size", type=float, default=1)
     p.add_argument("inputs", nargs="+")
     a = p.parse_args()
 
@@ -69,17 +82,38 @@ def main():
         con.close()
     timings["preprocess"] = time.perf_counter() - t
 
+    similarity_fn = get_similarity_fn_from_min_size(a.min_doc_size)
     for net in a.networks.split(","):
         for w in (int(x) for x in a.windows.split(",")):
             for m in (int(x) for x in a.min_weights.split(",")):
-                t = time.perf_counter()
-                COMPUTE[net](db, w, m, a.n_cpus)
-                rows = sorted((str(s), str(d), int(wt)) for s, d, wt, _ in get_edge_rows(db, net))
-                timings[f"{net}_w{w}_m{m}"] = time.perf_counter() - t
-                with open(os.path.join(a.out, f"{net}_w{w}_m{m}.csv"), "w", newline="") as f:
-                    out = csv.writer(f)
-                    out.writerow(["source", "target", "weight"])
-                    out.writerows(rows)
+                if net == "co_similar_tweet":
+                    runs = [
+                        (
+                            f"{net}_w{w}_m{m}_s{s}",
+                            lambda s=s: cn.compute_co_similar_tweet(
+                                db,
+                                w,
+                                n_threads=a.n_cpus,
+                                min_edge_weight=m,
+                                similarity_threshold=float(s),
+                                similarity_function=similarity_fn,
+                            ),
+                        )
+                        for s in a.similarity.split(",")
+                    ]
+                else:
+                    runs = [(f"{net}_w{w}_m{m}", lambda: COMPUTE[net](db, w, m, a.n_cpus))]
+                for name, compute in runs:
+                    t = time.perf_counter()
+                    compute()
+                    rows = sorted(
+                        (str(s), str(d), int(wt)) for s, d, wt, _ in get_edge_rows(db, net)
+                    )
+                    timings[name] = time.perf_counter() - t
+                    with open(os.path.join(a.out, f"{name}.csv"), "w", newline="") as f:
+                        out = csv.writer(f)
+                        out.writerow(["source", "target", "weight"])
+                        out.writerows(rows)
     with open(os.path.join(a.out, "timings.json"), "w") as f:
         json.dump(timings, f, indent=1)
 

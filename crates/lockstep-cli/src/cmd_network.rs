@@ -87,6 +87,42 @@ fn trace_for(table: &PostTable, behaviour: Behaviour, semantics: Semantics) -> C
     extract(table, behaviour, semantics).map_err(|e| CliError::usage(anyhow!(e)))
 }
 
+/// co-similar comes from lockstep-similar: under native (and CooRTweet) semantics the
+/// object of a post is its message template; under the toolkit's semantics every pair of
+/// non-reposts in the window is compared with its Jaccard of word-token sets, so the trace
+/// has one object and the token sets give the pair predicate.
+fn co_similar(
+    a: &NetworkArgs,
+    table: &PostTable,
+    semantics: Semantics,
+) -> CliResult<(Trace, Option<lockstep_similar::cnt::CntTokenSets>)> {
+    use lockstep_similar::cnt;
+    let threshold = a.similarity.unwrap_or(match semantics {
+        Semantics::Cnt => cnt::CNT_DEFAULT_THRESHOLD,
+        _ => lockstep_similar::DEFAULT_THRESHOLD,
+    });
+    if !(threshold.is_finite() && (0.0..=1.0).contains(&threshold)) {
+        return Err(CliError::usage(anyhow!(
+            "--similarity must be a number between 0 and 1"
+        )));
+    }
+    if semantics == Semantics::Cnt {
+        let sets = cnt::CntTokenSets::new(table, threshold, cnt::CNT_DEFAULT_MIN_TOKENS);
+        return Ok((cnt::cnt_trace(table), Some(sets)));
+    }
+    let templates = lockstep_similar::assign_templates(
+        table,
+        &lockstep_similar::SimilarParams::with_threshold(threshold),
+    );
+    let s = &templates.stats;
+    eprintln!(
+        "lockstep: co-similar: {} templates hold {} of {} comparable posts \
+         ({} distinct texts, similarity >= {threshold}, {} exact comparisons)",
+        s.templates, s.posts_in_templates, s.eligible_posts, s.distinct_texts, s.verifications
+    );
+    Ok((lockstep_similar::co_similar_trace(table, &templates), None))
+}
+
 fn one_network(
     a: &NetworkArgs,
     table: &PostTable,
@@ -98,7 +134,11 @@ fn one_network(
 ) -> CliResult {
     let started = Instant::now();
     let params = params.clone();
-    let trace = trace_for(table, behaviour, semantics)?;
+    let (trace, similar) = if behaviour == Behaviour::CoSimilar {
+        co_similar(a, table, semantics)?
+    } else {
+        (trace_for(table, behaviour, semantics)?, None)
+    };
 
     let file =
         File::create(out_path).with_context(|| format!("creating {}", out_path.display()))?;
@@ -108,7 +148,7 @@ fn one_network(
             let edge_type = behaviour.cnt_name().unwrap_or(behaviour.name());
             let mut w = EdgeWriter::new(out, table, &[])?;
             let mut err = None;
-            cnt::network(table, &trace, &params, |edges| {
+            let mut emit = |edges: &[cnt::DirectedEdge]| {
                 for e in edges {
                     if err.is_none() {
                         if let Err(x) = w.row(e.source, e.target, e.weight, edge_type, &[]) {
@@ -116,7 +156,13 @@ fn one_network(
                         }
                     }
                 }
-            });
+            };
+            match &similar {
+                Some(sets) => {
+                    lockstep_similar::cnt::cnt_network(table, &trace, sets, &params, &mut emit)
+                }
+                None => cnt::network(table, &trace, &params, &mut emit),
+            }
             if let Some(e) = err {
                 return Err(e.into());
             }
@@ -192,15 +238,12 @@ fn one_network(
     if let Some(path) = evidence_path {
         let f = File::create(path).with_context(|| format!("creating {}", path.display()))?;
         let mut w = BufWriter::with_capacity(1 << 20, f);
-        let rows = evidence::write_evidence(
-            table,
-            &trace,
-            params.window_ms,
-            &|_, _| Some(0),
-            None,
-            &mut w,
-            true,
-        )?;
+        let keep = |x: &lockstep_traces::Event, y: &lockstep_traces::Event| match &similar {
+            Some(sets) => sets.matches(x.post, y.post).then_some(0),
+            None => Some(0),
+        };
+        let rows =
+            evidence::write_evidence(table, &trace, params.window_ms, &keep, None, &mut w, true)?;
         eprintln!("lockstep: wrote {rows} co-actions to {}", path.display());
     }
     eprintln!(
