@@ -10,6 +10,7 @@ use lockstep_campaigns::{detect, DetectParams, Detection};
 use lockstep_model::{PostTable, NONE};
 use lockstep_networks::evidence::write_evidence;
 use lockstep_output::{rfc3339, write_gexf, write_graphml, AttrType, AttrValue, Edge, Graph, Node};
+use lockstep_similar::{assign_templates, co_similar_trace, SimilarParams};
 use lockstep_traces::{extract, Behaviour, Semantics, Trace};
 use serde_json::{json, Value};
 use std::fs::File;
@@ -57,6 +58,7 @@ fn supported(table: &PostTable) -> Vec<Behaviour> {
     }
     if any(&|p| table.repost_of(p) == NONE && !table.text(p).is_empty()) {
         out.push(Behaviour::CoText);
+        out.push(Behaviour::CoSimilar);
     }
     if any(&|p| table.reply_to(p) != NONE) {
         out.push(Behaviour::CoReply);
@@ -113,10 +115,16 @@ pub fn run(a: AnalyzeArgs) -> CliResult {
             .map_err(|e| CliError::usage(anyhow!(e)))?,
         None => supported(table),
     };
+    // Near-duplicate templates: the objects of co-similar (and the basis of narratives).
+    let templates = behaviours
+        .contains(&Behaviour::CoSimilar)
+        .then(|| assign_templates(table, &SimilarParams::default()));
     let mut traces: Vec<(Trace, Vec<i64>)> = Vec::new();
     for b in &behaviours {
-        let trace =
-            extract(table, *b, Semantics::Native).map_err(|e| CliError::usage(anyhow!(e)))?;
+        let trace = match (b, &templates) {
+            (Behaviour::CoSimilar, Some(t)) => co_similar_trace(table, t),
+            _ => extract(table, *b, Semantics::Native).map_err(|e| CliError::usage(anyhow!(e)))?,
+        };
         let windows = window_override
             .map(|w| vec![w])
             .unwrap_or_else(|| default_windows(*b));
