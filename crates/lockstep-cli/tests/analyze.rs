@@ -8,6 +8,11 @@ use common::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
+/// A CSV row keyed by column name.
+type Row = HashMap<String, String>;
+/// (behaviour, lower account, higher account).
+type PairKey = (String, String, String);
+
 fn read_csv(path: &Path) -> (Vec<String>, Vec<HashMap<String, String>>) {
     let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
@@ -112,8 +117,7 @@ fn every_edge_and_campaign_is_backed_by_evidence_rows() {
     assert!(!edges.is_empty() && !evidence.is_empty());
 
     // Evidence rows per (behaviour, unordered pair).
-    let mut rows: BTreeMap<(String, String, String), Vec<&HashMap<String, String>>> =
-        BTreeMap::new();
+    let mut rows: BTreeMap<PairKey, Vec<&Row>> = BTreeMap::new();
     for e in &evidence {
         let (a, b) = (e["account_a"].clone(), e["account_b"].clone());
         let key = if a < b {
