@@ -365,7 +365,11 @@ fn exclusivity(
             let share = if a == 0 { 0.0 } else { o as f64 / a as f64 };
             let total: u64 = src.values().sum();
             let top = src.values().copied().max().unwrap_or(0);
-            let concentration = if total == 0 { 0.0 } else { top as f64 / total as f64 };
+            let concentration = if total == 0 {
+                0.0
+            } else {
+                top as f64 / total as f64
+            };
             (share, concentration)
         })
         .collect()
@@ -415,7 +419,9 @@ fn set_aside_reason(c: &ScoreComponents, params: &DetectParams) -> Option<&'stat
         return Some("fan-like: amplifies a single outside source as part of a larger crowd");
     }
     if c.source_concentration >= 0.5 || c.density < 0.5 {
-        return Some("crowd-like: a minority of the activity it joins, loosely linked or mostly one source");
+        return Some(
+            "crowd-like: a minority of the activity it joins, loosely linked or mostly one source",
+        );
     }
     None
 }

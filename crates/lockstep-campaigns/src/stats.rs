@@ -98,10 +98,10 @@ mod tests {
 
     #[test]
     fn poisson_tail_matches_direct_sums() {
-        for &lambda in &[0.001, 0.3, 1.0, 4.5, 20.0, 80.0] {
+        for &lambda in &[0.001f64, 0.3, 1.0, 4.5, 20.0, 80.0] {
             for k in 0..40u64 {
                 let mut cdf = 0.0;
-                let mut term = (-lambda as f64).exp();
+                let mut term = (-lambda).exp();
                 for i in 0..k {
                     if i > 0 {
                         term *= lambda / i as f64;

@@ -259,7 +259,11 @@ mod tests {
                 if x.object != y.object || x.account == y.account || (x.time - y.time).abs() > w {
                     continue;
                 }
-                let (lo, hi) = if x.account < y.account { (x, y) } else { (y, x) };
+                let (lo, hi) = if x.account < y.account {
+                    (x, y)
+                } else {
+                    (y, x)
+                };
                 let b = want.entry((lo.account, hi.account)).or_insert_with(|| B {
                     min: i64::MAX,
                     ..Default::default()
@@ -283,7 +287,9 @@ mod tests {
             ..NetworkParams::default()
         };
         let mut got = Vec::new();
-        network(&table, &trace, &params, |edges| got.extend_from_slice(edges));
+        network(&table, &trace, &params, |edges| {
+            got.extend_from_slice(edges)
+        });
         assert_eq!(got.len(), want.len());
         for (e, ((a, b), x)) in got.iter().zip(&want) {
             assert_eq!((e.a, e.b), (*a, *b));

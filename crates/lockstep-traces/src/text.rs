@@ -333,7 +333,10 @@ mod tests {
     #[test]
     fn arabic() {
         // Presentation forms fold to the base letters (NFKC); the bidi mark goes.
-        assert_eq!(normalise("\u{FEE3}\u{FEAE}\u{FEA3}\u{FE92}\u{FE8E}"), "مرحبا");
+        assert_eq!(
+            normalise("\u{FEE3}\u{FEAE}\u{FEA3}\u{FE92}\u{FE8E}"),
+            "مرحبا"
+        );
         assert_eq!(
             sim("\u{200F}عاجل: الرئيس يزور المدينة اليوم #عاجل https://t.co/abc"),
             "عاجل: الرئيس يزور المدينة اليوم"
