@@ -10,7 +10,18 @@ if ! command -v cargo >/dev/null; then
 fi
 ./scripts/setup-peers.sh
 export LOCKSTEP_PEER_PYTHON="$PWD/.venv-peer/bin/python"
+# Report and export tests: Debian's Chromium, playwright-core, networkx and DuckDB.
+./scripts/setup-report-tests.sh
+export LOCKSTEP_REPORT_PYTHON="$PWD/.venv-report/bin/python"
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo test --workspace
+
+# Browser tests of report.html (tests/browser): the release binary writes the reports,
+# playwright-core drives /usr/bin/chromium headless. They fail, never skip, when Chromium,
+# node_modules or the binary are missing.
+cargo build --release -p lockstep-cli
+LOCKSTEP_BIN="${CARGO_TARGET_DIR:-$PWD/target}/release/lockstep"
+export LOCKSTEP_BIN
+(cd tests/browser && node --test --test-concurrency=1)

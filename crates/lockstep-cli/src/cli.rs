@@ -27,6 +27,9 @@ pub enum Command {
     Eval(EvalArgs),
     /// Generate a demo dataset, analyse it and say where the results are.
     Demo(DemoArgs),
+    /// Render report.html (a self-contained page to open offline and share) from the
+    /// output directory of `analyze`.
+    Report(ReportArgs),
 }
 
 /// Options shared by every command that reads inputs.
@@ -139,6 +142,30 @@ pub struct GenerateArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct EvalArgs {
+    /// Ground truth: `account_id,label` (as `generate` writes `truth.csv`).
+    #[arg(long)]
+    pub truth: PathBuf,
+    /// The `analyze` output directory (reads its `accounts.csv`).
+    pub dir: PathBuf,
+    /// Also write the JSON to this file.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// The output directory of `lockstep analyze`.
+    pub dir: PathBuf,
+    /// Where to write the page (default: DIR/report.html).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Also (re)write the Parquet copies of the CSV tables in DIR.
+    #[arg(long)]
+    pub parquet: bool,
+}
+
+#[derive(Args, Debug)]
 pub struct DemoArgs {
     /// Output directory.
     #[arg(long, default_value = "lockstep-demo")]
@@ -175,16 +202,16 @@ pub struct AnalyzeArgs {
     /// reported as campaigns: fans of a celebrity are a slice of a large audience.
     #[arg(long, default_value_t = 0.8)]
     pub min_exclusivity: f64,
-}
-
-#[derive(Args, Debug)]
-pub struct EvalArgs {
-    /// Ground truth: `account_id,label` (as `generate` writes `truth.csv`).
-    #[arg(long)]
-    pub truth: PathBuf,
-    /// The `analyze` output directory (reads its `accounts.csv`).
-    pub dir: PathBuf,
-    /// Also write the JSON to this file.
-    #[arg(long)]
-    pub out: Option<PathBuf>,
+    /// Reference articles (JSON lines with url, title, text, source, published_at): find
+    /// posts that link to them or reuse their text (echo.json, echo_posts.csv).
+    #[arg(long, value_name = "FILE")]
+    pub reference: Option<PathBuf>,
+    /// Seed accounts (CSV `account_id,handle,label`, or one id or handle per line): find
+    /// who amplifies them, how fast, and which campaigns are tied to them (echo.json).
+    #[arg(long, value_name = "FILE")]
+    pub seed_accounts: Option<PathBuf>,
+    /// Terms to track as narratives of their own, in any language: comma-separated
+    /// (`后门,backdoor,远程关闭`) or `@FILE` with one term per line.
+    #[arg(long, value_name = "TERMS")]
+    pub watch: Option<String>,
 }

@@ -102,6 +102,8 @@ pub fn run(a: AnalyzeArgs) -> CliResult {
     if !(a.alpha > 0.0 && a.alpha < 1.0) {
         return Err(CliError::usage(anyhow!("--alpha must be between 0 and 1")));
     }
+    // Watch terms, reference and seed files are read first: a bad one fails fast (exit 2).
+    let narrative_input = crate::narratives::options(&a)?;
     let loaded = load(&a.input, Some(a.out.join("rejected.jsonl")))?;
     let table = &loaded.table;
     timer.lap("ingest");
@@ -144,7 +146,8 @@ pub fn run(a: AnalyzeArgs) -> CliResult {
         detect(table, &traces, &params).map_err(|e| anyhow!("community detection failed: {e}"))?;
     timer.lap("detect");
 
-    let (coordinated, samples, evidence_rows) = write_all_evidence(&a.out, table, &traces, &det)?;
+    let (coordinated, campaign_posts, samples, evidence_rows) =
+        write_all_evidence(&a.out, table, &traces, &det)?;
     timer.lap("evidence");
     let (acc_signals, camp_signals) = signals(table, &det, &coordinated);
     timer.lap("signals");
@@ -154,6 +157,17 @@ pub fn run(a: AnalyzeArgs) -> CliResult {
     let edges = write_edges(&a.out, table, &det)?;
     write_graphs(&a.out, table, &det)?;
     timer.lap("outputs");
+    // Templates, narratives, escalation, watch terms and echo of references / seed accounts.
+    let narratives = crate::narratives::run(
+        &a.out,
+        table,
+        templates.as_ref(),
+        &det,
+        &coordinated,
+        &campaign_posts,
+        &narrative_input,
+    )?;
+    timer.lap("narratives");
 
     let summary = json!({
         "lockstep_version": env!("CARGO_PKG_VERSION"),
@@ -193,6 +207,7 @@ pub fn run(a: AnalyzeArgs) -> CliResult {
             "threads": rayon::current_num_threads(),
         },
         "behaviours": det.behaviours.iter().map(|b| &b.summary).collect::<Vec<_>>(),
+        "narratives": narratives,
         "timings_s": timer.stages.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<String, Value>>(),
         "total_s": total.elapsed().as_secs_f64(),
     });
@@ -209,6 +224,8 @@ pub fn run(a: AnalyzeArgs) -> CliResult {
         a.out.display(),
         total.elapsed().as_secs_f64()
     );
+    // Posts behind the evidence, Parquet copies of the tables, and report.html.
+    crate::cmd_report::after_analyze(&a.out, table, &coordinated)?;
     Ok(())
 }
 
@@ -242,14 +259,17 @@ const SAMPLES_PER_CAMPAIGN: usize = 8;
 type Samples = Vec<Vec<Sample>>;
 
 /// Write evidence.csv: every co-action of every significant edge, tagged with its
-/// campaign. Returns which posts are coordinated and a few samples per campaign.
+/// campaign. Returns which posts are coordinated, the campaign each post is evidence for
+/// (both accounts of the co-action in that campaign; 0 for none) and a few samples per
+/// campaign.
 fn write_all_evidence(
     out: &Path,
     table: &PostTable,
     traces: &[(Trace, Vec<i64>)],
     det: &Detection,
-) -> CliResult<(Vec<bool>, Samples, u64)> {
+) -> CliResult<(Vec<bool>, Vec<u32>, Samples, u64)> {
     let coordinated: Vec<AtomicBool> = (0..table.len()).map(|_| AtomicBool::new(false)).collect();
+    let campaign_posts: Vec<AtomicU32> = (0..table.len()).map(|_| AtomicU32::new(0)).collect();
     let counts: Vec<AtomicU32> = (0..det.campaigns.len())
         .map(|_| AtomicU32::new(0))
         .collect();
@@ -279,6 +299,10 @@ fn write_all_evidence(
             coordinated[x.post as usize].store(true, Ordering::Relaxed);
             coordinated[y.post as usize].store(true, Ordering::Relaxed);
             let c = pair_campaign(det, lo, hi);
+            if c > 0 {
+                campaign_posts[x.post as usize].store(c, Ordering::Relaxed);
+                campaign_posts[y.post as usize].store(c, Ordering::Relaxed);
+            }
             if c > 0
                 && (counts[c as usize - 1].fetch_add(1, Ordering::Relaxed) as usize)
                     < SAMPLES_PER_CAMPAIGN
@@ -309,10 +333,11 @@ fn write_all_evidence(
     }
     w.flush()?;
     let coordinated = coordinated.into_iter().map(|b| b.into_inner()).collect();
+    let campaign_posts = campaign_posts.into_iter().map(|c| c.into_inner()).collect();
     let samples = samples
         .into_inner()
         .map_err(|_| anyhow!("evidence samples poisoned"))?;
-    Ok((coordinated, samples, rows))
+    Ok((coordinated, campaign_posts, samples, rows))
 }
 
 fn write_accounts(
@@ -436,7 +461,10 @@ fn write_campaigns(
             })
         })
         .collect();
-    serde_json::to_writer_pretty(&mut f, &json!({ "campaigns": list, "set_aside": set_aside }))?;
+    serde_json::to_writer_pretty(
+        &mut f,
+        &json!({ "campaigns": list, "set_aside": set_aside }),
+    )?;
     f.write_all(b"\n")?;
     f.flush()?;
     Ok(())

@@ -9,7 +9,7 @@ use crate::{cmd_analyze, cmd_generate};
 use clap::Parser;
 
 /// Scenario and size of the demo dataset.
-const DEMO_SCENARIO: &str = "basic";
+const DEMO_SCENARIO: &str = "h20";
 const DEMO_SCALE: &str = "0.5";
 
 fn command(args: &[&str]) -> CliResult<Command> {
@@ -36,7 +36,25 @@ pub fn run(a: DemoArgs) -> CliResult {
     ])? {
         cmd_generate::run(g)?;
     }
-    if let Command::Analyze(an) = command(&["analyze", &posts, "--out", &results_s])? {
+    // The h20 scenario also writes reference articles and seed accounts: use them, so the
+    // report shows their echo.
+    let mut analyze = vec![
+        "analyze".to_string(),
+        posts.clone(),
+        "--out".into(),
+        results_s.clone(),
+    ];
+    for (file, flag) in [
+        ("references.jsonl", "--reference"),
+        ("seed_accounts.csv", "--seed-accounts"),
+    ] {
+        if data.join(file).exists() {
+            analyze.push(flag.into());
+            analyze.push(data.join(file).display().to_string());
+        }
+    }
+    let analyze: Vec<&str> = analyze.iter().map(String::as_str).collect();
+    if let Command::Analyze(an) = command(&analyze)? {
         cmd_analyze::run(an)?;
     }
     println!("lockstep demo: analysed a '{DEMO_SCENARIO}' scenario with planted campaigns");
@@ -49,10 +67,19 @@ pub fn run(a: DemoArgs) -> CliResult {
         "accounts.csv",
         "edges.csv",
         "evidence.csv",
+        "coordinated_posts.csv",
+        "edges.parquet, accounts.parquet, evidence.parquet, coordinated_posts.parquet",
         "network.gexf",
         "network.graphml",
     ] {
         println!("    {f}");
     }
+    let report = results.join("report.html");
+    let report = std::fs::canonicalize(&report).unwrap_or(report);
+    println!("  report:       {}", report.display());
+    println!(
+        "  open it in a browser (it works offline): file://{}",
+        report.display()
+    );
     Ok(())
 }

@@ -9,8 +9,10 @@ mod cmd_demo;
 mod cmd_eval;
 mod cmd_generate;
 mod cmd_network;
+mod cmd_report;
 mod error;
 mod load;
+mod narratives;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
         cli::Command::Generate(a) => cmd_generate::run(a),
         cli::Command::Eval(a) => cmd_eval::run(a),
         cli::Command::Demo(a) => cmd_demo::run(a),
+        cli::Command::Report(a) => cmd_report::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

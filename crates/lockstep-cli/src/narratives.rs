@@ -1,0 +1,153 @@
+//! The narratives stage of `lockstep analyze`: message templates, narratives, escalation,
+//! watch terms and the echo of reference sources (lockstep-narratives), and its outputs.
+
+use crate::cli::AnalyzeArgs;
+use crate::error::{CliError, CliResult};
+use anyhow::{anyhow, Context};
+use lockstep_campaigns::Detection;
+use lockstep_model::{PostIdx, PostTable};
+use lockstep_narratives::{
+    analyze_narratives, load_references, load_seeds, parse_watch, write_outputs, NarrativeOptions,
+};
+use lockstep_similar::{assign_templates, SimilarParams, Templates};
+use serde_json::{json, Value};
+use std::path::Path;
+use std::time::Instant;
+
+/// What the command line asks of the stage, with its files read.
+pub struct Prepared {
+    /// Options, with watch terms, references and seed accounts.
+    pub options: NarrativeOptions,
+    /// Warnings from reading the files.
+    pub warnings: Vec<String>,
+}
+
+/// Options from the command line, with the watch, reference and seed files read (a missing
+/// or empty file is a usage error, before any post is read).
+pub fn options(a: &AnalyzeArgs) -> CliResult<Prepared> {
+    let mut o = NarrativeOptions::default();
+    let mut warnings = Vec::new();
+    if let Some(w) = &a.watch {
+        o.watch = parse_watch(w)
+            .with_context(|| format!("reading --watch {w}"))
+            .map_err(CliError::usage)?;
+        if o.watch.is_empty() {
+            return Err(CliError::usage(anyhow!("--watch {w}: no term")));
+        }
+    }
+    if let Some(path) = &a.reference {
+        let (refs, warn) = load_references(path).map_err(|e| CliError::usage(anyhow!(e)))?;
+        o.references = refs;
+        warnings.extend(warn);
+    }
+    if let Some(path) = &a.seed_accounts {
+        o.seeds = load_seeds(path).map_err(|e| CliError::usage(anyhow!(e)))?;
+    }
+    for w in &warnings {
+        eprintln!("lockstep: warning: {w}");
+    }
+    Ok(Prepared {
+        options: o,
+        warnings,
+    })
+}
+
+/// Run the stage and write its files into `out`; returns the `narratives` section of
+/// summary.json. `templates` (lockstep-similar's, default parameters) are reused when an
+/// earlier stage assigned them, else assigned here.
+/// `campaign_posts[p]` is the campaign whose internal co-action post `p` is evidence of
+/// (0: none).
+pub fn run(
+    out: &Path,
+    table: &PostTable,
+    templates: Option<&Templates>,
+    det: &Detection,
+    coordinated: &[bool],
+    campaign_posts: &[u32],
+    prepared: &Prepared,
+) -> CliResult<Value> {
+    let warnings = &prepared.warnings;
+    let started = Instant::now();
+    // co-similar's templates (similarity 0.8), so a stage that already made them can pass
+    // them in; lockstep-narratives then merges variants and splits partial copies off.
+    let similar = SimilarParams::default();
+    let owned;
+    let templates = match templates {
+        Some(t) => t,
+        None => {
+            owned = assign_templates(table, &similar);
+            &owned
+        }
+    };
+    let templates_s = started.elapsed().as_secs_f64();
+    let campaign_of_post = |p: PostIdx| {
+        det.account_campaign
+            .get(&table.author(p))
+            .map(|&(ci, _)| det.campaigns[ci].id)
+    };
+    let options = NarrativeOptions {
+        template_threshold: similar.threshold,
+        ..prepared.options.clone()
+    };
+    let n = analyze_narratives(
+        table,
+        templates,
+        &campaign_of_post,
+        coordinated,
+        campaign_posts,
+        &options,
+    );
+    let t0 = Instant::now();
+    let written = write_outputs(out, table, &n, coordinated)
+        .with_context(|| format!("writing narratives into {}", out.display()))?;
+    let write_s = t0.elapsed().as_secs_f64();
+    eprintln!(
+        "lockstep: {} template(s) in {} narrative(s){}{}{} ({:.1} s)",
+        n.templates.len(),
+        n.narratives.len(),
+        if n.watch.is_empty() {
+            String::new()
+        } else {
+            format!(", {} watch term(s)", n.watch.len())
+        },
+        if n.references.is_some() {
+            format!(", {} post(s) echo references", n.echo_posts.len())
+        } else {
+            String::new()
+        },
+        if n.seeds.is_some() {
+            format!(
+                ", {} amplification(s) of seed accounts",
+                n.amplifications.len()
+            )
+        } else {
+            String::new()
+        },
+        started.elapsed().as_secs_f64()
+    );
+    Ok(json!({
+        "templates": {
+            "count": n.templates.len(),
+            "near_duplicate_groups": templates.len(),
+            "posts": n.term_stats.template_posts,
+            "threshold": similar.threshold,
+            "stats": format!("{:?}", templates.stats),
+        },
+        "counts": n.term_stats,
+        "watch_terms": n.watch.len(),
+        "references": options.references.len(),
+        "echo_posts": n.echo_posts.len(),
+        "seed_accounts": options.seeds.len(),
+        "seed_accounts_found": n.seed_accounts.iter().filter(|a| a.is_some()).count(),
+        "amplifications": n.amplifications.len(),
+        "parameters": n.options,
+        "files": written,
+        "warnings": warnings,
+        "timings_s": {
+            "templates": templates_s,
+            "narratives": n.timings,
+            "write": write_s,
+            "total": started.elapsed().as_secs_f64(),
+        },
+    }))
+}

@@ -1,0 +1,284 @@
+//! Output files (documented in the README, "Output files").
+//!
+//! - `narratives.json`: parameters, the time grid, counts, the whole run's series
+//!   (`overall`), narratives, watch terms and campaign activity, each with series and
+//!   bursts where computed.
+//! - `post_labels.csv`: `post_id,template_id,narrative_id,campaign_id` for every post
+//!   with any of them; `campaign_id` is the campaign whose internal co-action (both
+//!   accounts in the campaign, a significant edge) the post is evidence of.
+//! - `echo.json`: references and their echo, seed accounts and their amplification.
+//! - `echo_posts.csv`, `seed_amplifications.csv`: one row per echoing / amplifying post.
+//! - `timeseries_narratives.csv`, `timeseries_campaigns.csv`, `timeseries_watch.csv`,
+//!   `timeseries_references.csv`, `timeseries_overall.csv`:
+//!   `series,bin_start,posts,coordinated_posts`.
+
+use crate::group::{r4, Series};
+use crate::Narratives;
+use lockstep_model::{PostIdx, PostTable, NONE};
+use lockstep_output::rfc3339;
+use serde_json::json;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+/// What was written.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct OutputCounts {
+    /// Rows of `post_labels.csv`.
+    pub post_labels: u64,
+    /// Rows of `echo_posts.csv`.
+    pub echo_posts: u64,
+    /// Rows of `seed_amplifications.csv`.
+    pub amplifications: u64,
+    /// Rows of all `timeseries_*.csv`.
+    pub series_rows: u64,
+    /// Files written.
+    pub files: Vec<String>,
+}
+
+const SERIES_HEADER: &[u8] = b"series,bin_start,posts,coordinated_posts\n";
+
+fn csv_field(w: &mut impl Write, s: &str) -> std::io::Result<()> {
+    if s.contains([',', '"', '\n', '\r']) {
+        write!(w, "\"{}\"", s.replace('"', "\"\""))
+    } else {
+        w.write_all(s.as_bytes())
+    }
+}
+
+fn series_rows(w: &mut impl Write, name: &str, s: &Series) -> std::io::Result<u64> {
+    for (i, b) in s.bin_start.iter().enumerate() {
+        csv_field(w, name)?;
+        writeln!(w, ",{b},{},{}", s.posts[i], s.coordinated_posts[i])?;
+    }
+    Ok(s.bin_start.len() as u64)
+}
+
+fn json_file(path: &Path, v: &serde_json::Value) -> std::io::Result<()> {
+    let mut f = BufWriter::new(File::create(path)?);
+    serde_json::to_writer_pretty(&mut f, v)?;
+    f.write_all(b"\n")?;
+    f.flush()
+}
+
+/// The methods, in words, for the JSON files.
+fn methods() -> serde_json::Value {
+    json!({
+        "templates": "near-duplicate groups from lockstep-similar (Jaccard of script-aware shingles >= threshold against the template's representative)",
+        "terms": "normalised text (NFKC, case folding, traditional->simplified Chinese, links and mentions removed, hashtags kept); Han runs segmented by jieba (dictionary + HMM), kana/Thai and other unspaced scripts as character bigrams, other scripts as words; numbers, 1-character words and English/Chinese stop words dropped",
+        "narratives": "TF-IDF over template representatives plus a background sample of other posts; templates visited largest first join the narrative whose centroid has cosine >= similarity, else start one; reposts of narrative posts join it",
+        "bursts": "one-sided CUSUM of z = (x - e)/sqrt(e + 1 + (overdispersion*e)^2), e = baseline share of all posts (trailing non-burst bins) x all posts in the bin; burst when S >= h and excess >= min_excess; onset = first bin of the run of positive S (trimmed to z >= elevated_z), end = last elevated bin before S returns to 0",
+        "watch_terms": "substring of the normalised text; terms starting with a letter of a spaced script must start a word",
+        "echo": "link: canonical URL (mobile host prefixes dropped; query ignored when the reference URL has none); text: share of the post's unit bigrams found in the reference title/text >= containment, posts of >= min_units units, not earlier than max_lead before publication; repost: a repost of an echoing post",
+        "seed_accounts": "amplification = repost, quote or reply of a seed post (or 'RT @seed:' when the original is missing), or the same canonical URL within link_window after the seed first posted it",
+    })
+}
+
+/// Write every output of the narratives stage into `dir`.
+pub fn write_outputs(
+    dir: &Path,
+    table: &PostTable,
+    n: &Narratives,
+    coordinated: &[bool],
+) -> std::io::Result<OutputCounts> {
+    let mut counts = OutputCounts::default();
+    let g = &n.grid;
+    let grid = json!({
+        "bin_seconds": g.bin_ms as f64 / 1000.0,
+        "start": rfc3339(g.start_ms),
+        "bins": g.bins,
+    });
+
+    json_file(
+        &dir.join("narratives.json"),
+        &json!({
+            "generated_by": concat!("lockstep-narratives ", env!("CARGO_PKG_VERSION")),
+            "parameters": n.options,
+            "methods": methods(),
+            "grid": grid,
+            "counts": n.term_stats,
+            "overall": n.overall,
+            "narratives": n.narratives,
+            "watch_terms": n.watch,
+            "campaigns": n.campaigns,
+        }),
+    )?;
+    counts.files.push("narratives.json".into());
+
+    // post_labels.csv
+    let mut w = BufWriter::with_capacity(1 << 20, File::create(dir.join("post_labels.csv"))?);
+    w.write_all(b"post_id,template_id,narrative_id,campaign_id\n")?;
+    let mut ib = itoa::Buffer::new();
+    for p in 0..table.len() {
+        let tpl = n.templates.template_of(p as PostIdx);
+        let nar = n.post_narrative.get(p).copied().unwrap_or(0);
+        let camp = n.evidence_campaign.get(p).copied().filter(|&c| c != 0);
+        if tpl.is_none() && nar == 0 && camp.is_none() {
+            continue;
+        }
+        csv_field(&mut w, table.post_id(p as PostIdx))?;
+        w.write_all(b",")?;
+        if let Some(t) = tpl {
+            w.write_all(ib.format(t).as_bytes())?;
+        }
+        w.write_all(b",")?;
+        if nar != 0 {
+            w.write_all(ib.format(nar).as_bytes())?;
+        }
+        w.write_all(b",")?;
+        if let Some(c) = camp {
+            w.write_all(ib.format(c).as_bytes())?;
+        }
+        w.write_all(b"\n")?;
+        counts.post_labels += 1;
+    }
+    w.flush()?;
+    counts.files.push("post_labels.csv".into());
+
+    // echo.json and its CSVs.
+    let seeds_params = json!({
+        "link_window_s": n.options.link_window_ms as f64 / 1000.0,
+    });
+    json_file(
+        &dir.join("echo.json"),
+        &json!({
+            "generated_by": concat!("lockstep-narratives ", env!("CARGO_PKG_VERSION")),
+            "parameters": { "echo": n.options.echo, "seed_accounts": seeds_params },
+            "methods": { "echo": methods()["echo"], "seed_accounts": methods()["seed_accounts"] },
+            "grid": grid,
+            "references": n.references.as_deref().unwrap_or(&[]),
+            "seed_accounts": n.seeds,
+        }),
+    )?;
+    counts.files.push("echo.json".into());
+    if let Some(refs) = &n.references {
+        let mut w = BufWriter::new(File::create(dir.join("echo_posts.csv"))?);
+        w.write_all(b"post_id,reference_id,reference_url,match,containment,lag_s,account_id,campaign_id,coordinated\n")?;
+        for e in &n.echo_posts {
+            let p = e.post;
+            let r = &refs[e.reference as usize];
+            csv_field(&mut w, table.post_id(p))?;
+            write!(w, ",{},", r.id)?;
+            csv_field(&mut w, &r.reference.url)?;
+            write!(w, ",{},", e.kind.as_str())?;
+            if e.containment.is_finite() {
+                write!(w, "{}", r4(e.containment as f64))?;
+            }
+            w.write_all(b",")?;
+            if let Some(m) = r.reference.published_ms {
+                write!(w, "{}", (table.time(p) - m) as f64 / 1000.0)?;
+            }
+            w.write_all(b",")?;
+            csv_field(&mut w, table.account_id(table.author(p)))?;
+            w.write_all(b",")?;
+            if let Some(&c) = n.post_campaign.get(p as usize).filter(|&&c| c != NONE) {
+                write!(w, "{c}")?;
+            }
+            let co = coordinated.get(p as usize).copied().unwrap_or(false);
+            writeln!(w, ",{}", co as u8)?;
+            counts.echo_posts += 1;
+        }
+        w.flush()?;
+        counts.files.push("echo_posts.csv".into());
+    }
+    if n.seeds.is_some() {
+        let mut w = BufWriter::new(File::create(dir.join("seed_amplifications.csv"))?);
+        w.write_all(
+            b"post_id,account_id,seed_account_id,seed_label,kind,delay_s,campaign_id,coordinated\n",
+        )?;
+        for a in &n.amplifications {
+            let p = a.post;
+            let seed = &n.seed_list[a.seed as usize];
+            let seed_id = n
+                .seed_accounts
+                .get(a.seed as usize)
+                .copied()
+                .flatten()
+                .map_or(seed.key.as_str(), |acc| table.account_id(acc));
+            csv_field(&mut w, table.post_id(p))?;
+            w.write_all(b",")?;
+            csv_field(&mut w, table.account_id(table.author(p)))?;
+            w.write_all(b",")?;
+            csv_field(&mut w, seed_id)?;
+            w.write_all(b",")?;
+            csv_field(&mut w, &seed.label)?;
+            let kind = serde_json::to_value(a.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            write!(w, ",{kind},")?;
+            if let Some(d) = a.delay_ms {
+                write!(w, "{}", d as f64 / 1000.0)?;
+            }
+            w.write_all(b",")?;
+            if let Some(&c) = n.post_campaign.get(p as usize).filter(|&&c| c != NONE) {
+                write!(w, "{c}")?;
+            }
+            let co = coordinated.get(p as usize).copied().unwrap_or(false);
+            writeln!(w, ",{}", co as u8)?;
+            counts.amplifications += 1;
+        }
+        w.flush()?;
+        counts.files.push("seed_amplifications.csv".into());
+    }
+
+    // Time series.
+    let mut series_file = |name: &str,
+                           rows: &mut dyn FnMut(&mut BufWriter<File>) -> std::io::Result<u64>|
+     -> std::io::Result<()> {
+        let mut w = BufWriter::new(File::create(dir.join(name))?);
+        w.write_all(SERIES_HEADER)?;
+        counts.series_rows += rows(&mut w)?;
+        w.flush()?;
+        counts.files.push(name.to_string());
+        Ok(())
+    };
+    series_file("timeseries_narratives.csv", &mut |w| {
+        let mut k = 0;
+        for x in &n.narratives {
+            if let Some(s) = &x.summary.series {
+                k += series_rows(w, &x.id.to_string(), s)?;
+            }
+        }
+        Ok(k)
+    })?;
+    series_file("timeseries_campaigns.csv", &mut |w| {
+        let mut k = 0;
+        for x in &n.campaigns {
+            if let Some(s) = &x.summary.series {
+                k += series_rows(w, &x.campaign_id.to_string(), s)?;
+            }
+        }
+        Ok(k)
+    })?;
+    series_file("timeseries_watch.csv", &mut |w| {
+        let mut k = 0;
+        for x in &n.watch {
+            if let Some(s) = &x.summary.series {
+                k += series_rows(w, &x.term, s)?;
+            }
+        }
+        Ok(k)
+    })?;
+    series_file("timeseries_overall.csv", &mut |w| {
+        let k = series_rows(w, "all", &n.overall.series)?;
+        let camp = Series {
+            posts: n.overall.campaign_posts_per_bin.clone(),
+            coordinated_posts: n.overall.campaign_posts_per_bin.clone(),
+            ..n.overall.series.clone()
+        };
+        Ok(k + series_rows(w, "campaigns", &camp)?)
+    })?;
+    if let Some(refs) = &n.references {
+        series_file("timeseries_references.csv", &mut |w| {
+            let mut k = 0;
+            for x in refs {
+                if let Some(s) = &x.summary.series {
+                    k += series_rows(w, &x.id.to_string(), s)?;
+                }
+            }
+            Ok(k)
+        })?;
+    }
+    Ok(counts)
+}

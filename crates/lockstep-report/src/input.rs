@@ -1,0 +1,668 @@
+//! Reading an analyze directory into the data the page shows: everything the files say,
+//! cut to sizes a browser opens quickly (the limits are in [`Limits`] and shown in the
+//! report), with positions for the network.
+
+use crate::escape::{clip, clip_value};
+use crate::layout::layout;
+use crate::ReportError;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use serde_json::{json, Map, Value};
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+/// How much of the data goes into the page. The defaults keep a report of 50,000
+/// accounts and 200,000 edges well under 50 MB.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Limits {
+    /// Longest post text shown, in characters.
+    pub text_chars: usize,
+    /// Longest other string (ids, handles, objects, URLs, JSON values), in characters.
+    pub string_chars: usize,
+    /// Longest node label in the network, in characters.
+    pub label_chars: usize,
+    /// Evidence rows shown per campaign and behaviour.
+    pub evidence_per_behaviour: usize,
+    /// Evidence rows shown over all campaigns (the per-campaign share shrinks to fit).
+    pub evidence_total: usize,
+    /// Posts shown per account (when `coordinated_posts.csv` exists).
+    pub posts_per_account: usize,
+    /// Characters of post text over the whole page.
+    pub post_text_budget: usize,
+    /// Nodes drawn in the network.
+    pub max_nodes: usize,
+    /// Edges drawn in the network (strongest kept).
+    pub max_edges: usize,
+    /// Quarantined records shown as examples.
+    pub rejected_examples: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            text_chars: 1_000,
+            string_chars: 300,
+            label_chars: 60,
+            evidence_per_behaviour: 40,
+            evidence_total: 40_000,
+            posts_per_account: 8,
+            post_text_budget: 12_000_000,
+            max_nodes: 150_000,
+            max_edges: 500_000,
+            rejected_examples: 50,
+        }
+    }
+}
+
+fn read_json(path: &Path) -> Result<Option<Value>, ReportError> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let f = File::open(path).map_err(|e| ReportError::io(path, e))?;
+    let v = serde_json::from_reader(BufReader::with_capacity(1 << 20, f))
+        .map_err(|e| ReportError::json(path, e))?;
+    Ok(Some(v))
+}
+
+fn csv_reader(path: &Path) -> Result<csv::Reader<File>, ReportError> {
+    csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| ReportError::csv(path, e))
+}
+
+/// Column positions by name.
+struct Cols(Vec<String>);
+
+impl Cols {
+    fn of(r: &mut csv::Reader<File>, path: &Path) -> Result<Self, ReportError> {
+        let h = r.headers().map_err(|e| ReportError::csv(path, e))?;
+        Ok(Cols(h.iter().map(str::to_string).collect()))
+    }
+    fn get(&self, name: &str) -> Option<usize> {
+        self.0.iter().position(|c| c == name)
+    }
+}
+
+fn field(rec: &csv::StringRecord, i: Option<usize>) -> &str {
+    i.and_then(|i| rec.get(i)).unwrap_or("")
+}
+
+/// Lag histogram bin edges, seconds: a co-action with `|dt|` in `[e[i], e[i+1])` falls in
+/// bin `i`; the last bin is open.
+pub const LAG_EDGES_S: [f64; 13] = [
+    0.0, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0,
+];
+
+fn lag_bin(dt: f64) -> usize {
+    let dt = dt.abs();
+    LAG_EDGES_S
+        .iter()
+        .rposition(|&e| dt >= e)
+        .unwrap_or(0)
+        .min(LAG_EDGES_S.len() - 1)
+}
+
+/// The network: one node per account with an edge or a campaign, one edge per pair.
+struct Net {
+    index: HashMap<String, u32>,
+    id: Vec<String>,
+    label: Vec<String>,
+    campaign: Vec<u32>,
+    score: Vec<f64>,
+    role: Vec<u32>,
+    posts: Vec<u64>,
+    coordinated: Vec<u64>,
+    roles: Vec<String>,
+    pairs: HashMap<(u32, u32), usize>,
+    edges: Vec<NetEdge>,
+    behaviours: Vec<String>,
+    edge_rows: u64,
+}
+
+struct NetEdge {
+    a: u32,
+    b: u32,
+    mask: u32,
+    weight: f64,
+    campaign: u32,
+}
+
+impl Net {
+    fn node(&mut self, id: &str, label_chars: usize) -> u32 {
+        if let Some(&i) = self.index.get(id) {
+            return i;
+        }
+        let i = self.id.len() as u32;
+        self.index.insert(id.to_string(), i);
+        self.id.push(clip(id, 200).into_owned());
+        self.label.push(clip(id, label_chars).into_owned());
+        self.campaign.push(0);
+        self.score.push(0.0);
+        self.role.push(0);
+        self.posts.push(0);
+        self.coordinated.push(0);
+        i
+    }
+    fn role_index(&mut self, role: &str) -> u32 {
+        match self.roles.iter().position(|r| r == role) {
+            Some(i) => i as u32,
+            None => {
+                self.roles.push(clip(role, 40).into_owned());
+                (self.roles.len() - 1) as u32
+            }
+        }
+    }
+    fn behaviour_bit(&mut self, b: &str) -> u32 {
+        let i = match self.behaviours.iter().position(|x| x == b) {
+            Some(i) => i,
+            None if self.behaviours.len() < 31 => {
+                self.behaviours.push(clip(b, 40).into_owned());
+                self.behaviours.len() - 1
+            }
+            None => 31,
+        };
+        1 << i
+    }
+}
+
+fn read_accounts(dir: &Path, lim: &Limits, net: &mut Net) -> Result<(), ReportError> {
+    let path = dir.join("accounts.csv");
+    if !path.exists() {
+        return Ok(());
+    }
+    let mut r = csv_reader(&path)?;
+    let c = Cols::of(&mut r, &path)?;
+    let (id, camp, score, handle, role, posts, coord) = (
+        c.get("account_id"),
+        c.get("campaign_id"),
+        c.get("score"),
+        c.get("handle"),
+        c.get("role"),
+        c.get("posts"),
+        c.get("coordinated_posts"),
+    );
+    net.roles.push(String::new());
+    for rec in r.records() {
+        let rec = rec.map_err(|e| ReportError::csv(&path, e))?;
+        let aid = field(&rec, id);
+        if aid.is_empty() || net.id.len() >= lim.max_nodes {
+            continue;
+        }
+        let i = net.node(aid, lim.label_chars) as usize;
+        net.campaign[i] = field(&rec, camp).parse().unwrap_or(0);
+        net.score[i] = field(&rec, score).parse().unwrap_or(0.0);
+        let h = field(&rec, handle);
+        if !h.is_empty() {
+            net.label[i] = clip(h, lim.label_chars).into_owned();
+        }
+        net.role[i] = net.role_index(field(&rec, role));
+        net.posts[i] = field(&rec, posts).parse().unwrap_or(0);
+        net.coordinated[i] = field(&rec, coord).parse().unwrap_or(0);
+    }
+    Ok(())
+}
+
+fn read_edges(dir: &Path, lim: &Limits, net: &mut Net) -> Result<(), ReportError> {
+    let path = dir.join("edges.csv");
+    if !path.exists() {
+        return Ok(());
+    }
+    let mut r = csv_reader(&path)?;
+    let c = Cols::of(&mut r, &path)?;
+    let (src, dst, w, ty, camp) = (
+        c.get("source"),
+        c.get("target"),
+        c.get("weight"),
+        c.get("edge_type"),
+        c.get("campaign_id"),
+    );
+    for rec in r.records() {
+        let rec = rec.map_err(|e| ReportError::csv(&path, e))?;
+        let (s, t) = (field(&rec, src), field(&rec, dst));
+        if s.is_empty() || t.is_empty() || s == t {
+            continue;
+        }
+        net.edge_rows += 1;
+        let known = net.index.contains_key(s) && net.index.contains_key(t);
+        if !known && net.id.len() + 2 > lim.max_nodes {
+            continue;
+        }
+        let a = net.node(s, lim.label_chars);
+        let b = net.node(t, lim.label_chars);
+        let key = (a.min(b), a.max(b));
+        let bit = net.behaviour_bit(field(&rec, ty));
+        let weight: f64 = field(&rec, w).parse().unwrap_or(1.0);
+        let campaign: u32 = field(&rec, camp).parse().unwrap_or(0);
+        match net.pairs.get(&key) {
+            Some(&e) => {
+                let e = &mut net.edges[e];
+                e.mask |= bit;
+                e.weight += weight;
+            }
+            None => {
+                net.pairs.insert(key, net.edges.len());
+                net.edges.push(NetEdge {
+                    a: key.0,
+                    b: key.1,
+                    mask: bit,
+                    weight,
+                    campaign,
+                });
+            }
+        }
+    }
+    if net.edges.len() > lim.max_edges {
+        // Keep edges inside campaigns first, then the heaviest.
+        net.edges.sort_by(|x, y| {
+            (y.campaign > 0)
+                .cmp(&(x.campaign > 0))
+                .then(y.weight.total_cmp(&x.weight))
+        });
+        net.edges.truncate(lim.max_edges);
+    }
+    Ok(())
+}
+
+/// Evidence kept for the page, per campaign.
+#[derive(Default)]
+struct CampaignEvidence {
+    total: u64,
+    by_behaviour: Vec<(String, u64)>,
+    lag: Vec<u64>,
+    rows: Vec<Value>,
+    kept_by_behaviour: Vec<(String, usize)>,
+}
+
+fn read_evidence(
+    dir: &Path,
+    lim: &Limits,
+    campaign_ids: &[u64],
+    needed_posts: &mut HashSet<String>,
+) -> Result<(HashMap<u64, CampaignEvidence>, u64), ReportError> {
+    let path = dir.join("evidence.csv");
+    let mut out: HashMap<u64, CampaignEvidence> = HashMap::new();
+    if !path.exists() {
+        return Ok((out, 0));
+    }
+    let per_campaign =
+        (lim.evidence_total / campaign_ids.len().max(1)).clamp(10, 4 * lim.evidence_per_behaviour);
+    let mut r = csv_reader(&path)?;
+    let c = Cols::of(&mut r, &path)?;
+    let cols = [
+        c.get("behaviour"),
+        c.get("object"),
+        c.get("post_a"),
+        c.get("account_a"),
+        c.get("time_a"),
+        c.get("post_b"),
+        c.get("account_b"),
+        c.get("time_b"),
+        c.get("dt_seconds"),
+    ];
+    let camp = c.get("campaign_id");
+    let mut rows = 0u64;
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match r.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(ReportError::csv(&path, e)),
+        }
+        rows += 1;
+        let cid: u64 = field(&rec, camp).parse().unwrap_or(0);
+        if cid == 0 {
+            continue;
+        }
+        let e = out.entry(cid).or_default();
+        if e.lag.is_empty() {
+            e.lag = vec![0; LAG_EDGES_S.len()];
+        }
+        e.total += 1;
+        let beh = field(&rec, cols[0]);
+        match e.by_behaviour.iter_mut().find(|(b, _)| b == beh) {
+            Some((_, n)) => *n += 1,
+            None => e.by_behaviour.push((clip(beh, 40).into_owned(), 1)),
+        }
+        let dt: f64 = field(&rec, cols[8]).parse().unwrap_or(0.0);
+        e.lag[lag_bin(dt)] += 1;
+        if e.rows.len() >= per_campaign {
+            continue;
+        }
+        let kept = match e.kept_by_behaviour.iter_mut().find(|(b, _)| b == beh) {
+            Some((_, n)) => n,
+            None => {
+                e.kept_by_behaviour.push((beh.to_string(), 0));
+                let last = e.kept_by_behaviour.len() - 1;
+                &mut e.kept_by_behaviour[last].1
+            }
+        };
+        if *kept >= lim.evidence_per_behaviour {
+            continue;
+        }
+        *kept += 1;
+        let num = |i: usize| -> Value {
+            field(&rec, cols[i])
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .map_or(Value::Null, |x| json!(x))
+        };
+        let text =
+            |i: usize, max: usize| Value::String(clip(field(&rec, cols[i]), max).into_owned());
+        needed_posts.insert(field(&rec, cols[2]).to_string());
+        needed_posts.insert(field(&rec, cols[5]).to_string());
+        e.rows.push(json!([
+            text(0, 40),
+            text(1, lim.string_chars),
+            text(2, lim.string_chars),
+            text(3, lim.string_chars),
+            num(4),
+            text(5, lim.string_chars),
+            text(6, lim.string_chars),
+            num(7),
+            num(8),
+        ]));
+    }
+    Ok((out, rows))
+}
+
+/// Posts from `coordinated_posts.csv`: the posts by id, their ids by node, and whether
+/// the file exists.
+type PostsRead = (Map<String, Value>, Map<String, Value>, bool);
+
+/// Posts from `coordinated_posts.csv`.
+fn read_posts(
+    dir: &Path,
+    lim: &Limits,
+    net: &Net,
+    needed: &HashSet<String>,
+) -> Result<PostsRead, ReportError> {
+    let path = dir.join(crate::POSTS_FILE);
+    let mut posts = Map::new();
+    let mut by_node: Map<String, Value> = Map::new();
+    if !path.exists() {
+        return Ok((posts, by_node, false));
+    }
+    let mut r = csv_reader(&path)?;
+    let c = Cols::of(&mut r, &path)?;
+    let (pid, acc, time, kind, text, urls, tags) = (
+        c.get("post_id"),
+        c.get("account_id"),
+        c.get("time"),
+        c.get("kind"),
+        c.get("text"),
+        c.get("urls"),
+        c.get("hashtags"),
+    );
+    let mut per_node: HashMap<u32, usize> = HashMap::new();
+    let mut budget = lim.post_text_budget;
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match r.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(ReportError::csv(&path, e)),
+        }
+        let id = field(&rec, pid);
+        let node = net.index.get(field(&rec, acc)).copied();
+        let wanted = needed.contains(id);
+        let room =
+            node.is_some_and(|n| per_node.get(&n).copied().unwrap_or(0) < lim.posts_per_account);
+        if !(wanted || room) || posts.contains_key(id) {
+            continue;
+        }
+        let t = clip(field(&rec, text), lim.text_chars);
+        if !wanted && t.len() > budget {
+            continue;
+        }
+        budget = budget.saturating_sub(t.len());
+        let list = |s: &str| -> Value {
+            Value::Array(
+                s.split_whitespace()
+                    .take(10)
+                    .map(|u| Value::String(clip(u, lim.string_chars).into_owned()))
+                    .collect(),
+            )
+        };
+        posts.insert(
+            clip(id, lim.string_chars).into_owned(),
+            json!([
+                node,
+                clip(field(&rec, time), 40),
+                clip(field(&rec, kind), 20),
+                t,
+                list(field(&rec, urls)),
+                list(field(&rec, tags)),
+            ]),
+        );
+        if let (Some(n), true) = (node, room) {
+            *per_node.entry(n).or_default() += 1;
+            let e = by_node
+                .entry(n.to_string())
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(a) = e {
+                a.push(Value::String(clip(id, lim.string_chars).into_owned()));
+            }
+        }
+    }
+    Ok((posts, by_node, true))
+}
+
+fn read_rejected(dir: &Path, lim: &Limits) -> Result<Value, ReportError> {
+    let path = dir.join("rejected.jsonl");
+    if !path.exists() {
+        return Ok(Value::Null);
+    }
+    let f = File::open(&path).map_err(|e| ReportError::io(&path, e))?;
+    let mut reasons: Vec<(String, u64)> = Vec::new();
+    let mut examples = Vec::new();
+    let mut total = 0u64;
+    for line in BufReader::with_capacity(1 << 20, f).split(b'\n') {
+        let line = line.map_err(|e| ReportError::io(&path, e))?;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        total += 1;
+        let mut v: Value = serde_json::from_slice(&line).unwrap_or(Value::Null);
+        let reason = v
+            .get("reason")
+            .and_then(Value::as_str)
+            .map(|s| clip(s, 120).into_owned())
+            .unwrap_or_default();
+        // Counted by the reason's leading words, not its details (lines, values).
+        let key: String = reason
+            .split([':', '('])
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        if let Some(i) = reasons.iter().position(|(r, _)| *r == key) {
+            reasons[i].1 += 1;
+        } else if reasons.len() < 200 {
+            reasons.push((key, 1));
+        }
+        if examples.len() < lim.rejected_examples {
+            clip_value(&mut v, lim.string_chars);
+            examples.push(v);
+        }
+    }
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
+    Ok(json!({
+        "total": total,
+        "reasons": reasons.into_iter().map(|(r, n)| json!([r, n])).collect::<Vec<_>>(),
+        "examples": examples,
+    }))
+}
+
+/// Everything the page shows, as one JSON value (see the crate docs for its shape).
+pub fn collect(dir: &Path, lim: &Limits) -> Result<Value, ReportError> {
+    let mut summary = read_json(&dir.join("summary.json"))?.unwrap_or(Value::Null);
+    clip_value(&mut summary, lim.string_chars);
+    let campaigns_doc = read_json(&dir.join("campaigns.json"))?;
+    let mut campaigns: Vec<Value> = match campaigns_doc {
+        Some(Value::Object(mut o)) => match o.remove("campaigns") {
+            Some(Value::Array(a)) => a,
+            _ => Vec::new(),
+        },
+        Some(Value::Array(a)) => a,
+        _ => Vec::new(),
+    };
+    campaigns.sort_by(|a, b| {
+        let s = |v: &Value| v.get("score").and_then(Value::as_f64).unwrap_or(0.0);
+        s(b).total_cmp(&s(a))
+    });
+    let ids: Vec<u64> = campaigns
+        .iter()
+        .filter_map(|c| c.get("id").and_then(Value::as_u64))
+        .collect();
+
+    let mut net = Net {
+        index: HashMap::new(),
+        id: Vec::new(),
+        label: Vec::new(),
+        campaign: Vec::new(),
+        score: Vec::new(),
+        role: Vec::new(),
+        posts: Vec::new(),
+        coordinated: Vec::new(),
+        roles: Vec::new(),
+        pairs: HashMap::new(),
+        edges: Vec::new(),
+        behaviours: Vec::new(),
+        edge_rows: 0,
+    };
+    read_accounts(dir, lim, &mut net)?;
+    if net.roles.is_empty() {
+        net.roles.push(String::new());
+    }
+    read_edges(dir, lim, &mut net)?;
+
+    let mut needed = HashSet::new();
+    let (mut evidence, evidence_rows) = read_evidence(dir, lim, &ids, &mut needed)?;
+    // Texts of the sample pairs in campaigns.json serve when there is no posts file.
+    let mut sample_texts = Map::new();
+    for c in &mut campaigns {
+        if let Some(Value::Array(samples)) = c.get("evidence_samples") {
+            for s in samples {
+                for side in ["a", "b"] {
+                    if let (Some(Value::String(p)), Some(Value::String(t))) =
+                        (s.get(format!("post_{side}")), s.get(format!("text_{side}")))
+                    {
+                        sample_texts.insert(
+                            clip(p, lim.string_chars).into_owned(),
+                            Value::String(clip(t, lim.text_chars).into_owned()),
+                        );
+                    }
+                }
+            }
+        }
+        if let Value::Object(o) = c {
+            // Members are in the network arrays; keep the list of ids only.
+            o.remove("members");
+            let id = o.get("id").and_then(Value::as_u64).unwrap_or(0);
+            let ev = evidence.remove(&id).unwrap_or_default();
+            o.insert(
+                "evidence".into(),
+                json!({
+                    "total": ev.total,
+                    "by_behaviour": ev.by_behaviour.into_iter().map(|(k, n)| (k, json!(n))).collect::<Map<String, Value>>(),
+                    "lag_counts": if ev.lag.is_empty() { vec![0; LAG_EDGES_S.len()] } else { ev.lag },
+                    "rows": ev.rows,
+                }),
+            );
+        }
+        clip_value(c, lim.text_chars);
+    }
+    let (posts, by_node, have_posts) = read_posts(dir, lim, &net, &needed)?;
+
+    // Layout.
+    let n = net.id.len();
+    let edge_list: Vec<(u32, u32, f32)> = net
+        .edges
+        .iter()
+        .map(|e| (e.a, e.b, e.weight as f32))
+        .collect();
+    let pos = layout(n, &edge_list, &net.campaign);
+    let mut degree = vec![0u32; n];
+    for e in &net.edges {
+        degree[e.a as usize] += 1;
+        degree[e.b as usize] += 1;
+    }
+    let round = |x: f32| (f64::from(x) * 100.0).round() / 100.0;
+    let graph = json!({
+        "id": net.id,
+        "label": net.label,
+        "campaign": net.campaign,
+        "score": net.score.iter().map(|s| (s * 1000.0).round() / 1000.0).collect::<Vec<_>>(),
+        "role": net.role,
+        "roles": net.roles,
+        "posts": net.posts,
+        "coordinated_posts": net.coordinated,
+        "degree": degree,
+        "x": pos.iter().map(|p| round(p[0])).collect::<Vec<_>>(),
+        "y": pos.iter().map(|p| round(p[1])).collect::<Vec<_>>(),
+        "edges": net.edges.iter().flat_map(|e| [e.a, e.b]).collect::<Vec<_>>(),
+        "edge_behaviours": net.edges.iter().map(|e| e.mask).collect::<Vec<_>>(),
+        "edge_weight": net.edges.iter().map(|e| (e.weight * 100.0).round() / 100.0).collect::<Vec<_>>(),
+        "behaviours": net.behaviours,
+        "edge_rows": net.edge_rows,
+        "edges_drawn": net.edges.len(),
+    });
+
+    let mut narratives = read_json(&dir.join("narratives.json"))?.unwrap_or(Value::Null);
+    clip_value(&mut narratives, lim.text_chars);
+    let mut echo = read_json(&dir.join("echo.json"))?.unwrap_or(Value::Null);
+    clip_value(&mut echo, lim.text_chars);
+
+    let files: Vec<&str> = [
+        "summary.json",
+        "campaigns.json",
+        "accounts.csv",
+        "edges.csv",
+        "evidence.csv",
+        crate::POSTS_FILE,
+        "narratives.json",
+        "echo.json",
+        "rejected.jsonl",
+    ]
+    .into_iter()
+    .filter(|f| dir.join(f).exists())
+    .collect();
+    Ok(json!({
+        "meta": {
+            "generator": format!("lockstep {}", env!("CARGO_PKG_VERSION")),
+            "limits": lim,
+            "evidence_rows_read": evidence_rows,
+            "lag_edges_s": LAG_EDGES_S,
+            "evidence_columns": ["behaviour", "object", "post_a", "account_a", "time_a", "post_b", "account_b", "time_b", "dt_s"],
+            "post_columns": ["node", "time", "kind", "text", "urls", "hashtags"],
+            "have_posts_file": have_posts,
+            "files": files,
+        },
+        "summary": summary,
+        "rejected": read_rejected(dir, lim)?,
+        "campaigns": campaigns,
+        "graph": graph,
+        "posts": posts,
+        "posts_by_node": by_node,
+        "sample_texts": sample_texts,
+        "narratives": narratives,
+        "echo": echo,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lag_bins() {
+        assert_eq!(lag_bin(0.0), 0);
+        assert_eq!(lag_bin(0.5), 0);
+        assert_eq!(lag_bin(-1.0), 1);
+        assert_eq!(lag_bin(59.0), 6);
+        assert_eq!(lag_bin(60.0), 7);
+        assert_eq!(lag_bin(1e9), LAG_EDGES_S.len() - 1);
+    }
+}
