@@ -17,6 +17,45 @@ use std::collections::HashMap;
 /// Platform name of every Twitter/X format.
 pub(crate) const PLATFORM: &str = "twitter";
 
+/// Hashtags, mentions and links from an API entities object (v1.1 and v2 differ only in
+/// key names), falling back to the text for whatever the object does not list.
+fn fill_entities(
+    post: &mut PostRecord,
+    ent: Option<&Value>,
+    tag_keys: &[&str],
+    mentions_key: &str,
+    mention_name_key: &str,
+) {
+    let Some(ent) = ent else {
+        extract_hashtags(&post.text, &mut post.hashtags);
+        extract_mentions(&post.text, &mut post.mentions);
+        return;
+    };
+    if get(ent, "hashtags").is_some() {
+        for h in arr(ent, "hashtags") {
+            if let Some(x) = tag_keys.iter().find_map(|k| str_at(h, k)) {
+                push_unique(&mut post.hashtags, x);
+            }
+        }
+    } else {
+        extract_hashtags(&post.text, &mut post.hashtags);
+    }
+    if get(ent, mentions_key).is_some() {
+        for m in arr(ent, mentions_key) {
+            if let Some(x) = str_at(m, mention_name_key) {
+                push_unique(&mut post.mentions, x);
+            }
+        }
+    } else {
+        extract_mentions(&post.text, &mut post.mentions);
+    }
+    for u in arr(ent, "urls") {
+        if let Some(x) = str_at(u, "expanded_url").or_else(|| str_at(u, "url")) {
+            push_unique(&mut post.urls, x);
+        }
+    }
+}
+
 /// `created_at` in either API's spelling.
 pub(crate) fn created_ms(v: &Value) -> Option<i64> {
     let s = str_at(v, "created_at")?;
@@ -174,37 +213,13 @@ pub(crate) fn from_v1(t: &Value, post: &mut PostRecord) -> Result<(), String> {
     }
     post.lang = lang_of(t);
 
-    match v1_entities(content) {
-        Some(ent) => {
-            if get(ent, "hashtags").is_some() {
-                for h in arr(ent, "hashtags") {
-                    if let Some(x) = str_at(h, "text").or_else(|| str_at(h, "tag")) {
-                        push_unique(&mut post.hashtags, x);
-                    }
-                }
-            } else {
-                extract_hashtags(&post.text, &mut post.hashtags);
-            }
-            if get(ent, "user_mentions").is_some() {
-                for m in arr(ent, "user_mentions") {
-                    if let Some(x) = str_at(m, "screen_name") {
-                        push_unique(&mut post.mentions, x);
-                    }
-                }
-            } else {
-                extract_mentions(&post.text, &mut post.mentions);
-            }
-            for u in arr(ent, "urls") {
-                if let Some(x) = str_at(u, "expanded_url").or_else(|| str_at(u, "url")) {
-                    push_unique(&mut post.urls, x);
-                }
-            }
-        }
-        None => {
-            extract_hashtags(&post.text, &mut post.hashtags);
-            extract_mentions(&post.text, &mut post.mentions);
-        }
-    }
+    fill_entities(
+        post,
+        v1_entities(content),
+        &["text", "tag"],
+        "user_mentions",
+        "screen_name",
+    );
     for m in v1_media(content) {
         if let Some(x) = id_at(m, "id_str").or_else(|| id_at(m, "id")) {
             push_unique(&mut post.media, &x);
@@ -335,37 +350,7 @@ pub(crate) fn from_v2(t: &Value, inc: &Includes<'_>, post: &mut PostRecord) -> R
     let ent = get(content, "note_tweet")
         .and_then(|n| get(n, "entities"))
         .or_else(|| get(content, "entities"));
-    match ent {
-        Some(ent) => {
-            if get(ent, "hashtags").is_some() {
-                for h in arr(ent, "hashtags") {
-                    if let Some(x) = str_at(h, "tag") {
-                        push_unique(&mut post.hashtags, x);
-                    }
-                }
-            } else {
-                extract_hashtags(&post.text, &mut post.hashtags);
-            }
-            if get(ent, "mentions").is_some() {
-                for m in arr(ent, "mentions") {
-                    if let Some(x) = str_at(m, "username") {
-                        push_unique(&mut post.mentions, x);
-                    }
-                }
-            } else {
-                extract_mentions(&post.text, &mut post.mentions);
-            }
-            for u in arr(ent, "urls") {
-                if let Some(x) = str_at(u, "expanded_url").or_else(|| str_at(u, "url")) {
-                    push_unique(&mut post.urls, x);
-                }
-            }
-        }
-        None => {
-            extract_hashtags(&post.text, &mut post.hashtags);
-            extract_mentions(&post.text, &mut post.mentions);
-        }
-    }
+    fill_entities(post, ent, &["tag"], "mentions", "username");
     if let Some(att) = get(content, "attachments") {
         for k in arr(att, "media_keys") {
             if let Some(k) = id_value(k) {
