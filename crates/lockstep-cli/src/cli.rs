@@ -30,6 +30,9 @@ pub enum Command {
     /// Render report.html (a self-contained page to open offline and share) from the
     /// output directory of `analyze`.
     Report(ReportArgs),
+    /// Run the live service: ingest over HTTP, Jetstream and a watched directory, analyse
+    /// a rolling horizon every few seconds, raise alerts, serve a dashboard.
+    Serve(ServeArgs),
 }
 
 /// Options shared by every command that reads inputs.
@@ -214,4 +217,29 @@ pub struct AnalyzeArgs {
     /// (`后门,backdoor,远程关闭`) or `@FILE` with one term per line.
     #[arg(long, value_name = "TERMS")]
     pub watch: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// SQLite database (default: the config's `db`, else ./lockstep.db).
+    #[arg(long)]
+    pub db: Option<PathBuf>,
+    /// Address and port to listen on (default 127.0.0.1:8787). Any address that is not
+    /// loopback needs a token.
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub bind: Option<String>,
+    /// Bearer token for the API and the dashboard (or the LOCKSTEP_TOKEN environment
+    /// variable, which keeps it out of the process list).
+    #[arg(long)]
+    pub token: Option<String>,
+    /// Bluesky Jetstream endpoint to consume, e.g.
+    /// wss://jetstream2.us-east.bsky.network/subscribe?wantedCollections=app.bsky.feed.post
+    #[arg(long, value_name = "URL")]
+    pub jetstream: Option<String>,
+    /// Directory where collectors drop files to ingest.
+    #[arg(long, value_name = "DIR")]
+    pub watch_dir: Option<PathBuf>,
+    /// Config file (TOML): detection horizon, refresh, limits, alert rules, webhooks.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }

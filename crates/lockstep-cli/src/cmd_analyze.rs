@@ -20,30 +20,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
-/// Parse `60`, `90s`, `5m`, `1h`, `2d` into milliseconds.
-pub fn parse_duration_ms(s: &str) -> Result<i64, String> {
-    let t = s.trim();
-    let (num, unit) = match t.find(|c: char| c.is_ascii_alphabetic()) {
-        Some(i) => (&t[..i], &t[i..]),
-        None => (t, "s"),
-    };
-    let v: f64 = num
-        .trim()
-        .parse()
-        .map_err(|_| format!("bad duration '{s}'"))?;
-    let mult = match unit {
-        "ms" => 1.0,
-        "s" | "sec" => 1000.0,
-        "m" | "min" => 60_000.0,
-        "h" => 3_600_000.0,
-        "d" => 86_400_000.0,
-        _ => return Err(format!("bad duration unit in '{s}' (use ms, s, m, h or d)")),
-    };
-    if !(v.is_finite() && v >= 0.0) {
-        return Err(format!("bad duration '{s}'"));
-    }
-    Ok((v * mult).round() as i64)
-}
+use lockstep_model::parse_duration_ms;
 
 /// Behaviours the data can support, in output order.
 fn supported(table: &PostTable) -> Vec<Behaviour> {
@@ -72,12 +49,21 @@ fn supported(table: &PostTable) -> Vec<Behaviour> {
     out
 }
 
-struct Timer {
+/// Stage timings of one run, for summary.json.
+pub struct Timer {
     started: Instant,
     stages: Vec<(String, f64)>,
 }
 
 impl Timer {
+    /// A timer whose first stage starts now.
+    pub fn start() -> Self {
+        Self {
+            started: Instant::now(),
+            stages: Vec::new(),
+        }
+    }
+
     fn lap(&mut self, name: &str) {
         let now = Instant::now();
         self.stages
@@ -88,10 +74,50 @@ impl Timer {
 
 pub fn run(a: AnalyzeArgs) -> CliResult {
     let total = Instant::now();
-    let mut timer = Timer {
-        started: Instant::now(),
-        stages: Vec::new(),
-    };
+    let mut timer = Timer::start();
+    std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
+    // Bad options fail fast (exit 2), before any input is read.
+    if let Some(w) = a.window.as_deref() {
+        parse_duration_ms(w).map_err(|e| CliError::usage(anyhow!(e)))?;
+    }
+    if !(a.alpha > 0.0 && a.alpha < 1.0) {
+        return Err(CliError::usage(anyhow!("--alpha must be between 0 and 1")));
+    }
+    // Watch terms, reference and seed files are read first: a bad one fails fast (exit 2).
+    let narrative_input = crate::narratives::options(&a)?;
+    let loaded = load(&a.input, Some(a.out.join("rejected.jsonl")))?;
+    timer.lap("ingest");
+    analyze_table(
+        &a,
+        &narrative_input,
+        &loaded.table,
+        &loaded.report,
+        Outputs::All,
+        (total, timer),
+    )
+}
+
+/// Which files besides the core outputs an analysis writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outputs {
+    /// Everything, including the Parquet copies (`analyze`).
+    All,
+    /// No Parquet copies: a live service refreshing every few seconds needs the JSON, the
+    /// CSV files and report.html only.
+    Live,
+}
+
+/// Analyse posts already read: detection, evidence, narratives and every output file in
+/// `a.out`. `clock` is when the run started and the timer its stages are logged on.
+pub fn analyze_table(
+    a: &AnalyzeArgs,
+    narrative_input: &crate::narratives::Prepared,
+    table: &PostTable,
+    report: &lockstep_ingest::IngestReport,
+    outputs: Outputs,
+    clock: (Instant, Timer),
+) -> CliResult {
+    let (total, mut timer) = clock;
     std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
     let window_override = a
         .window
@@ -99,14 +125,6 @@ pub fn run(a: AnalyzeArgs) -> CliResult {
         .map(parse_duration_ms)
         .transpose()
         .map_err(|e| CliError::usage(anyhow!(e)))?;
-    if !(a.alpha > 0.0 && a.alpha < 1.0) {
-        return Err(CliError::usage(anyhow!("--alpha must be between 0 and 1")));
-    }
-    // Watch terms, reference and seed files are read first: a bad one fails fast (exit 2).
-    let narrative_input = crate::narratives::options(&a)?;
-    let loaded = load(&a.input, Some(a.out.join("rejected.jsonl")))?;
-    let table = &loaded.table;
-    timer.lap("ingest");
 
     let behaviours: Vec<Behaviour> = match &a.behaviours {
         Some(list) => list
@@ -165,21 +183,21 @@ pub fn run(a: AnalyzeArgs) -> CliResult {
         &det,
         &coordinated,
         &campaign_posts,
-        &narrative_input,
+        narrative_input,
     )?;
     timer.lap("narratives");
 
     let summary = json!({
         "lockstep_version": env!("CARGO_PKG_VERSION"),
         "command": "analyze",
-        "inputs": loaded.report.files,
+        "inputs": report.files,
         "counts": {
-            "records": loaded.report.records,
+            "records": report.records,
             "posts": table.len(),
             "accounts": table.account_count(),
-            "duplicates": loaded.report.duplicates,
-            "merged": loaded.report.merged,
-            "rejected": loaded.report.rejected,
+            "duplicates": report.duplicates,
+            "merged": report.merged,
+            "rejected": report.rejected,
             "kinds": {
                 "original": table.kind_counts()[0],
                 "repost": table.kind_counts()[1],
@@ -191,8 +209,8 @@ pub fn run(a: AnalyzeArgs) -> CliResult {
             "campaigns": det.campaigns.len(),
             "campaign_accounts": det.account_campaign.len(),
         },
-        "rejected_file": loaded.report.quarantine,
-        "warnings": loaded.report.warnings,
+        "rejected_file": report.quarantine,
+        "warnings": report.warnings,
         "parameters": {
             "semantics": "native",
             "behaviours": behaviours.iter().map(|b| b.name()).collect::<Vec<_>>(),
@@ -225,7 +243,7 @@ pub fn run(a: AnalyzeArgs) -> CliResult {
         total.elapsed().as_secs_f64()
     );
     // Posts behind the evidence, Parquet copies of the tables, and report.html.
-    crate::cmd_report::after_analyze(&a.out, table, &coordinated)?;
+    crate::cmd_report::after_analyze(&a.out, table, &coordinated, outputs == Outputs::All)?;
     Ok(())
 }
 
@@ -592,20 +610,4 @@ fn write_graphs(out: &Path, table: &PostTable, det: &Detection) -> CliResult {
     write_graphml(&mut f, &g)?;
     f.flush()?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration_ms("60"), Ok(60_000));
-        assert_eq!(parse_duration_ms("90s"), Ok(90_000));
-        assert_eq!(parse_duration_ms("5m"), Ok(300_000));
-        assert_eq!(parse_duration_ms("1.5h"), Ok(5_400_000));
-        assert_eq!(parse_duration_ms("250ms"), Ok(250));
-        assert!(parse_duration_ms("5 parsecs").is_err());
-        assert!(parse_duration_ms("-1").is_err());
-    }
 }

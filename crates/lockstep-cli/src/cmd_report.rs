@@ -32,11 +32,18 @@ pub fn run(a: ReportArgs) -> CliResult {
 }
 
 /// Called at the end of `analyze`: write `coordinated_posts.csv` (every post that took
-/// part in a co-action of a significant edge), the Parquet copies of the tables, and
-/// `report.html`.
-pub fn after_analyze(out: &Path, table: &PostTable, coordinated: &[bool]) -> CliResult {
+/// part in a co-action of a significant edge), the Parquet copies of the tables (when
+/// `parquet`), and `report.html`.
+pub fn after_analyze(
+    out: &Path,
+    table: &PostTable,
+    coordinated: &[bool],
+    parquet: bool,
+) -> CliResult {
     write_coordinated_posts(out, table, coordinated)?;
-    lockstep_report::export::write_parquet_exports(out)?;
+    if parquet {
+        lockstep_report::export::write_parquet_exports(out)?;
+    }
     let report = out.join("report.html");
     lockstep_report::write_report(out, &report)?;
     eprintln!("lockstep: report: {}", report.display());

@@ -10,6 +10,7 @@ mod cmd_eval;
 mod cmd_generate;
 mod cmd_network;
 mod cmd_report;
+mod cmd_serve;
 mod error;
 mod load;
 mod narratives;
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
         cli::Command::Eval(a) => cmd_eval::run(a),
         cli::Command::Demo(a) => cmd_demo::run(a),
         cli::Command::Report(a) => cmd_report::run(a),
+        cli::Command::Serve(a) => cmd_serve::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -122,6 +122,9 @@ pub struct Ingest {
     current: FileReport,
     skipped_kinds: Vec<(String, u64)>,
     notes: Vec<(String, u64)>,
+    /// With [`Ingest::collect`]: new posts and rejections kept for the caller (a service
+    /// that stores them elsewhere).
+    collected: Option<(Vec<PostRecord>, Vec<Rejection>)>,
 }
 
 const MAX_RAW: usize = 64 * 1024;
@@ -143,6 +146,23 @@ impl Ingest {
             current: FileReport::default(),
             skipped_kinds: Vec::new(),
             notes: Vec::new(),
+            collected: None,
+        }
+    }
+
+    /// Also keep every new post and every rejection for [`Ingest::take_collected`], for
+    /// callers that store records themselves (`lockstep serve` writes them to its
+    /// database). Duplicates within the ingest are still dropped.
+    pub fn collect(&mut self) {
+        self.collected.get_or_insert_with(Default::default);
+    }
+
+    /// The posts and rejections collected since the last call (empty unless
+    /// [`Ingest::collect`] was called).
+    pub fn take_collected(&mut self) -> (Vec<PostRecord>, Vec<Rejection>) {
+        match self.collected.as_mut() {
+            Some(c) => std::mem::take(c),
+            None => Default::default(),
         }
     }
 
@@ -292,6 +312,9 @@ impl Ingest {
             PushOutcome::Added(_) => {
                 self.current.accepted += 1;
                 self.report.accepted += 1;
+                if let Some((posts, _)) = self.collected.as_mut() {
+                    posts.push(rec.clone());
+                }
             }
             PushOutcome::Duplicate(_) => {
                 self.current.duplicates += 1;
@@ -327,6 +350,9 @@ impl Ingest {
             reason,
             raw,
         };
+        if let Some((_, rejected)) = self.collected.as_mut() {
+            rejected.push(rejection.clone());
+        }
         self.write_rejection(&rejection)
     }
 

@@ -5,10 +5,12 @@
 //! stores posts column by column. Behaviour traces, the co-action kernel and every output
 //! work on those dense integers; ids become strings again only at the output edge.
 
+mod duration;
 mod interner;
 mod record;
 mod table;
 
+pub use duration::parse_duration_ms;
 pub use interner::Interner;
 pub use record::{PostKind, PostRecord};
 pub use table::{ListColumn, PostTable, PushOutcome, NONE};

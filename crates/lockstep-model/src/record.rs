@@ -31,7 +31,8 @@ impl PostKind {
 ///
 /// Readers keep one `PostRecord` and [`clear`](PostRecord::clear) it between records, so
 /// its buffers are reused instead of reallocated.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct PostRecord {
     /// Platform name (`twitter`, `bluesky`, `weibo`, ... or `unknown`); ids are unique per platform.
     pub platform: String,

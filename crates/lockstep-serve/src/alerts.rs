@@ -1,0 +1,614 @@
+//! Alert rules. Each refresh writes an analysis (the files `analyze` writes); the rules
+//! compare it with what was seen before and raise alerts for what is new: a campaign, a
+//! campaign that grew, a narrative burst, a watch-term spike, a campaign echoing a
+//! reference source.
+//!
+//! Campaign ids in one analysis are ranks, not identities, so campaigns are tracked across
+//! refreshes by their members: a detected group continues a tracked campaign when at least
+//! half of the smaller group is shared. Tracked campaigns and raised alerts live in the
+//! database, so a restart neither forgets a campaign nor repeats an alert.
+
+use crate::config::Config;
+use anyhow::Context;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::{json, Value};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// A campaign followed across refreshes.
+#[derive(Clone, Debug)]
+struct Tracked {
+    id: i64,
+    members: HashSet<String>,
+    first_seen_ms: i64,
+    last_seen_ms: i64,
+    alerted_size: usize,
+}
+
+/// An alert about to be stored: `key` makes it unique (the same burst or campaign is
+/// never announced twice).
+#[derive(Clone, Debug)]
+pub struct NewAlert {
+    /// Dedup key.
+    pub key: String,
+    /// Kind (see [`crate::config::ALERT_KINDS`]).
+    pub kind: &'static str,
+    /// One sentence for people.
+    pub title: String,
+    /// Tracked campaign it concerns.
+    pub campaign_id: Option<i64>,
+    /// Details for machines.
+    pub detail: Value,
+}
+
+/// One campaign of the latest analysis, as `GET /api/v1/campaigns` lists it.
+pub type LiveCampaign = Value;
+
+/// What the rules keep between refreshes.
+pub struct Rules {
+    tracked: Vec<Tracked>,
+    next_id: i64,
+    /// (kind, label) -> onsets already announced, to absorb onsets that move by an hour or
+    /// two as more data arrive.
+    announced: HashMap<(String, String), Vec<i64>>,
+}
+
+const ONSET_SLACK_MS: i64 = 6 * 3_600_000;
+
+fn overlap(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
+    let small = a.len().min(b.len());
+    if small == 0 {
+        return 0.0;
+    }
+    a.intersection(b).count() as f64 / small as f64
+}
+
+fn parse_time(v: &Value) -> Option<i64> {
+    v.as_str().and_then(lockstep_ingest_time)
+}
+
+/// RFC 3339 (as lockstep writes it) to ms.
+fn lockstep_ingest_time(s: &str) -> Option<i64> {
+    lockstep_ingest::timefmt::iso8601_to_ms(s)
+}
+
+fn read_json(path: &Path) -> anyhow::Result<Value> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+}
+
+impl Rules {
+    /// Load tracked campaigns and announced bursts from the database.
+    pub fn load(conn: &Connection) -> anyhow::Result<Self> {
+        let mut st = conn.prepare(
+            "SELECT id, first_seen_ms, last_seen_ms, alerted_size, members FROM campaigns",
+        )?;
+        let tracked = st
+            .query_map([], |r| {
+                let members: String = r.get(4)?;
+                Ok(Tracked {
+                    id: r.get(0)?,
+                    first_seen_ms: r.get(1)?,
+                    last_seen_ms: r.get(2)?,
+                    alerted_size: r.get::<_, i64>(3)?.max(0) as usize,
+                    members: serde_json::from_str(&members).unwrap_or_default(),
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let next_id = tracked.iter().map(|t| t.id).max().unwrap_or(0) + 1;
+        let mut announced: HashMap<(String, String), Vec<i64>> = HashMap::new();
+        let mut st = conn.prepare(
+            "SELECT kind, body FROM alerts WHERE kind IN ('narrative_burst', 'watch_term_spike')",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (kind, body) = row?;
+            let Ok(v) = serde_json::from_str::<Value>(&body) else {
+                continue;
+            };
+            let label = v["detail"]["label"].as_str().unwrap_or("").to_string();
+            if let Some(onset) = parse_time(&v["detail"]["onset"]) {
+                announced.entry((kind, label)).or_default().push(onset);
+            }
+        }
+        Ok(Self {
+            tracked,
+            next_id,
+            announced,
+        })
+    }
+
+    /// Tracked campaigns.
+    pub fn tracked_count(&self) -> usize {
+        self.tracked.len()
+    }
+
+    /// Read the analysis in `dir` and return the alerts it raises and the live campaign
+    /// list; tracked campaigns are updated in `conn` (the caller commits).
+    pub fn evaluate(
+        &mut self,
+        dir: &Path,
+        config: &Config,
+        watermark_ms: i64,
+        conn: &Connection,
+    ) -> anyhow::Result<(Vec<NewAlert>, Vec<LiveCampaign>)> {
+        let campaigns = read_json(&dir.join("campaigns.json"))?;
+        let mut alerts = Vec::new();
+        let (live, id_map) = self.campaigns(&campaigns, config, watermark_ms, conn, &mut alerts)?;
+        let narratives = read_json(&dir.join("narratives.json")).unwrap_or(Value::Null);
+        self.bursts(&narratives, config, watermark_ms, &id_map, &mut alerts);
+        let echo = read_json(&dir.join("echo.json")).unwrap_or(Value::Null);
+        echo_alerts(&echo, config, &id_map, &mut alerts);
+        alerts.retain(|a| config.enabled(a.kind));
+        Ok((alerts, live))
+    }
+
+    fn campaigns(
+        &mut self,
+        doc: &Value,
+        config: &Config,
+        now: i64,
+        conn: &Connection,
+        alerts: &mut Vec<NewAlert>,
+    ) -> anyhow::Result<(Vec<LiveCampaign>, HashMap<u64, i64>)> {
+        let rules = &config.alerts;
+        let mut live = Vec::new();
+        let mut id_map = HashMap::new();
+        let mut used: HashSet<i64> = HashSet::new();
+        let list = doc["campaigns"].as_array().cloned().unwrap_or_default();
+        for c in &list {
+            let members: HashSet<String> = c["members"]
+                .as_array()
+                .map(|m| {
+                    m.iter()
+                        .filter_map(|x| x["account_id"].as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if members.is_empty() {
+                continue;
+            }
+            let score = c["score"].as_f64().unwrap_or(0.0);
+            let size = members.len();
+            let best = self
+                .tracked
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| !used.contains(&t.id))
+                .map(|(i, t)| (i, overlap(&members, &t.members)))
+                .filter(|&(_, o)| o >= 0.5)
+                .max_by(|a, b| a.1.total_cmp(&b.1));
+            let qualifies =
+                size >= rules.min_campaign_accounts && score >= rules.min_campaign_score;
+            let idx = match best {
+                Some((i, _)) => i,
+                None => {
+                    self.tracked.push(Tracked {
+                        id: self.next_id,
+                        members: HashSet::new(),
+                        first_seen_ms: now,
+                        last_seen_ms: now,
+                        alerted_size: 0,
+                    });
+                    self.next_id += 1;
+                    self.tracked.len() - 1
+                }
+            };
+            let t = &mut self.tracked[idx];
+            t.members = members;
+            t.last_seen_ms = now;
+            used.insert(t.id);
+            if let Some(aid) = c["id"].as_u64() {
+                id_map.insert(aid, t.id);
+            }
+            let behaviours = c["behaviours"].clone();
+            let names: Vec<String> = behaviours
+                .as_object()
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default();
+            let mut accounts: Vec<&String> = t.members.iter().collect();
+            accounts.sort();
+            let summary = json!({
+                "size": size,
+                "score": score,
+                "behaviours": behaviours,
+                "accounts": accounts,
+                "leaders": c["leaders"],
+                "first_post": c["first_post"],
+                "last_post": c["last_post"],
+                "evidence_samples": c["evidence_samples"].as_array().map(|s| s.iter().take(3).cloned().collect::<Vec<_>>()),
+            });
+            if qualifies && t.alerted_size == 0 {
+                alerts.push(NewAlert {
+                    key: format!("new_campaign:{}", t.id),
+                    kind: "new_campaign",
+                    title: format!(
+                        "New campaign #{}: {} accounts acting in lockstep ({}), score {:.2}",
+                        t.id,
+                        size,
+                        names.join(", "),
+                        score
+                    ),
+                    campaign_id: Some(t.id),
+                    detail: summary.clone(),
+                });
+                t.alerted_size = size;
+            } else if qualifies && t.alerted_size > 0 {
+                let step = rules
+                    .growth_min_accounts
+                    .max((t.alerted_size as f64 * rules.growth_ratio).ceil() as usize);
+                if size >= t.alerted_size + step {
+                    alerts.push(NewAlert {
+                        key: format!("campaign_growth:{}:{}", t.id, size),
+                        kind: "campaign_growth",
+                        title: format!(
+                            "Campaign #{} grew from {} to {} accounts",
+                            t.id, t.alerted_size, size
+                        ),
+                        campaign_id: Some(t.id),
+                        detail: json!({"from": t.alerted_size, "to": size, "campaign": summary}),
+                    });
+                    t.alerted_size = size;
+                }
+            }
+            let handles: Vec<Value> = c["members"]
+                .as_array()
+                .map(|m| m.iter().map(|x| x["handle"].clone()).collect())
+                .unwrap_or_default();
+            let accounts: Vec<Value> = c["members"]
+                .as_array()
+                .map(|m| m.iter().map(|x| x["account_id"].clone()).collect())
+                .unwrap_or_default();
+            live.push(json!({
+                "id": t.id,
+                "accounts": accounts,
+                "handles": handles,
+                "size": size,
+                "score": score,
+                "first_seen": lockstep_output_time(t.first_seen_ms),
+                "last_seen": lockstep_output_time(t.last_seen_ms),
+                "first_post": c["first_post"],
+                "last_post": c["last_post"],
+                "behaviours": c["behaviours"],
+                "alerted": t.alerted_size > 0,
+                "analysis_id": c["id"],
+            }));
+            let members_json = serde_json::to_string(&t.members)?;
+            conn.execute(
+                "INSERT INTO campaigns(id, first_seen_ms, last_seen_ms, alerted_size, members)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(id) DO UPDATE SET last_seen_ms = excluded.last_seen_ms,
+                   alerted_size = excluded.alerted_size, members = excluded.members",
+                params![
+                    t.id,
+                    t.first_seen_ms,
+                    t.last_seen_ms,
+                    t.alerted_size as i64,
+                    members_json
+                ],
+            )?;
+        }
+        Ok((live, id_map))
+    }
+
+    /// Whether a burst of `label` starting at `onset` was announced (within the slack).
+    fn announce(&mut self, kind: &str, label: &str, onset: i64) -> bool {
+        let seen = self
+            .announced
+            .entry((kind.to_string(), label.to_string()))
+            .or_default();
+        if seen.iter().any(|&o| (o - onset).abs() <= ONSET_SLACK_MS) {
+            return false;
+        }
+        seen.push(onset);
+        true
+    }
+
+    fn bursts(
+        &mut self,
+        doc: &Value,
+        config: &Config,
+        now: i64,
+        id_map: &HashMap<u64, i64>,
+        alerts: &mut Vec<NewAlert>,
+    ) {
+        let rules = &config.alerts;
+        // A burst is news while it is under way: its last elevated hour is recent.
+        let current = |b: &Value| parse_time(&b["until"]).is_some_and(|u| u >= now - 3_600_000);
+        // Tracked campaigns with at least `min_posts` posts in a narrative.
+        let campaigns_of = |n: &Value, min_posts: u64| -> Vec<i64> {
+            n["campaigns"]
+                .as_array()
+                .map(|cs| {
+                    cs.iter()
+                        .filter(|c| c["campaign_posts"].as_u64().unwrap_or(0) >= min_posts)
+                        .filter_map(|c| c["campaign_id"].as_u64())
+                        .filter_map(|id| id_map.get(&id).copied())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        for n in doc["narratives"].as_array().into_iter().flatten() {
+            let label = n["top_terms"][0]["term"]
+                .as_str()
+                .or_else(|| n["name"].as_str())
+                .unwrap_or("")
+                .to_string();
+            let campaigns = campaigns_of(n, rules.burst_min_campaign_posts.max(1));
+            if rules.burst_min_campaign_posts > 0 && campaigns.is_empty() {
+                continue;
+            }
+            for b in n["bursts"].as_array().into_iter().flatten() {
+                let posts = b["posts"].as_u64().unwrap_or(0);
+                let share = b["coordinated_share"].as_f64().unwrap_or(0.0);
+                let Some(onset) = parse_time(&b["onset"]) else {
+                    continue;
+                };
+                if posts < rules.burst_min_posts
+                    || share < rules.burst_min_coordinated_share
+                    || !current(b)
+                    || !self.announce("narrative_burst", &label, onset)
+                {
+                    continue;
+                }
+                alerts.push(NewAlert {
+                    key: format!("narrative_burst:{label}:{onset}"),
+                    kind: "narrative_burst",
+                    title: format!(
+                        "Narrative \u{201c}{}\u{201d} is bursting: {} posts since {}, {:.0}% coordinated",
+                        n["name"].as_str().unwrap_or(&label),
+                        posts,
+                        b["onset"].as_str().unwrap_or("?"),
+                        share * 100.0
+                    ),
+                    campaign_id: campaigns.first().copied(),
+                    detail: json!({
+                        "label": label,
+                        "name": n["name"],
+                        "onset": b["onset"],
+                        "burst": b,
+                        "campaigns": campaigns,
+                        "top_terms": n["top_terms"],
+                        "examples": n["examples"],
+                    }),
+                });
+            }
+        }
+        for w in doc["watch_terms"].as_array().into_iter().flatten() {
+            let term = w["term"].as_str().unwrap_or("").to_string();
+            for b in w["bursts"].as_array().into_iter().flatten() {
+                let posts = b["posts"].as_u64().unwrap_or(0);
+                let Some(onset) = parse_time(&b["onset"]) else {
+                    continue;
+                };
+                if posts < rules.watch_min_posts
+                    || !current(b)
+                    || !self.announce("watch_term_spike", &term, onset)
+                {
+                    continue;
+                }
+                let campaigns = campaigns_of(w, 1);
+                alerts.push(NewAlert {
+                    key: format!("watch_term_spike:{term}:{onset}"),
+                    kind: "watch_term_spike",
+                    title: format!(
+                        "Watch term \u{201c}{}\u{201d} is spiking: {} posts since {}",
+                        term,
+                        posts,
+                        b["onset"].as_str().unwrap_or("?")
+                    ),
+                    campaign_id: campaigns.first().copied(),
+                    detail: json!({
+                        "label": term,
+                        "onset": b["onset"],
+                        "burst": b,
+                        "campaigns": campaigns,
+                    }),
+                });
+            }
+        }
+    }
+}
+
+fn echo_alerts(
+    doc: &Value,
+    config: &Config,
+    id_map: &HashMap<u64, i64>,
+    alerts: &mut Vec<NewAlert>,
+) {
+    for r in doc["references"].as_array().into_iter().flatten() {
+        let url = r["url"].as_str().unwrap_or("").to_string();
+        for c in r["campaigns"].as_array().into_iter().flatten() {
+            let posts = c["campaign_posts"].as_u64().unwrap_or(0);
+            let Some(&id) = c["campaign_id"].as_u64().and_then(|a| id_map.get(&a)) else {
+                continue;
+            };
+            if posts < config.alerts.echo_min_posts {
+                continue;
+            }
+            alerts.push(NewAlert {
+                key: format!("echo:{url}:{id}"),
+                kind: "echo",
+                title: format!(
+                    "Campaign #{id} echoes \u{201c}{}\u{201d} ({}): {} posts",
+                    r["title"].as_str().unwrap_or(&url),
+                    r["source"].as_str().unwrap_or("reference"),
+                    posts
+                ),
+                campaign_id: Some(id),
+                detail: json!({
+                    "url": url,
+                    "title": r["title"],
+                    "source": r["source"],
+                    "published_at": r["published_at"],
+                    "campaign_posts": posts,
+                    "first_echo_lag_s": r["first_echo_lag_s"],
+                    "lag": r["lag"],
+                }),
+            });
+        }
+    }
+}
+
+fn lockstep_output_time(ms: i64) -> String {
+    lockstep_output::rfc3339(ms)
+}
+
+/// Store alerts (skipping keys already raised) and return the stored ones with their
+/// sequence numbers, in order.
+pub fn store_alerts(
+    conn: &Connection,
+    alerts: Vec<NewAlert>,
+    watermark_ms: i64,
+) -> anyhow::Result<Vec<crate::store::StoredAlert>> {
+    let now = crate::parse::now_ms();
+    let mut out = Vec::new();
+    for a in alerts {
+        let exists: Option<i64> = conn
+            .query_row("SELECT seq FROM alerts WHERE key = ?1", [&a.key], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if exists.is_some() {
+            continue;
+        }
+        conn.execute(
+            "INSERT INTO alerts(key, kind, created_ms, body) VALUES (?1, ?2, ?3, '')",
+            params![a.key, a.kind, now],
+        )?;
+        let seq = conn.last_insert_rowid();
+        let body = json!({
+            "seq": seq,
+            "kind": a.kind,
+            "title": a.title,
+            "created": lockstep_output_time(now),
+            "event_time": lockstep_output_time(watermark_ms),
+            "campaign_id": a.campaign_id,
+            "detail": a.detail,
+        })
+        .to_string();
+        conn.execute(
+            "UPDATE alerts SET body = ?1 WHERE seq = ?2",
+            params![body, seq],
+        )?;
+        out.push(crate::store::StoredAlert { seq, body });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{connect, Store};
+
+    fn campaign(id: u64, members: &[&str], score: f64) -> Value {
+        json!({
+            "id": id,
+            "score": score,
+            "behaviours": {"co-repost": 10},
+            "members": members.iter().map(|m| json!({"account_id": m, "handle": format!("h{m}")})).collect::<Vec<_>>(),
+        })
+    }
+
+    fn write(dir: &Path, campaigns: Vec<Value>) {
+        std::fs::write(
+            dir.join("campaigns.json"),
+            json!({"campaigns": campaigns, "set_aside": []}).to_string(),
+        )
+        .expect("write");
+    }
+
+    #[test]
+    fn new_growth_and_identity_across_refreshes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("a.db");
+        let _s = Store::open(&db).expect("open");
+        let conn = connect(&db).expect("connect");
+        let config = Config::default();
+        let mut rules = Rules::load(&conn).expect("load");
+        write(dir.path(), vec![campaign(1, &["a", "b", "c"], 0.9)]);
+        let (alerts, live) = rules
+            .evaluate(dir.path(), &config, 1000, &conn)
+            .expect("evaluate");
+        assert_eq!(alerts.len(), 1);
+        assert_eq!(alerts[0].kind, "new_campaign");
+        assert_eq!(live[0]["id"], 1);
+        let stored = store_alerts(&conn, alerts, 1000).expect("store");
+        assert_eq!(stored.len(), 1);
+        // Same group, ranked second behind a new small one, then grown.
+        write(
+            dir.path(),
+            vec![
+                campaign(1, &["x", "y"], 0.9),
+                campaign(2, &["a", "b", "c", "d", "e", "f"], 0.9),
+            ],
+        );
+        let (alerts, live) = rules
+            .evaluate(dir.path(), &config, 2000, &conn)
+            .expect("evaluate");
+        let kinds: Vec<_> = alerts.iter().map(|a| a.kind).collect();
+        assert_eq!(kinds, vec!["campaign_growth"], "x,y is below min size");
+        assert_eq!(live[1]["id"], 1, "identity kept by members");
+        // A restart reloads tracked campaigns: no repeated alert.
+        let mut again = Rules::load(&conn).expect("reload");
+        let (alerts, _) = again
+            .evaluate(dir.path(), &config, 3000, &conn)
+            .expect("evaluate");
+        assert!(alerts.is_empty(), "{alerts:?}");
+    }
+
+    #[test]
+    fn duplicate_keys_are_not_stored_twice() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("a.db");
+        let _s = Store::open(&db).expect("open");
+        let conn = connect(&db).expect("connect");
+        let a = NewAlert {
+            key: "k".into(),
+            kind: "echo",
+            title: "t".into(),
+            campaign_id: None,
+            detail: json!({}),
+        };
+        assert_eq!(store_alerts(&conn, vec![a.clone()], 0).expect("s").len(), 1);
+        assert_eq!(store_alerts(&conn, vec![a], 0).expect("s").len(), 0);
+    }
+
+    #[test]
+    fn bursts_once_while_current() {
+        let mut rules = Rules {
+            tracked: vec![],
+            next_id: 1,
+            announced: HashMap::new(),
+        };
+        let doc = json!({"narratives": [{"name": "后门 / h20", "top_terms": [{"term": "后门"}],
+            "campaigns": [{"campaign_id": 1, "campaign_posts": 40}],
+            "bursts": [{"onset": "2025-08-01T07:00:00Z", "until": "2025-08-01T12:00:00Z", "posts": 50, "coordinated_share": 0.5}]}],
+            "watch_terms": [{"term": "backdoor", "bursts": [{"onset": "2025-08-01T08:00:00Z", "until": "2025-08-01T12:00:00Z", "posts": 12}]}]});
+        let now = lockstep_ingest_time("2025-08-01T12:30:00Z").expect("time");
+        let tracked: HashMap<u64, i64> = [(1, 7)].into_iter().collect();
+        let mut alerts = vec![];
+        rules.bursts(&doc, &Config::default(), now, &tracked, &mut alerts);
+        assert_eq!(alerts.len(), 2);
+        assert_eq!(alerts[0].campaign_id, Some(7));
+        // Without a campaign behind it, a burst is left to the report.
+        let mut none = vec![];
+        rules.bursts(&doc, &Config::default(), now, &HashMap::new(), &mut none);
+        assert!(none.iter().all(|a| a.kind != "narrative_burst"));
+        // The onset moves an hour as data arrive: still the same burst.
+        let moved = json!({"narratives": [{"name": "后门 / h20", "top_terms": [{"term": "后门"}],
+            "campaigns": [{"campaign_id": 1, "campaign_posts": 40}],
+            "bursts": [{"onset": "2025-08-01T06:00:00Z", "until": "2025-08-01T12:00:00Z", "posts": 60, "coordinated_share": 0.5}]}]});
+        let mut more = vec![];
+        rules.bursts(&moved, &Config::default(), now, &tracked, &mut more);
+        assert!(more.is_empty());
+        // A burst that ended a day ago is history, not news.
+        let later = now + 86_400_000;
+        let old = json!({"narratives": [{"name": "x", "top_terms": [{"term": "x"}],
+            "campaigns": [{"campaign_id": 1, "campaign_posts": 40}],
+            "bursts": [{"onset": "2025-08-01T07:00:00Z", "until": "2025-08-01T12:00:00Z", "posts": 50, "coordinated_share": 0.5}]}]});
+        rules.bursts(&old, &Config::default(), later, &tracked, &mut more);
+        assert!(more.is_empty());
+    }
+}
