@@ -1,0 +1,436 @@
+//! `lockstep serve` end to end: a planted campaign streamed round by round raises
+//! `new_campaign` within two minutes of the round that makes it detectable (the third to
+//! the sixth; which one is printed), the alert reaches a local webhook
+//! (after a failed first delivery, so the retry is exercised) and the server-sent event
+//! stream; a simulated organic week, analysed every twelve hours of event time, raises no
+//! campaign alert.
+
+mod common;
+
+use serde_json::Value;
+use std::collections::{BTreeMap, HashSet};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+fn binary() -> PathBuf {
+    std::env::var_os("LOCKSTEP_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_lockstep")))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A `lockstep serve` child, killed on drop.
+struct Server {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+}
+
+impl Server {
+    fn start(dir: &Path, config: &str) -> Server {
+        let port = free_port();
+        let cfg = dir.join("serve.toml");
+        std::fs::write(&cfg, config).expect("config");
+        let log = dir.join("serve.log");
+        let child = Command::new(binary())
+            .args(["serve", "--db"])
+            .arg(dir.join("db.sqlite"))
+            .args(["--bind", &format!("127.0.0.1:{port}"), "--config"])
+            .arg(&cfg)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("log"))
+            .spawn()
+            .expect("starting lockstep serve");
+        let s = Server { child, port, log };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if http(s.port, "GET", "/healthz", b"").is_some_and(|(c, _)| c == 200) {
+                return s;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("server did not start:\n{}", s.log_text());
+    }
+
+    fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    fn json(&self, path: &str) -> Value {
+        let (code, body) = http(self.port, "GET", path, b"").expect("GET");
+        assert_eq!(code, 200, "GET {path}: {body}");
+        serde_json::from_str(&body).expect("JSON")
+    }
+
+    fn ingest(&self, body: &[u8]) -> Value {
+        let (code, text) =
+            http(self.port, "POST", "/api/v1/ingest?format=cnt-csv", body).expect("POST");
+        assert_eq!(code, 200, "ingest: {text}");
+        serde_json::from_str(&text).expect("JSON")
+    }
+
+    fn alerts(&self) -> Vec<Value> {
+        self.json("/api/v1/alerts?after=0&limit=1000")
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Minimal HTTP/1.1 client: one request per connection.
+fn http(port: u16, method: &str, path: &str, body: &[u8]) -> Option<(u16, String)> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(120))).ok()?;
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).ok()?;
+    s.write_all(body).ok()?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).ok()?;
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let code = text.split_whitespace().nth(1)?.parse().ok()?;
+    let body = text.split_once("\r\n\r\n").map(|x| x.1).unwrap_or("");
+    Some((code, body.to_string()))
+}
+
+/// Posts of a generated posts.csv, sorted by time: (time, CSV line).
+fn posts(dir: &Path) -> (String, Vec<(f64, String)>) {
+    let text = std::fs::read_to_string(dir.join("posts.csv")).expect("posts.csv");
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let header = rdr
+        .headers()
+        .expect("header")
+        .iter()
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.expect("record");
+        let t: f64 = rec[6].parse().expect("timestamp");
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(&rec).expect("write");
+        let line = String::from_utf8(w.into_inner().expect("flush")).expect("utf8");
+        out.push((t, line));
+    }
+    out.sort_by(|a, b| a.0.total_cmp(&b.0));
+    (header, out)
+}
+
+fn send(server: &Server, header: &str, lines: &[(f64, String)]) {
+    for chunk in lines.chunks(5000) {
+        let mut body = format!("{header}\n");
+        for (_, l) in chunk {
+            body.push_str(l);
+        }
+        server.ingest(body.as_bytes());
+    }
+}
+
+/// Rounds of each planted campaign: runs of its posts with gaps under ten minutes.
+fn rounds(dir: &Path, lines: &[(f64, String)]) -> BTreeMap<String, Vec<(f64, f64)>> {
+    let mut truth = std::collections::HashMap::new();
+    let mut r = csv::Reader::from_path(dir.join("truth_posts.csv")).expect("truth_posts");
+    for rec in r.records() {
+        let rec = rec.expect("record");
+        if !rec[2].is_empty() {
+            truth.insert(rec[0].to_string(), rec[2].to_string());
+        }
+    }
+    let mut out: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
+    for (t, line) in lines {
+        let id = line.split(',').next().unwrap_or("");
+        let Some(c) = truth.get(id) else { continue };
+        let rs = out.entry(c.clone()).or_default();
+        match rs.last_mut() {
+            Some(last) if *t - last.1 <= 600.0 => last.1 = *t,
+            _ => rs.push((*t, *t)),
+        }
+    }
+    out
+}
+
+fn members(dir: &Path, label: &str) -> HashSet<String> {
+    let mut r = csv::Reader::from_path(dir.join("truth.csv")).expect("truth.csv");
+    r.records()
+        .map(|x| x.expect("record"))
+        .filter(|x| &x[1] == label)
+        .map(|x| x[0].to_string())
+        .collect()
+}
+
+/// A webhook receiver that fails its first request (500) and accepts the rest.
+fn webhook_receiver() -> (u16, Arc<Mutex<Vec<(u16, String)>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let seen: Arc<Mutex<Vec<(u16, String)>>> = Arc::default();
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut len = 0usize;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    len = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; len];
+            let _ = reader.read_exact(&mut body);
+            let mut seen = log.lock().expect("lock");
+            let code = if seen.is_empty() { 500 } else { 200 };
+            seen.push((code, String::from_utf8_lossy(&body).into_owned()));
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {code} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    (port, seen)
+}
+
+/// Send `lines` in steps of `step_s` seconds of event time; after each, wait until the
+/// service has analysed it (its watermark is the step's newest post and nothing is
+/// pending), then call `each(step_end_time, when_the_step_was_sent)`.
+fn stream_in_steps(
+    server: &Server,
+    header: &str,
+    lines: &[(f64, String)],
+    step_s: f64,
+    mut each: impl FnMut(f64, Instant),
+) {
+    let mut from = 0;
+    while from < lines.len() {
+        let end_t = lines[from].0 + step_s;
+        let to = lines[from..]
+            .iter()
+            .position(|(t, _)| *t >= end_t)
+            .map_or(lines.len(), |p| from + p);
+        let sent_at = Instant::now();
+        send(server, header, &lines[from..to]);
+        let newest = (lines[to - 1].0 * 1000.0).round() as i64;
+        let deadline = Instant::now() + Duration::from_secs(180);
+        loop {
+            let stats = server.json("/api/v1/stats");
+            let wm = stats["watermark"]
+                .as_str()
+                .and_then(lockstep_ingest::timefmt::iso8601_to_ms);
+            if wm == Some(newest) && stats["pending"] == 0 {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "refresh did not catch up: {stats}\n{}",
+                server.log_text()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        each(lines[to - 1].0, sent_at);
+        from = to;
+    }
+}
+
+#[test]
+fn planted_campaigns_alert_within_two_minutes_of_their_data() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let gen = tmp.path().join("gen");
+    common::lockstep_ok(&[
+        "generate",
+        "--scenario",
+        "h20",
+        "--seed",
+        "1",
+        "--scale",
+        "1",
+        "--out",
+        gen.to_str().expect("utf8"),
+    ]);
+    let (header, lines) = posts(&gen);
+    let rounds = rounds(&gen, &lines);
+    let truth: BTreeMap<String, HashSet<String>> = rounds
+        .keys()
+        .map(|c| (c.clone(), members(&gen, c)))
+        .collect();
+    let (hook_port, hook) = webhook_receiver();
+    let server = Server::start(
+        tmp.path(),
+        &format!(
+            "[detection]\nrefresh = \"500ms\"\n[[alerts.webhooks]]\nurl = \"http://127.0.0.1:{hook_port}/hook\"\n"
+        ),
+    );
+    // Two hours of event time per step, each analysed before the next: for every planted
+    // campaign, the round after which its first alert came, and how long after that
+    // step was sent.
+    let mut first_alert: BTreeMap<String, (usize, Duration, Value)> = BTreeMap::new();
+    let mut false_alerts = Vec::new();
+    let mut seen_seq = 0;
+    stream_in_steps(
+        &server,
+        &header,
+        &lines,
+        2.0 * 3600.0,
+        |step_end, sent_at| {
+            for a in server.alerts() {
+                let seq = a["seq"].as_i64().unwrap_or(0);
+                if seq <= seen_seq || a["kind"] != "new_campaign" {
+                    continue;
+                }
+                seen_seq = seq;
+                let acc: Vec<&str> = a["detail"]["accounts"]
+                    .as_array()
+                    .map(|v| v.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                let best = truth
+                    .iter()
+                    .map(|(c, m)| (c, acc.iter().filter(|x| m.contains(**x)).count()))
+                    .max_by_key(|x| x.1);
+                match best {
+                    Some((c, hit)) if hit * 2 >= acc.len() => {
+                        let round = rounds[c].iter().filter(|r| r.1 <= step_end).count();
+                        first_alert.entry(c.clone()).or_insert((
+                            round,
+                            sent_at.elapsed(),
+                            a.clone(),
+                        ));
+                    }
+                    _ => false_alerts.push(a["title"].clone()),
+                }
+            }
+        },
+    );
+    for (c, (round, latency, a)) in &first_alert {
+        eprintln!(
+            "{c}: first alert after round {round}, {:.1} s after the step was sent: {}",
+            latency.as_secs_f64(),
+            a["title"]
+        );
+        assert!(
+            *latency < Duration::from_secs(120),
+            "{c}: alert {latency:?} after its data"
+        );
+    }
+    eprintln!("alerts on groups that are not planted campaigns: {false_alerts:?}");
+    assert!(
+        first_alert.len() * 5 >= rounds.len() * 4,
+        "campaigns alerted: {:?} of {:?}\n{}",
+        first_alert.keys().collect::<Vec<_>>(),
+        rounds.keys().collect::<Vec<_>>(),
+        server.log_text()
+    );
+    let alert = &first_alert.values().next().expect("an alert").2;
+    assert!(alert["campaign_id"].as_i64().is_some());
+    // The campaign list carries it, with members and a score.
+    let listed = server.json("/api/v1/campaigns");
+    assert!(listed
+        .as_array()
+        .expect("list")
+        .iter()
+        .any(|c| c["id"] == alert["campaign_id"] && c["score"].as_f64().is_some()));
+
+    // Webhook: the first delivery fails (500); the retry delivers the same alert.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let got = hook.lock().expect("lock").clone();
+        if got.len() >= 2 && got.iter().any(|(c, _)| *c == 200) {
+            assert_eq!(got[0].0, 500);
+            let first: Value = serde_json::from_str(&got[0].1).expect("JSON body");
+            let retried: Value = serde_json::from_str(&got[1].1).expect("JSON body");
+            assert_eq!(first["seq"], retried["seq"], "retried in order");
+            assert!(first["kind"].as_str().is_some());
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "webhook not retried: {got:?}\n{}",
+            server.log_text()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
+    // Server-sent events replay from Last-Event-ID.
+    let mut s = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    write!(
+        s,
+        "GET /api/v1/alerts/stream HTTP/1.1\r\nHost: x\r\nLast-Event-ID: 0\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .expect("request");
+    let mut reader = BufReader::new(s);
+    let mut seen_event = false;
+    for _ in 0..200 {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            break;
+        }
+        if line.starts_with("event: alert") {
+            seen_event = true;
+            break;
+        }
+    }
+    assert!(seen_event, "no alert over server-sent events");
+}
+
+#[test]
+fn organic_week_raises_no_campaign_alert() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let gen = tmp.path().join("gen");
+    common::lockstep_ok(&[
+        "generate",
+        "--scenario",
+        "organic",
+        "--seed",
+        "2",
+        "--scale",
+        "3",
+        "--out",
+        gen.to_str().expect("utf8"),
+    ]);
+    let (header, lines) = posts(&gen);
+    let span_h = (lines.last().expect("posts").0 - lines[0].0) / 3600.0;
+    assert!(span_h >= 160.0, "a week of posts, got {span_h:.0} h");
+    let server = Server::start(tmp.path(), "[detection]\nrefresh = \"500ms\"\n");
+    // Twelve hours of event time per step; each step is analysed before the next.
+    let mut refreshes = 0;
+    stream_in_steps(&server, &header, &lines, 12.0 * 3600.0, |_, _| {
+        refreshes += 1
+    });
+    let alerts = server.alerts();
+    let campaign_alerts: Vec<_> = alerts
+        .iter()
+        .filter(|a| a["kind"] == "new_campaign" || a["kind"] == "campaign_growth")
+        .collect();
+    eprintln!(
+        "organic week: {} posts, {refreshes} analysed steps, {} alerts",
+        lines.len(),
+        alerts.len()
+    );
+    assert!(
+        campaign_alerts.is_empty(),
+        "organic data raised campaign alerts: {campaign_alerts:?}"
+    );
+    let stats = server.json("/api/v1/stats");
+    assert_eq!(stats["posts"].as_u64(), Some(lines.len() as u64));
+}
