@@ -16,12 +16,15 @@ export LOCKSTEP_REPORT_PYTHON="$PWD/.venv-report/bin/python"
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
-cargo test --workspace
 
-# Browser tests of report.html (tests/browser): the release binary writes the reports,
-# playwright-core drives /usr/bin/chromium headless. They fail, never skip, when Chromium,
-# node_modules or the binary are missing.
+# The release binary runs the service tests (crates/lockstep-cli/tests/serve_*.rs stream
+# hundreds of thousands of posts through `lockstep serve`) and the browser tests.
 cargo build --release -p lockstep-cli
 LOCKSTEP_BIN="${CARGO_TARGET_DIR:-$PWD/target}/release/lockstep"
 export LOCKSTEP_BIN
+cargo test --workspace
+
+# Browser tests of report.html and of the live dashboard (tests/browser): playwright-core
+# drives /usr/bin/chromium headless. They fail, never skip, when Chromium, node_modules or
+# the binary are missing.
 (cd tests/browser && node --test --test-concurrency=1)
