@@ -442,16 +442,29 @@ async fn alert_stream(
     .unwrap_or_default();
     let last_seq = backlog.last().map(|a| a.seq).or(last_id).unwrap_or(0);
     let first = stream::iter(backlog.into_iter().map(|a| Ok(sse_event(&a))));
+    let shutdown = s.shutdown.clone();
     let live = stream::unfold(
-        (rx, last_seq, s.clone(), std::collections::VecDeque::new()),
-        |(mut rx, mut last, s, mut queue)| async move {
+        (
+            rx,
+            last_seq,
+            s.clone(),
+            std::collections::VecDeque::new(),
+            shutdown,
+        ),
+        |(mut rx, mut last, s, mut queue, mut shutdown)| async move {
             loop {
                 if let Some(a) = queue.pop_front() {
                     let a: crate::store::StoredAlert = a;
                     last = a.seq;
-                    return Some((Ok(sse_event(&a)), (rx, last, s, queue)));
+                    return Some((Ok(sse_event(&a)), (rx, last, s, queue, shutdown)));
                 }
-                match rx.recv().await {
+                // End the stream on shutdown, or graceful shutdown would wait for every
+                // dashboard to close its connection.
+                let received = tokio::select! {
+                    r = rx.recv() => r,
+                    _ = shutdown.wait_for(|&stop| stop) => return None,
+                };
+                match received {
                     Ok(a) if a.seq > last => queue.push_back(a),
                     Ok(_) => {}
                     Err(RecvError::Lagged(_)) => {
