@@ -148,6 +148,8 @@
     if (isNum(s.duplicates) && s.duplicates) sub.push(fmtInt(s.duplicates) + ' duplicates');
     if (isNum(s.rejected) && s.rejected) sub.push(fmtInt(s.rejected) + ' rejected');
     if (isNum(s.late) && s.late) sub.push(fmtInt(s.late) + ' late');
+    if (isNum(s.refused) && s.refused) sub.push(fmtInt(s.refused) + ' refused');
+    if (isNum(s.files) && s.files) sub.push(fmtInt(s.files) + ' files');
     setText('stat-posts-sub', sub.join(' \u00b7 '));
     setText('stat-window-posts', fmtInt(s.window_posts));
     setText('stat-horizon', isNum(s.horizon_hours) ? 'horizon ' + (Number.isInteger(s.horizon_hours) ? s.horizon_hours + ' h' : fmtDuration(s.horizon_hours * 3600)) : '');
@@ -156,7 +158,6 @@
     setText('stat-campaigns', fmtInt(s.campaigns));
     setText('stat-alerts', fmtInt(s.alerts));
     setText('stat-pending', fmtInt(s.pending));
-    setText('stat-uptime', fmtDuration(s.uptime_s));
 
     const r = s.refresh && typeof s.refresh === 'object' ? s.refresh : null;
     if (r) {
@@ -178,12 +179,41 @@
       v.textContent = on ? 'connected' : 'disconnected';
       v.setAttribute('data-state', on ? 'ok' : 'bad');
       const parts = [fmtInt(j.events) + ' events'];
+      if (isNum(j.reconnects) && j.reconnects) parts.push(fmtInt(j.reconnects) + ' reconnects');
       if (isNum(j.cursor_us)) {
         const t = new Date(j.cursor_us / 1000);
         if (Number.isFinite(t.getTime())) parts.push('cursor ' + t.toISOString().slice(0, 19).replace('T', ' ') + 'Z');
       }
       setText('stat-jetstream-sub', parts.join(' \u00b7 '));
     }
+
+    const hooks = Array.isArray(s.webhooks) ? s.webhooks.filter((h) => h && typeof h === 'object') : [];
+    $('card-webhooks').hidden = hooks.length === 0;
+    if (hooks.length) {
+      const sum = (k) => hooks.reduce((a, h) => a + (isNum(h[k]) ? h[k] : 0), 0);
+      const failing = hooks.filter((h) => typeof h.last_error === 'string' && h.last_error).length;
+      const v = $('stat-webhooks');
+      v.textContent = fmtInt(sum('delivered')) + ' delivered';
+      v.setAttribute('data-state', failing ? 'bad' : 'ok');
+      setText('stat-webhooks-sub', fmtInt(hooks.length) + (hooks.length === 1 ? ' hook' : ' hooks') + ' \u00b7 ' +
+        fmtInt(sum('failures')) + ' failed attempts' + (failing ? ' \u00b7 ' + failing + ' failing now' : ''));
+    }
+
+    // What needs the analyst's attention, as text.
+    const problems = [];
+    if (typeof s.error === 'string' && s.error) problems.push(['Detection', s.error]);
+    if (j && j.connected !== true && typeof j.last_error === 'string' && j.last_error) problems.push(['Jetstream', j.last_error]);
+    for (const h of hooks) {
+      if (typeof h.last_error === 'string' && h.last_error) problems.push(['Webhook ' + clip(String(h.url), 80), h.last_error]);
+    }
+    const ul = $('problems');
+    ul.replaceChildren(...problems.map(([what, msg]) => {
+      const li = el('li');
+      li.appendChild(el('strong', null, what + ': '));
+      li.appendChild(dataText(msg, 500));
+      return li;
+    }));
+    ul.hidden = problems.length === 0;
   }
 
   function setStatsState(state, text) {
@@ -198,7 +228,7 @@
       authProblem(null);
       if (!s || typeof s !== 'object') throw new Error('unexpected answer');
       renderStats(s);
-      setStatsState('ok', 'stats updated ' + clock());
+      setStatsState('ok', 'stats updated ' + clock() + (isNum(s.uptime_s) ? ' \u00b7 server up ' + fmtDuration(s.uptime_s) : ''));
       const g = s.refresh && isId(s.refresh.generation) ? s.refresh.generation : null;
       generation = g;
       if (g !== null && campaignsGen !== g) loadCampaigns(g);
@@ -411,7 +441,7 @@
     const handles = Array.isArray(c.handles) ? c.handles : [];
     const n = Math.max(accounts.length, handles.length);
     for (let i = 0; i < Math.min(n, FIRST_ACCOUNTS); i++) {
-      const span = el('span', 'account');
+      const span = el('span', 'account chip');
       const h = handles[i];
       const id = accounts[i];
       if (typeof h === 'string' && h) {
@@ -424,6 +454,15 @@
     }
     const size = isNum(c.size) ? c.size : n;
     if (size > FIRST_ACCOUNTS) td.appendChild(el('span', 'muted', '+' + fmtInt(size - Math.min(n, FIRST_ACCOUNTS)) + ' more'));
+    return td;
+  }
+
+  /** When the campaign was seen (event time), with the time of its first or last post under it. */
+  function timeCell(seen, label, post) {
+    const td = el('td', 'time');
+    td.appendChild(el('div', 'nowrap', fmtTime(seen)));
+    if (typeof post === 'string' && post) td.appendChild(el('div', 'sub nowrap', label + ' ' + fmtTime(post)));
+    td.title = 'event time';
     return td;
   }
 
@@ -458,14 +497,17 @@
       tr.appendChild(el('td', 'num', fmtInt(c.size)));
       tr.appendChild(el('td', 'num', fmtScore(c.score)));
       tr.appendChild(behavioursCell(c.behaviours));
-      const fs = el('td', 'nowrap', fmtTime(c.first_seen));
-      const ls = el('td', 'nowrap', fmtTime(c.last_seen));
-      fs.title = 'event time';
-      ls.title = 'event time';
-      tr.appendChild(fs);
-      tr.appendChild(ls);
+      tr.appendChild(timeCell(c.first_seen, 'first post', c.first_post));
+      tr.appendChild(timeCell(c.last_seen, 'last post', c.last_post));
       tr.appendChild(accountsCell(c));
       if (id !== null) tr.addEventListener('click', () => selectCampaign(id, false));
+      body.appendChild(tr);
+    }
+    if (rows.length === 0) {
+      const tr = el('tr', 'empty');
+      const td = el('td', 'muted', campaigns.length ? 'No campaign matches the filter.' : 'No campaign in the window.');
+      td.colSpan = 7;
+      tr.appendChild(td);
       body.appendChild(tr);
     }
     const tbody = $('campaign-rows');
