@@ -177,11 +177,14 @@ fn members(dir: &Path, label: &str) -> HashSet<String> {
         .collect()
 }
 
+/// Requests a webhook receiver answered: (status it gave, body).
+type Deliveries = Arc<Mutex<Vec<(u16, String)>>>;
+
 /// A webhook receiver that fails its first request (500) and accepts the rest.
-fn webhook_receiver() -> (u16, Arc<Mutex<Vec<(u16, String)>>>) {
+fn webhook_receiver() -> (u16, Deliveries) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
-    let seen: Arc<Mutex<Vec<(u16, String)>>> = Arc::default();
+    let seen: Deliveries = Arc::default();
     let log = seen.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming() {

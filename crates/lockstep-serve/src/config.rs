@@ -92,7 +92,8 @@ pub struct Limits {
     pub ingest_burst: f64,
     /// Ingest requests being parsed or written at once (503 beyond).
     pub max_concurrent_ingest: usize,
-    /// Posts accepted but not yet durable (503 beyond).
+    /// Posts accepted but not yet durable (503 beyond); also the most posts waiting,
+    /// durable, for the next refresh (beyond, the window is reloaded from the database).
     pub max_pending_posts: usize,
 }
 

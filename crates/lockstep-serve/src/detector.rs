@@ -82,7 +82,8 @@ fn run_inner(shared: &Shared, analyzer: Arc<dyn Analyzer>) -> anyhow::Result<()>
             std::thread::sleep(Duration::from_millis(50).min(next - Instant::now()));
         }
         next = Instant::now() + period;
-        dirty |= window.advance(shared.inbox.drain(), &conn)?;
+        let (posts, dropped) = shared.inbox.drain();
+        dirty |= window.advance(posts, dropped, &conn)?;
         if !dirty || window.table().is_empty() {
             continue;
         }

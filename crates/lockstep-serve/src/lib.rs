@@ -19,6 +19,7 @@ pub mod detector;
 pub mod http;
 pub mod jetstream;
 pub mod parse;
+pub mod replay;
 pub mod store;
 pub mod watchdir;
 pub mod webhook;
@@ -137,7 +138,8 @@ async fn serve(
         .with_context(|| format!("listening on {}", resolved.bind))?;
     let local = listener.local_addr()?;
     let store = Arc::new(store::Store::open(&config.db)?);
-    let inbox = Arc::new(writer::Inbox::default());
+    // Posts committed but not yet in the window are bounded like posts not yet committed.
+    let inbox = Arc::new(writer::Inbox::new(config.limits.max_pending_posts));
     let counters = Arc::new(writer::WriteCounters::default());
     let (writer, writer_thread) = writer::start(
         &config.db,

@@ -73,8 +73,19 @@ impl Window {
     }
 
     /// Add newly stored posts; rebuild from the database when a tenth of the window has
-    /// aged out or it outgrew its limit. Returns whether the window changed.
-    pub fn advance(&mut self, posts: Vec<PostRecord>, conn: &Connection) -> anyhow::Result<bool> {
+    /// aged out, it outgrew its limit, or posts were dropped on the way (`reload`).
+    /// Returns whether the window changed.
+    pub fn advance(
+        &mut self,
+        posts: Vec<PostRecord>,
+        reload: bool,
+        conn: &Connection,
+    ) -> anyhow::Result<bool> {
+        if reload {
+            self.newest_ms = store::newest_time(conn)?;
+            self.rebuild(conn)?;
+            return Ok(true);
+        }
         if posts.is_empty() {
             return Ok(false);
         }
@@ -134,13 +145,17 @@ mod tests {
             )
             .expect("insert");
         }
-        assert!(w.advance(all.clone(), &conn).expect("advance"));
+        assert!(w.advance(all.clone(), false, &conn).expect("advance"));
         // Newest is 24.75 h; the window keeps 11 h back: 13.75 h onwards = posts 55..99.
         assert_eq!(w.table().len(), 45);
         assert_eq!(w.late, 55, "older than the horizon at arrival");
-        w.advance(vec![post(500, 0)], &conn).expect("late post");
+        w.advance(vec![post(500, 0)], false, &conn)
+            .expect("late post");
         assert_eq!(w.late, 56);
         assert_eq!(w.table().len(), 45);
         assert_eq!(w.watermark(), Some(99 * hour / 4));
+        // Posts dropped on the way: the window is reloaded from the database.
+        assert!(w.advance(vec![], true, &conn).expect("reload"));
+        assert_eq!(w.table().len(), 45);
     }
 }

@@ -87,20 +87,36 @@ pub enum WriteError {
     Failed(String),
 }
 
-/// New posts handed from the writer to the detector.
-#[derive(Default)]
+/// New posts handed from the writer to the detector, which takes them at its next
+/// refresh. Bounded: when more than `cap` posts wait (ingest outran the analysis), they
+/// are dropped here and the detector reloads its window from the database instead, where
+/// every one of them already is.
 pub struct Inbox {
     posts: Mutex<Vec<PostRecord>>,
     received: AtomicU64,
+    overflowed: std::sync::atomic::AtomicBool,
+    cap: usize,
 }
 
 impl Inbox {
-    /// Take everything received since the last call.
-    pub fn drain(&self) -> Vec<PostRecord> {
-        match self.posts.lock() {
+    /// An inbox holding at most `cap` posts.
+    pub fn new(cap: usize) -> Self {
+        Self {
+            posts: Mutex::new(Vec::new()),
+            received: AtomicU64::new(0),
+            overflowed: std::sync::atomic::AtomicBool::new(false),
+            cap: cap.max(1),
+        }
+    }
+
+    /// Take everything received since the last call, and whether posts were dropped
+    /// (then the window must be reloaded from the database).
+    pub fn drain(&self) -> (Vec<PostRecord>, bool) {
+        let posts = match self.posts.lock() {
             Ok(mut v) => std::mem::take(&mut *v),
             Err(_) => Vec::new(),
-        }
+        };
+        (posts, self.overflowed.swap(false, Ordering::AcqRel))
     }
 
     /// Posts ever handed over (changes whenever new posts arrived).
@@ -114,7 +130,10 @@ impl Inbox {
         }
         let n = posts.len() as u64;
         if let Ok(mut v) = self.posts.lock() {
-            if v.is_empty() {
+            if v.len() + posts.len() > self.cap {
+                *v = Vec::new();
+                self.overflowed.store(true, Ordering::Release);
+            } else if v.is_empty() {
                 *v = posts;
             } else {
                 v.extend(posts);
@@ -391,7 +410,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = dir.path().join("t.db");
         let store = Store::open(&db).expect("open");
-        let inbox = Arc::new(Inbox::default());
+        let inbox = Arc::new(Inbox::new(100));
         let counters = Arc::new(WriteCounters::default());
         let (w, _t) = start(&db, 10, inbox.clone(), counters.clone()).expect("start");
         let o = w
@@ -414,7 +433,16 @@ mod tests {
         assert_eq!((o.new, o.duplicates), (1, 1));
         assert_eq!(store.counters().expect("counters").posts, 3);
         assert_eq!(store.cursor("jetstream").expect("cursor"), Some(77));
-        assert_eq!(inbox.drain().len(), 3);
+        assert_eq!(
+            inbox.drain(),
+            (vec![post("1", 1), post("2", 2), post("3", 3)], false)
+        );
+        inbox.push((0..101).map(|i| post("x", i)).collect());
+        assert_eq!(
+            inbox.drain(),
+            (vec![], true),
+            "over the cap: reload instead"
+        );
         let big: Vec<_> = (0..11).map(|i| post(&format!("b{i}"), i)).collect();
         assert!(matches!(
             w.write(Batch {
