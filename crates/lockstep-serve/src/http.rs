@@ -340,6 +340,7 @@ async fn stats(State(s): State<Arc<Shared>>) -> Response {
             "cursor_us": (cursor > 0).then_some(cursor),
             "events": j.events.load(Ordering::Relaxed),
             "reconnects": j.reconnects.load(Ordering::Relaxed),
+            "bad_frames": j.bad_frames.load(Ordering::Relaxed),
             "last_error": j.last_error.lock().ok().and_then(|e| e.clone()),
         })
     });
