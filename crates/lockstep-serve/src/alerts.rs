@@ -305,6 +305,34 @@ impl Rules {
         true
     }
 
+    /// Bursts in `bursts` that pass `(min_posts, min_coordinated_share)`, are still under
+    /// way, and were not announced for `label` yet: (burst, onset ms, posts, share).
+    fn new_bursts<'a>(
+        &mut self,
+        kind: &str,
+        label: &str,
+        bursts: &'a Value,
+        (min_posts, min_share): (u64, f64),
+        current: &dyn Fn(&Value) -> bool,
+    ) -> Vec<(&'a Value, i64, u64, f64)> {
+        let mut out = Vec::new();
+        for b in bursts.as_array().into_iter().flatten() {
+            let posts = b["posts"].as_u64().unwrap_or(0);
+            let share = b["coordinated_share"].as_f64().unwrap_or(0.0);
+            let Some(onset) = parse_time(&b["onset"]) else {
+                continue;
+            };
+            if posts >= min_posts
+                && share >= min_share
+                && current(b)
+                && self.announce(kind, label, onset)
+            {
+                out.push((b, onset, posts, share));
+            }
+        }
+        out
+    }
+
     fn bursts(
         &mut self,
         doc: &Value,
@@ -339,19 +367,13 @@ impl Rules {
             if rules.burst_min_campaign_posts > 0 && campaigns.is_empty() {
                 continue;
             }
-            for b in n["bursts"].as_array().into_iter().flatten() {
-                let posts = b["posts"].as_u64().unwrap_or(0);
-                let share = b["coordinated_share"].as_f64().unwrap_or(0.0);
-                let Some(onset) = parse_time(&b["onset"]) else {
-                    continue;
-                };
-                if posts < rules.burst_min_posts
-                    || share < rules.burst_min_coordinated_share
-                    || !current(b)
-                    || !self.announce("narrative_burst", &label, onset)
-                {
-                    continue;
-                }
+            for (b, onset, posts, share) in self.new_bursts(
+                "narrative_burst",
+                &label,
+                &n["bursts"],
+                (rules.burst_min_posts, rules.burst_min_coordinated_share),
+                &current,
+            ) {
                 alerts.push(NewAlert {
                     key: format!("narrative_burst:{label}:{onset}"),
                     kind: "narrative_burst",
@@ -377,17 +399,13 @@ impl Rules {
         }
         for w in doc["watch_terms"].as_array().into_iter().flatten() {
             let term = w["term"].as_str().unwrap_or("").to_string();
-            for b in w["bursts"].as_array().into_iter().flatten() {
-                let posts = b["posts"].as_u64().unwrap_or(0);
-                let Some(onset) = parse_time(&b["onset"]) else {
-                    continue;
-                };
-                if posts < rules.watch_min_posts
-                    || !current(b)
-                    || !self.announce("watch_term_spike", &term, onset)
-                {
-                    continue;
-                }
+            for (b, onset, posts, _) in self.new_bursts(
+                "watch_term_spike",
+                &term,
+                &w["bursts"],
+                (rules.watch_min_posts, 0.0),
+                &current,
+            ) {
                 let campaigns = campaigns_of(w, 1);
                 alerts.push(NewAlert {
                     key: format!("watch_term_spike:{term}:{onset}"),
