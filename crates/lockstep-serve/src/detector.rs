@@ -74,6 +74,7 @@ fn run_inner(shared: &Shared, analyzer: Arc<dyn Analyzer>) -> anyhow::Result<()>
     let period = Duration::from_millis(r.refresh_ms.max(100) as u64);
     let mut next = Instant::now() + period.min(Duration::from_secs(2));
     let mut current: Option<PathBuf> = None;
+    let mut reload_next = false;
     loop {
         while Instant::now() < next {
             if *shared.shutdown.borrow() {
@@ -83,7 +84,28 @@ fn run_inner(shared: &Shared, analyzer: Arc<dyn Analyzer>) -> anyhow::Result<()>
         }
         next = Instant::now() + period;
         let (posts, dropped) = shared.inbox.drain();
-        dirty |= window.advance(posts, dropped, &conn)?;
+        match window.advance(posts, dropped, &conn) {
+            Ok(changed) => dirty |= changed,
+            Err(e) => {
+                // The posts are in the database: reload the window next time round.
+                eprintln!("lockstep serve: updating the window failed: {e:#}");
+                if let Ok(mut state) = shared.live.write() {
+                    state.error = Some(format!("updating the window: {e:#}"));
+                }
+                reload_next = true;
+                continue;
+            }
+        }
+        if std::mem::take(&mut reload_next) {
+            match window.advance(Vec::new(), true, &conn) {
+                Ok(changed) => dirty |= changed,
+                Err(e) => {
+                    eprintln!("lockstep serve: reloading the window failed: {e:#}");
+                    reload_next = true;
+                    continue;
+                }
+            }
+        }
         if !dirty || window.table().is_empty() {
             continue;
         }
