@@ -7,109 +7,42 @@
 
 mod common;
 
+use common::serve::Server;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-fn binary() -> PathBuf {
-    std::env::var_os("LOCKSTEP_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_lockstep")))
+/// `lockstep serve` on the database `db.sqlite` in `dir`, with `config` as its
+/// configuration file.
+fn start(dir: &Path, config: &str) -> Server {
+    let cfg = dir.join("serve.toml");
+    std::fs::write(&cfg, config).expect("config");
+    Server::start(
+        dir,
+        &dir.join("db.sqlite"),
+        &[OsStr::new("--config"), cfg.as_os_str()],
+    )
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+/// Post a cnt-csv batch, which must be accepted with a JSON answer.
+fn ingest(server: &Server, body: &[u8]) -> Value {
+    let r = server.post("/api/v1/ingest?format=cnt-csv", body);
+    assert_eq!(r.status, 200, "ingest: {}", r.text());
+    r.json()
 }
 
-/// A `lockstep serve` child, killed on drop.
-struct Server {
-    child: Child,
-    port: u16,
-    log: PathBuf,
-}
-
-impl Server {
-    fn start(dir: &Path, config: &str) -> Server {
-        let port = free_port();
-        let cfg = dir.join("serve.toml");
-        std::fs::write(&cfg, config).expect("config");
-        let log = dir.join("serve.log");
-        let child = Command::new(binary())
-            .args(["serve", "--db"])
-            .arg(dir.join("db.sqlite"))
-            .args(["--bind", &format!("127.0.0.1:{port}"), "--config"])
-            .arg(&cfg)
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).expect("log"))
-            .spawn()
-            .expect("starting lockstep serve");
-        let s = Server { child, port, log };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if http(s.port, "GET", "/healthz", b"").is_some_and(|(c, _)| c == 200) {
-                return s;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        panic!("server did not start:\n{}", s.log_text());
-    }
-
-    fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    fn json(&self, path: &str) -> Value {
-        let (code, body) = http(self.port, "GET", path, b"").expect("GET");
-        assert_eq!(code, 200, "GET {path}: {body}");
-        serde_json::from_str(&body).expect("JSON")
-    }
-
-    fn ingest(&self, body: &[u8]) -> Value {
-        let (code, text) =
-            http(self.port, "POST", "/api/v1/ingest?format=cnt-csv", body).expect("POST");
-        assert_eq!(code, 200, "ingest: {text}");
-        serde_json::from_str(&text).expect("JSON")
-    }
-
-    fn alerts(&self) -> Vec<Value> {
-        self.json("/api/v1/alerts?after=0&limit=1000")
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Minimal HTTP/1.1 client: one request per connection.
-fn http(port: u16, method: &str, path: &str, body: &[u8]) -> Option<(u16, String)> {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(120))).ok()?;
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    s.write_all(head.as_bytes()).ok()?;
-    s.write_all(body).ok()?;
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).ok()?;
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let code = text.split_whitespace().nth(1)?.parse().ok()?;
-    let body = text.split_once("\r\n\r\n").map(|x| x.1).unwrap_or("");
-    Some((code, body.to_string()))
+/// Every alert so far.
+fn alerts(server: &Server) -> Vec<Value> {
+    server
+        .get_json("/api/v1/alerts?after=0&limit=1000")
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// Posts of a generated posts.csv, sorted by time: (time, CSV line).
@@ -141,7 +74,7 @@ fn send(server: &Server, header: &str, lines: &[(f64, String)]) {
         for (_, l) in chunk {
             body.push_str(l);
         }
-        server.ingest(body.as_bytes());
+        ingest(server, body.as_bytes());
     }
 }
 
@@ -236,7 +169,7 @@ fn stream_in_steps(
         let newest = (lines[to - 1].0 * 1000.0).round() as i64;
         let deadline = Instant::now() + Duration::from_secs(180);
         loop {
-            let stats = server.json("/api/v1/stats");
+            let stats = server.stats();
             let wm = stats["watermark"]
                 .as_str()
                 .and_then(lockstep_ingest::timefmt::iso8601_to_ms);
@@ -277,7 +210,7 @@ fn planted_campaigns_alert_within_two_minutes_of_their_data() {
         .map(|c| (c.clone(), members(&gen, c)))
         .collect();
     let (hook_port, hook) = webhook_receiver();
-    let server = Server::start(
+    let server = start(
         tmp.path(),
         &format!(
             "[detection]\nrefresh = \"500ms\"\n[[alerts.webhooks]]\nurl = \"http://127.0.0.1:{hook_port}/hook\"\n"
@@ -295,7 +228,7 @@ fn planted_campaigns_alert_within_two_minutes_of_their_data() {
         &lines,
         2.0 * 3600.0,
         |step_end, sent_at| {
-            for a in server.alerts() {
+            for a in alerts(&server) {
                 let seq = a["seq"].as_i64().unwrap_or(0);
                 if seq <= seen_seq || a["kind"] != "new_campaign" {
                     continue;
@@ -345,7 +278,7 @@ fn planted_campaigns_alert_within_two_minutes_of_their_data() {
     let alert = &first_alert.values().next().expect("an alert").2;
     assert!(alert["campaign_id"].as_i64().is_some());
     // The campaign list carries it, with members and a score.
-    let listed = server.json("/api/v1/campaigns");
+    let listed = server.get_json("/api/v1/campaigns");
     assert!(listed
         .as_array()
         .expect("list")
@@ -373,7 +306,7 @@ fn planted_campaigns_alert_within_two_minutes_of_their_data() {
     }
 
     // Server-sent events replay from Last-Event-ID.
-    let mut s = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    let mut s = TcpStream::connect_timeout(&server.addr, Duration::from_secs(20)).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(20)))
         .expect("timeout");
     write!(
@@ -414,13 +347,13 @@ fn organic_week_raises_no_campaign_alert() {
     let (header, lines) = posts(&gen);
     let span_h = (lines.last().expect("posts").0 - lines[0].0) / 3600.0;
     assert!(span_h >= 160.0, "a week of posts, got {span_h:.0} h");
-    let server = Server::start(tmp.path(), "[detection]\nrefresh = \"500ms\"\n");
+    let server = start(tmp.path(), "[detection]\nrefresh = \"500ms\"\n");
     // Twelve hours of event time per step; each step is analysed before the next.
     let mut refreshes = 0;
     stream_in_steps(&server, &header, &lines, 12.0 * 3600.0, |_, _| {
         refreshes += 1
     });
-    let alerts = server.alerts();
+    let alerts = alerts(&server);
     let campaign_alerts: Vec<_> = alerts
         .iter()
         .filter(|a| a["kind"] == "new_campaign" || a["kind"] == "campaign_growth")
@@ -434,6 +367,6 @@ fn organic_week_raises_no_campaign_alert() {
         campaign_alerts.is_empty(),
         "organic data raised campaign alerts: {campaign_alerts:?}"
     );
-    let stats = server.json("/api/v1/stats");
+    let stats = server.stats();
     assert_eq!(stats["posts"].as_u64(), Some(lines.len() as u64));
 }

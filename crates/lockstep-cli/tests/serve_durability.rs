@@ -8,220 +8,19 @@
 //! the distinct posts sent, and re-posting every batch answers `new: 0` for all of them:
 //! every acknowledged post is on disk.
 //!
-//! The client is a tiny HTTP/1.1 client on `std::net::TcpStream`. Pass or fail depends on
+//! The client is the tiny HTTP/1.1 client of `common::serve`. Pass or fail depends on
 //! correctness only: the kill moments are random but every outcome is checked the same
 //! way, and every wait has a timeout.
 
 mod common;
 
+use common::serve::{cnt_row, post_cnt, Server, CNT_HEADER};
 use std::collections::VecDeque;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::ffi::OsStr;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-// ---------------------------------------------------------------------------------------
-// Helpers: the server process and a minimal HTTP client.
-
-const HEADER: &str = "message_id,user_id,username,repost_id,reply_id,message,timestamp,urls\n";
-
-/// The lockstep binary: `LOCKSTEP_BIN` when set (e.g. a release build), else Cargo's.
-fn bin() -> PathBuf {
-    std::env::var_os("LOCKSTEP_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_lockstep")))
-}
-
-fn free_port() -> u16 {
-    let l = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 to find a free port");
-    l.local_addr().expect("local address").port()
-}
-
-/// A running `lockstep serve`, killed (SIGKILL) when dropped.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-    log: PathBuf,
-}
-
-impl Server {
-    /// Start on a free port and wait (at most 60 s) until `/healthz` answers.
-    fn start(dir: &Path, db: &Path, config: &Path) -> Server {
-        for attempt in 0..3 {
-            let port = free_port();
-            let addr = SocketAddr::from(([127, 0, 0, 1], port));
-            let log = dir.join(format!("serve-{port}.log"));
-            let err = std::fs::File::create(&log).expect("creating the server log");
-            let child = Command::new(bin())
-                .arg("serve")
-                .arg("--db")
-                .arg(db)
-                .arg("--bind")
-                .arg(addr.to_string())
-                .arg("--config")
-                .arg(config)
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(err)
-                .spawn()
-                .expect("starting lockstep serve");
-            let mut server = Server { child, addr, log };
-            let deadline = Instant::now() + Duration::from_secs(60);
-            loop {
-                if let Ok(Some(status)) = server.child.try_wait() {
-                    let text = server.log_text();
-                    // Another process may have taken the port between probe and bind.
-                    if attempt < 2 && text.contains("listening on") {
-                        break;
-                    }
-                    panic!("lockstep serve exited at start ({status}):\n{text}");
-                }
-                if let Ok(r) = http(addr, "GET", "/healthz", None, Duration::from_secs(5)) {
-                    if r.status == 200 {
-                        return server;
-                    }
-                }
-                assert!(
-                    Instant::now() < deadline,
-                    "lockstep serve did not answer /healthz within 60 s:\n{}",
-                    server.log_text()
-                );
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
-        panic!("could not start lockstep serve on a free port in three attempts");
-    }
-
-    fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// SIGKILL (what `Child::kill` sends on unix) and reap.
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-/// An HTTP answer.
-#[derive(Debug)]
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("answer {} is not JSON ({e}): {}", self.status, self.text()))
-    }
-}
-
-/// One request on a fresh connection. The answer is read even when writing the body
-/// failed: a server may answer (and close) before it has read a refused body.
-fn http(
-    addr: SocketAddr,
-    method: &str,
-    target: &str,
-    body: Option<&[u8]>,
-    timeout: Duration,
-) -> std::io::Result<Reply> {
-    let mut s = TcpStream::connect_timeout(&addr, timeout)?;
-    s.set_read_timeout(Some(timeout))?;
-    s.set_write_timeout(Some(timeout))?;
-    let mut head = format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    if let Some(b) = body {
-        head.push_str(&format!(
-            "Content-Type: text/csv\r\nContent-Length: {}\r\n",
-            b.len()
-        ));
-    }
-    head.push_str("\r\n");
-    let mut wrote = s.write_all(head.as_bytes());
-    if let (Ok(()), Some(b)) = (&wrote, body) {
-        wrote = s.write_all(b);
-    }
-    let mut buf = Vec::new();
-    let read = s.read_to_end(&mut buf);
-    match parse_reply(&buf) {
-        Some(r) => Ok(r),
-        None => Err(read.err().or(wrote.err()).unwrap_or_else(|| {
-            std::io::Error::new(
-                std::io::ErrorKind::UnexpectedEof,
-                format!("no complete HTTP answer ({} bytes)", buf.len()),
-            )
-        })),
-    }
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-/// Parse a complete HTTP/1.1 answer (Content-Length, chunked, or delimited by close).
-fn parse_reply(buf: &[u8]) -> Option<Reply> {
-    let end = find(buf, b"\r\n\r\n")?;
-    let head = std::str::from_utf8(&buf[..end]).ok()?;
-    let mut lines = head.split("\r\n");
-    let status: u16 = lines.next()?.split(' ').nth(1)?.parse().ok()?;
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect();
-    let rest = &buf[end + 4..];
-    let get = |n: &str| {
-        headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(n))
-            .map(|(_, v)| v.clone())
-    };
-    let body = if let Some(n) = get("content-length") {
-        let n: usize = n.parse().ok()?;
-        rest.get(..n)?.to_vec()
-    } else if get("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
-        let mut out = Vec::new();
-        let mut p = rest;
-        loop {
-            let e = find(p, b"\r\n")?;
-            let size = usize::from_str_radix(std::str::from_utf8(&p[..e]).ok()?.trim(), 16).ok()?;
-            p = &p[e + 2..];
-            if size == 0 {
-                break;
-            }
-            out.extend_from_slice(p.get(..size)?);
-            p = p.get(size + 2..)?;
-        }
-        out
-    } else {
-        rest.to_vec()
-    };
-    Some(Reply {
-        status,
-        headers,
-        body,
-    })
-}
 
 /// A small deterministic generator (xorshift64*), so a failing run can be replayed with
 /// `LOCKSTEP_TEST_SEED`.
@@ -256,27 +55,22 @@ struct BatchLog {
 impl BatchLog {
     /// cnt-csv rows; quoted text with commas, quotes and a newline, reposts, links.
     fn body(&self) -> String {
-        let mut s = String::from(HEADER);
+        let mut s = String::from(CNT_HEADER);
         for id in self.first..self.first + self.len {
-            let user = 5000 + id % 300;
-            let repost = if id % 6 == 0 && id > self.first {
-                (id - 1).to_string()
-            } else {
-                String::new()
-            };
-            let url = if id % 4 == 0 {
-                format!("https://example.com/a/{}", id % 40)
-            } else {
-                String::new()
-            };
+            let repost = (id % 6 == 0 && id > self.first).then(|| id - 1);
+            let url = (id % 4 == 0).then(|| format!("https://example.com/a/{}", id % 40));
             let text = if id % 9 == 0 {
                 format!("\"line one, {id}\nline \"\"two\"\" #tag{}\"", id % 5)
             } else {
                 format!("\"post {id}, #tag{}\"", id % 5)
             };
-            s.push_str(&format!(
-                "{id},{user},user_{user},{repost},,{text},{},{url}\n",
-                1_754_006_400 + id / 10
+            s.push_str(&cnt_row(
+                id,
+                5000 + id % 300,
+                repost,
+                &text,
+                1_754_006_400 + id / 10,
+                url.as_deref(),
             ));
         }
         s
@@ -328,13 +122,7 @@ fn client(addr: SocketAddr, state: Arc<Mutex<State>>, stop: Arc<AtomicBool>) {
         let i = s.take();
         let batch = s.batches[i].clone();
         drop(s);
-        let answer = http(
-            addr,
-            "POST",
-            "/api/v1/ingest?format=cnt-csv",
-            Some(batch.body().as_bytes()),
-            Duration::from_secs(60),
-        );
+        let answer = post_cnt(addr, batch.body().as_bytes(), Duration::from_secs(60));
         let Ok(mut s) = state.lock() else { return };
         match answer {
             Ok(r) if r.status == 200 => {
@@ -380,24 +168,12 @@ fn client(addr: SocketAddr, state: Arc<Mutex<State>>, stop: Arc<AtomicBool>) {
     }
 }
 
-fn stats(addr: SocketAddr) -> serde_json::Value {
-    let r = http(addr, "GET", "/api/v1/stats", None, Duration::from_secs(30)).expect("stats");
-    assert_eq!(r.status, 200, "stats: {}", r.text());
-    r.json()
-}
-
 /// Send batch `i` until it is acknowledged (bounded), returning (new, duplicates).
 fn send_until_acked(addr: SocketAddr, b: &BatchLog) -> (u64, u64) {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let r = http(
-            addr,
-            "POST",
-            "/api/v1/ingest?format=cnt-csv",
-            Some(b.body().as_bytes()),
-            Duration::from_secs(60),
-        )
-        .expect("the live server answers");
+        let r = post_cnt(addr, b.body().as_bytes(), Duration::from_secs(60))
+            .expect("the live server answers");
         if r.status == 200 {
             let v = r.json();
             assert_eq!(v["accepted"], b.len, "{v}");
@@ -439,6 +215,7 @@ fn twenty_kill_9_restarts_lose_no_acknowledged_post_and_count_none_twice() {
          max_concurrent_ingest = 8\nmax_pending_posts = 200000\n",
     )
     .expect("writing the config");
+    let serve_args = [OsStr::new("--config"), config.as_os_str()];
     let state = Arc::new(Mutex::new(State {
         batches: Vec::new(),
         queue: VecDeque::new(),
@@ -451,7 +228,7 @@ fn twenty_kill_9_restarts_lose_no_acknowledged_post_and_count_none_twice() {
     let began = Instant::now();
     let mut kill_after = Vec::new();
     for cycle in 0..CYCLES {
-        let mut server = Server::start(dir.path(), &db, &config);
+        let mut server = Server::start(dir.path(), &db, &serve_args);
         let stop = Arc::new(AtomicBool::new(false));
         let clients: Vec<_> = (0..CLIENTS)
             .map(|_| {
@@ -484,7 +261,7 @@ fn twenty_kill_9_restarts_lose_no_acknowledged_post_and_count_none_twice() {
     let cycles_s = began.elapsed().as_secs_f64();
 
     // Restart once more; send every batch that was never acknowledged until it is.
-    let server = Server::start(dir.path(), &db, &config);
+    let server = Server::start(dir.path(), &db, &serve_args);
     let addr = server.addr;
     let mut s = std::mem::replace(
         &mut *state.lock().expect("state"),
@@ -533,7 +310,7 @@ fn twenty_kill_9_restarts_lose_no_acknowledged_post_and_count_none_twice() {
         }
     }
 
-    let st = stats(addr);
+    let st = server.stats();
     let posts = st["posts"].as_u64().expect("stats.posts");
     let dups = st["duplicates"].as_u64().expect("stats.duplicates");
     assert_eq!(
@@ -564,7 +341,7 @@ fn twenty_kill_9_restarts_lose_no_acknowledged_post_and_count_none_twice() {
             "batch {i} sent again after the last restart"
         );
     }
-    let end = stats(addr);
+    let end = server.stats();
     assert_eq!(end["posts"], posts, "{end}");
     assert_eq!(
         end["duplicates"].as_u64().expect("duplicates"),

@@ -6,132 +6,20 @@
 
 mod common;
 
+use common::serve::{self, Server};
 use lockstep_serve::replay::{
     self, Cut, RelayClock, ReplayEvent, ReplayOptions, ReplayServer, Subscription,
 };
 use serde_json::Value;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::ffi::OsStr;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
 
 /// Posts and reposts, as a consumer interested in both would subscribe (several
 /// `wantedCollections` parameters, which the consumer must keep when it adds `cursor`).
 const SUBSCRIBE: &str =
     "/subscribe?wantedCollections=app.bsky.feed.post&wantedCollections=app.bsky.feed.repost";
-
-fn binary() -> PathBuf {
-    std::env::var_os("LOCKSTEP_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_lockstep")))
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-/// A `lockstep serve` child, killed on drop.
-struct Serve {
-    child: Child,
-    port: u16,
-    log: PathBuf,
-}
-
-impl Serve {
-    fn start(dir: &Path, port: u16, jetstream: &str, run: usize) -> Serve {
-        let log = dir.join(format!("serve-{run}.log"));
-        let child = Command::new(binary())
-            .args(["serve", "--db"])
-            .arg(dir.join("db.sqlite"))
-            .args([
-                "--bind",
-                &format!("127.0.0.1:{port}"),
-                "--jetstream",
-                jetstream,
-            ])
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).expect("log file"))
-            .spawn()
-            .expect("starting lockstep serve");
-        let mut s = Serve { child, port, log };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if http_get(port, "/healthz").is_some_and(|(c, _)| c == 200) {
-                return s;
-            }
-            if let Ok(Some(status)) = s.child.try_wait() {
-                panic!("lockstep serve exited ({status}):\n{}", s.log_text());
-            }
-            assert!(
-                Instant::now() < deadline,
-                "lockstep serve did not start:\n{}",
-                s.log_text()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    fn stats(&self) -> Value {
-        let (code, body) = http_get(self.port, "/api/v1/stats")
-            .unwrap_or_else(|| panic!("GET /api/v1/stats failed:\n{}", self.log_text()));
-        assert_eq!(code, 200, "GET /api/v1/stats: {body}");
-        serde_json::from_str(&body).expect("stats JSON")
-    }
-
-    /// Poll the stats until `done` holds; fail (with the log) after `secs`.
-    fn wait_stats(&self, what: &str, secs: u64, done: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(secs);
-        loop {
-            let s = self.stats();
-            if done(&s) {
-                return s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out after {secs} s waiting for {what}; last stats: {s}\n{}",
-                self.log_text()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// SIGKILL: no chance to flush or close anything.
-    fn kill9(mut self) {
-        self.child.kill().expect("kill -9");
-        self.child.wait().expect("wait");
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Minimal HTTP/1.1 GET, one request per connection, bounded by timeouts.
-fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
-    let mut s =
-        TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_secs(5)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(20))).ok()?;
-    s.set_write_timeout(Some(Duration::from_secs(20))).ok()?;
-    let req = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-    s.write_all(req.as_bytes()).ok()?;
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).ok()?;
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let code = text.split_whitespace().nth(1)?.parse().ok()?;
-    let body = text.split_once("\r\n\r\n").map(|x| x.1).unwrap_or("");
-    Some((code, body.to_string()))
-}
 
 fn num(v: &Value, key: &str) -> u64 {
     v[key]
@@ -150,7 +38,7 @@ fn events(dir: &Path) -> (Vec<ReplayEvent>, usize) {
             .filter(|e| Subscription::from_uri(SUBSCRIBE).wants(e)),
     );
     let gen = dir.join("gen");
-    let out = Command::new(binary())
+    let out = Command::new(serve::bin())
         .args(["generate", "--scenario", "h20", "--scale", "0.05", "--out"])
         .arg(&gen)
         .output()
@@ -196,15 +84,16 @@ fn jetstream_resumes_across_cuts_and_kill_9_without_losing_or_doubling_posts() {
     )
     .expect("replay server");
     let url = replay.url(SUBSCRIBE);
-    let port = free_port();
+    let db = dir.path().join("db.sqlite");
+    let serve_args = [OsStr::new("--jetstream"), OsStr::new(&url)];
 
     // First run: through both cuts, killed with SIGKILL in the middle of the stream.
-    let first = Serve::start(dir.path(), port, &url, 1);
+    let mut first = Server::start(dir.path(), &db, &serve_args);
     let s = first.wait_stats("40 % of the posts", 180, |s| {
         num(s, "posts") as f64 >= 0.4 * expected as f64
     });
     assert!(num(&s, "posts") < expected as u64, "killed too late: {s}");
-    first.kill9();
+    first.kill();
     let before_restart = replay.log().connections().len();
     assert!(
         before_restart >= 3,
@@ -213,7 +102,7 @@ fn jetstream_resumes_across_cuts_and_kill_9_without_losing_or_doubling_posts() {
     );
 
     // Second run, same database: resumes from the stored cursor.
-    let second = Serve::start(dir.path(), port, &url, 2);
+    let second = Server::start(dir.path(), &db, &serve_args);
     let s = second.wait_stats("every post", 180, |s| {
         num(s, "posts") >= expected as u64 && s["jetstream"]["cursor_us"].as_i64() == Some(max_time)
     });

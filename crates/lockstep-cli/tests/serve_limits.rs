@@ -3,239 +3,33 @@
 //! stored, the server stays healthy and its memory stays bounded. Also the 4xx answers of
 //! the ingest and alerts endpoints.
 //!
-//! The client is a tiny HTTP/1.1 client on `std::net::TcpStream` (Content-Length bodies,
+//! The client is the tiny HTTP/1.1 client of `common::serve` (Content-Length bodies,
 //! `Connection: close`), so the test needs no HTTP crate. Pass or fail never depends on
 //! how fast the machine is: the burst starts with 40 requests at once against a bucket of
 //! 10 from one address, so refusals are certain, and every wait has a timeout.
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use common::serve::{cnt_row, http, post_cnt, Server, CNT_HEADER};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
-// ---------------------------------------------------------------------------------------
-// Helpers: the server process and a minimal HTTP client.
-
-const HEADER: &str = "message_id,user_id,username,repost_id,reply_id,message,timestamp,urls\n";
-
-/// The lockstep binary: `LOCKSTEP_BIN` when set (e.g. a release build), else Cargo's.
-fn bin() -> PathBuf {
-    std::env::var_os("LOCKSTEP_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_lockstep")))
-}
-
-fn free_port() -> u16 {
-    let l = TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0 to find a free port");
-    l.local_addr().expect("local address").port()
-}
-
-/// A running `lockstep serve`, killed (SIGKILL) when dropped.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-    log: PathBuf,
-}
-
-impl Server {
-    /// Start on a free port and wait (at most 60 s) until `/healthz` answers.
-    fn start(dir: &Path, db: &Path, config: &Path) -> Server {
-        for attempt in 0..3 {
-            let port = free_port();
-            let addr = SocketAddr::from(([127, 0, 0, 1], port));
-            let log = dir.join(format!("serve-{port}.log"));
-            let err = std::fs::File::create(&log).expect("creating the server log");
-            let child = Command::new(bin())
-                .arg("serve")
-                .arg("--db")
-                .arg(db)
-                .arg("--bind")
-                .arg(addr.to_string())
-                .arg("--config")
-                .arg(config)
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(err)
-                .spawn()
-                .expect("starting lockstep serve");
-            let mut server = Server { child, addr, log };
-            let deadline = Instant::now() + Duration::from_secs(60);
-            loop {
-                if let Ok(Some(status)) = server.child.try_wait() {
-                    let text = server.log_text();
-                    // Another process may have taken the port between probe and bind.
-                    if attempt < 2 && text.contains("listening on") {
-                        break;
-                    }
-                    panic!("lockstep serve exited at start ({status}):\n{text}");
-                }
-                if let Ok(r) = http(addr, "GET", "/healthz", None, Duration::from_secs(5)) {
-                    if r.status == 200 {
-                        return server;
-                    }
-                }
-                assert!(
-                    Instant::now() < deadline,
-                    "lockstep serve did not answer /healthz within 60 s:\n{}",
-                    server.log_text()
-                );
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        }
-        panic!("could not start lockstep serve on a free port in three attempts");
-    }
-
-    fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// An HTTP answer.
-#[derive(Debug)]
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("answer {} is not JSON ({e}): {}", self.status, self.text()))
-    }
-}
-
-/// One request on a fresh connection. The answer is read even when writing the body
-/// failed: a server may answer (and close) before it has read a refused body.
-fn http(
-    addr: SocketAddr,
-    method: &str,
-    target: &str,
-    body: Option<&[u8]>,
-    timeout: Duration,
-) -> std::io::Result<Reply> {
-    let mut s = TcpStream::connect_timeout(&addr, timeout)?;
-    s.set_read_timeout(Some(timeout))?;
-    s.set_write_timeout(Some(timeout))?;
-    let mut head = format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    if let Some(b) = body {
-        head.push_str(&format!(
-            "Content-Type: text/csv\r\nContent-Length: {}\r\n",
-            b.len()
-        ));
-    }
-    head.push_str("\r\n");
-    let mut wrote = s.write_all(head.as_bytes());
-    if let (Ok(()), Some(b)) = (&wrote, body) {
-        wrote = s.write_all(b);
-    }
-    let mut buf = Vec::new();
-    let read = s.read_to_end(&mut buf);
-    match parse_reply(&buf) {
-        Some(r) => Ok(r),
-        None => Err(read.err().or(wrote.err()).unwrap_or_else(|| {
-            std::io::Error::new(
-                std::io::ErrorKind::UnexpectedEof,
-                format!("no complete HTTP answer ({} bytes)", buf.len()),
-            )
-        })),
-    }
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-/// Parse a complete HTTP/1.1 answer (Content-Length, chunked, or delimited by close).
-fn parse_reply(buf: &[u8]) -> Option<Reply> {
-    let end = find(buf, b"\r\n\r\n")?;
-    let head = std::str::from_utf8(&buf[..end]).ok()?;
-    let mut lines = head.split("\r\n");
-    let status: u16 = lines.next()?.split(' ').nth(1)?.parse().ok()?;
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect();
-    let rest = &buf[end + 4..];
-    let get = |n: &str| {
-        headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(n))
-            .map(|(_, v)| v.clone())
-    };
-    let body = if let Some(n) = get("content-length") {
-        let n: usize = n.parse().ok()?;
-        rest.get(..n)?.to_vec()
-    } else if get("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
-        let mut out = Vec::new();
-        let mut p = rest;
-        loop {
-            let e = find(p, b"\r\n")?;
-            let size = usize::from_str_radix(std::str::from_utf8(&p[..e]).ok()?.trim(), 16).ok()?;
-            p = &p[e + 2..];
-            if size == 0 {
-                break;
-            }
-            out.extend_from_slice(p.get(..size)?);
-            p = p.get(size + 2..)?;
-        }
-        out
-    } else {
-        rest.to_vec()
-    };
-    Some(Reply {
-        status,
-        headers,
-        body,
-    })
-}
-
 /// cnt-csv rows for posts `first..first + n` (ids unique across the test).
 fn rows(first: u64, n: u64) -> String {
-    let mut s = String::from(HEADER);
+    let mut s = String::from(CNT_HEADER);
     for id in first..first + n {
-        let user = 7000 + id % 400;
-        let repost = if id % 5 == 0 && id > first {
-            (id - 1).to_string()
-        } else {
-            String::new()
-        };
-        let url = if id % 4 == 0 {
-            format!("https://example.com/story/{}", id % 50)
-        } else {
-            String::new()
-        };
-        s.push_str(&format!(
-            "{id},{user},user_{user},{repost},,\"post {id}, with \"\"quotes\"\" #tag{}\",{},{url}\n",
-            id % 7,
-            1_754_006_400 + (id % 10_000_000) / 20
+        let repost = (id % 5 == 0 && id > first).then(|| id - 1);
+        let url = (id % 4 == 0).then(|| format!("https://example.com/story/{}", id % 50));
+        s.push_str(&cnt_row(
+            id,
+            7000 + id % 400,
+            repost,
+            &format!("\"post {id}, with \"\"quotes\"\" #tag{}\"", id % 7),
+            1_754_006_400 + (id % 10_000_000) / 20,
+            url.as_deref(),
         ));
     }
     s
@@ -312,7 +106,11 @@ fn ingest_limits_hold_under_a_10x_burst() {
     let dir = tempfile::tempdir().expect("tempdir");
     let config = write_config(dir.path());
     let db = dir.path().join("limits.db");
-    let server = Server::start(dir.path(), &db, &config);
+    let server = Server::start(
+        dir.path(),
+        &db,
+        &[OsStr::new("--config"), config.as_os_str()],
+    );
     let addr = server.addr;
     let t = Duration::from_secs(30);
 
@@ -320,18 +118,11 @@ fn ingest_limits_hold_under_a_10x_burst() {
     let big = {
         let mut s = rows(1, 1);
         while s.len() < 2 << 20 {
-            s.push_str(&rows(100_000 + s.len() as u64, 200)[HEADER.len()..]);
+            s.push_str(&rows(100_000 + s.len() as u64, 200)[CNT_HEADER.len()..]);
         }
         s
     };
-    let r = http(
-        addr,
-        "POST",
-        "/api/v1/ingest?format=cnt-csv",
-        Some(big.as_bytes()),
-        t,
-    )
-    .expect("a 2 MiB body gets an answer");
+    let r = post_cnt(addr, big.as_bytes(), t).expect("a 2 MiB body gets an answer");
     assert_eq!(r.status, 413, "2 MiB body: {}", r.text());
     let small = rows(1, 3);
     let r = http(
@@ -361,14 +152,7 @@ fn ingest_limits_hold_under_a_10x_burst() {
     let r = http(addr, "GET", "/api/v1/alerts?limit=5", None, t).expect("answer");
     assert_eq!(r.status, 200, "limit=5: {}", r.text());
     assert!(r.json().is_array(), "{}", r.text());
-    let r = http(
-        addr,
-        "POST",
-        "/api/v1/ingest?format=cnt-csv",
-        Some(small.as_bytes()),
-        t,
-    )
-    .expect("answer");
+    let r = post_cnt(addr, small.as_bytes(), t).expect("answer");
     assert_eq!(r.status, 200, "a small valid batch: {}", r.text());
     let first = r.json();
     assert_eq!(first["new"], 3, "{first}");
@@ -416,13 +200,7 @@ fn ingest_limits_hold_under_a_10x_burst() {
                     let began = Instant::now();
                     let first = next_id.fetch_add(POSTS_PER_REQUEST, Ordering::Relaxed);
                     let body = rows(first, POSTS_PER_REQUEST);
-                    let answer = http(
-                        addr,
-                        "POST",
-                        "/api/v1/ingest?format=cnt-csv",
-                        Some(body.as_bytes()),
-                        Duration::from_secs(60),
-                    );
+                    let answer = post_cnt(addr, body.as_bytes(), Duration::from_secs(60));
                     let Ok(mut t) = tally.lock() else { return };
                     t.requests += 1;
                     match answer {
@@ -536,14 +314,8 @@ fn ingest_limits_hold_under_a_10x_burst() {
     let after = rows(9_000_000_000, 50);
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let r = http(
-            addr,
-            "POST",
-            "/api/v1/ingest?format=cnt-csv",
-            Some(after.as_bytes()),
-            t2,
-        )
-        .expect("ingest after the burst gets an answer");
+        let r =
+            post_cnt(addr, after.as_bytes(), t2).expect("ingest after the burst gets an answer");
         if r.status == 200 {
             assert_eq!(r.json()["new"], 50, "{}", r.text());
             stored_before_burst += 50;

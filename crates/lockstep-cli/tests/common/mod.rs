@@ -1,10 +1,12 @@
 //! Helpers shared by the integration tests: running the binary, the peer oracle and the
-//! shared real datasets.
+//! shared real datasets; `serve` is the harness of the `lockstep serve` tests.
 #![allow(dead_code)]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+pub mod serve;
 
 /// The repository root.
 pub fn repo() -> PathBuf {
