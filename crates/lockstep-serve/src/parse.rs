@@ -46,6 +46,14 @@ pub fn parse_batch(
     format: Option<&'static dyn Format>,
     max_future_ms: i64,
 ) -> Result<Parsed, ParseError> {
+    // A compressed body could expand far beyond the request limit (and memory); files
+    // that large belong in the watched directory, which streams them.
+    if bytes.starts_with(&[0x1f, 0x8b]) || bytes.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        return Err(ParseError::Unreadable(format!(
+            "{display}: compressed bodies are not accepted; send the posts uncompressed, \
+             or drop the file into the watched directory"
+        )));
+    }
     let mut ingest = Ingest::new(IngestOptions::default());
     ingest.collect();
     let is_parquet = bytes.starts_with(b"PAR1") || format.is_some_and(|f| f.name() == "parquet");
@@ -176,5 +184,7 @@ mod tests {
             Err(ParseError::BadFormat(_))
         ));
         assert!(parse_batch("body", b"\x00\x01\x02garbage", None, 0).is_err());
+        let e = parse_batch("body", b"\x1f\x8b\x08\x00", None, 0).expect_err("gzip");
+        assert!(e.to_string().contains("compressed"), "{e}");
     }
 }
