@@ -8,6 +8,7 @@
 //! 3. [`communities`]: Leiden splits the graph into campaigns.
 //! 4. Scores and [`signals`] describe each campaign so an analyst can judge it.
 
+pub mod bursts;
 pub mod communities;
 pub mod signals;
 pub mod significance;
@@ -24,8 +25,12 @@ use significance::{test_behaviour, BehaviourSummary, SigEdge, TestParams};
 pub struct DetectParams {
     /// False discovery rate for pair edges.
     pub alpha: f64,
-    /// Fewer co-actions than this never make an edge.
+    /// Fewer co-actions than this never make an edge, except for pairs in a significant
+    /// overlap of two bursts when `group_evidence` is on.
     pub min_co_actions: u64,
+    /// Also take evidence from bursts on different objects shared by the same accounts
+    /// (see `bursts`): catches rings that rotate their members, rounds earlier.
+    pub group_evidence: bool,
     /// Smallest campaign reported.
     pub min_campaign_size: usize,
     /// Groups scoring below this are not reported as campaigns (their edges stay in
@@ -55,6 +60,7 @@ impl Default for DetectParams {
         Self {
             alpha: 0.01,
             min_co_actions: 2,
+            group_evidence: true,
             min_campaign_size: 3,
             min_campaign_score: 0.1,
             min_exclusivity: 0.8,
@@ -179,6 +185,7 @@ pub fn detect(
     let test = TestParams {
         alpha: params.alpha,
         min_co_actions: params.min_co_actions,
+        group_evidence: params.group_evidence,
     };
     let behaviours: Vec<BehaviourEdges> = traces
         .iter()

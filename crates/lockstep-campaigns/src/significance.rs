@@ -63,6 +63,8 @@ pub struct BehaviourSummary {
     pub hypotheses: f64,
     /// Significant pairs after combining windows.
     pub significant: usize,
+    /// Of those, pairs whose best evidence is a burst overlap.
+    pub from_burst_overlaps: usize,
 }
 
 /// Parameters of the test.
@@ -70,8 +72,10 @@ pub struct BehaviourSummary {
 pub struct TestParams {
     /// False discovery rate.
     pub alpha: f64,
-    /// Fewer co-actions than this are never an edge.
+    /// Fewer co-actions than this are never an edge…
     pub min_co_actions: u64,
+    /// …unless the pair is in a significant overlap of two bursts (see [`crate::bursts`]).
+    pub group_evidence: bool,
 }
 
 /// Per-behaviour null model figures for one window.
@@ -147,10 +151,12 @@ pub fn test_behaviour(
         pairs_tested: Vec::new(),
         hypotheses: 0.0,
         significant: 0,
+        from_burst_overlaps: 0,
     };
     let ln_windows = (windows_ms.len().max(1) as f64).ln();
     let ln_alpha = params.alpha.ln();
     let mut best: foldhash::HashMap<u64, SigEdge> = Default::default();
+    let mut overlap_keys: foldhash::HashSet<u64> = Default::default();
     for &w in windows_ms {
         let null = null_model(table, trace, w);
         summary.accounts = null.active;
@@ -163,17 +169,29 @@ pub fn test_behaviour(
             min_weight: 1,
             ..NetworkParams::default()
         };
+        // Only where a burst means many accounts writing the same text: reposting,
+        // linking or tagging something popular in a burst is what crowds do.
+        let authored = matches!(trace.behaviour, Behaviour::CoSimilar | Behaviour::CoText);
+        let group = if params.group_evidence && authored {
+            crate::bursts::overlap_pairs(trace, w, &null.degree, ln_alpha - ln_windows).0
+        } else {
+            Default::default()
+        };
         let mut observed = 0u64;
         let mut tested: Vec<(PairStats, f64, f64)> = Vec::new();
+        let mut in_overlaps: Vec<(PairStats, f64)> = Vec::new();
         native::network(table, trace, &net, |edges| {
             observed += edges.len() as u64;
-            for e in edges
-                .iter()
-                .filter(|e| e.co_actions >= params.min_co_actions)
-            {
-                let lambda =
-                    null.degree[e.a as usize] as f64 * null.degree[e.b as usize] as f64 * null.c;
-                tested.push((*e, lambda, poisson_ln_sf(e.co_actions, lambda)));
+            for e in edges {
+                if e.co_actions >= params.min_co_actions {
+                    let lambda = null.degree[e.a as usize] as f64
+                        * null.degree[e.b as usize] as f64
+                        * null.c;
+                    tested.push((*e, lambda, poisson_ln_sf(e.co_actions, lambda)));
+                }
+                if let Some(&ln_q) = group.get(&(((e.a as u64) << 32) | e.b as u64)) {
+                    in_overlaps.push((*e, ln_q));
+                }
             }
         });
         summary.pairs_observed.push(observed);
@@ -200,10 +218,42 @@ pub fn test_behaviour(
                 }
             }
         }
+        for (stats, ln_q) in in_overlaps {
+            let ln_q = (ln_q + ln_windows).min(0.0);
+            if ln_q > ln_alpha {
+                continue;
+            }
+            let key = ((stats.a as u64) << 32) | stats.b as u64;
+            let lambda = null.degree[stats.a as usize] as f64
+                * null.degree[stats.b as usize] as f64
+                * null.c;
+            let cand = SigEdge {
+                stats,
+                expected: lambda,
+                // The overlap's adjusted value stands for both: conservative.
+                ln_p: ln_q,
+                ln_q,
+                window_ms: w,
+            };
+            match best.get(&key) {
+                Some(old) if old.ln_q <= cand.ln_q => {}
+                _ => {
+                    best.insert(key, cand);
+                    overlap_keys.insert(key);
+                }
+            }
+        }
     }
     let mut edges: Vec<SigEdge> = best.into_values().collect();
     edges.sort_by_key(|e| (e.stats.a, e.stats.b));
     summary.significant = edges.len();
+    summary.from_burst_overlaps = edges
+        .iter()
+        .filter(|e| {
+            let key = ((e.stats.a as u64) << 32) | e.stats.b as u64;
+            overlap_keys.contains(&key) && e.ln_p == e.ln_q
+        })
+        .count();
     (edges, summary)
 }
 
