@@ -189,7 +189,7 @@ pub fn test_behaviour(
                         * null.c;
                     tested.push((*e, lambda, poisson_ln_sf(e.co_actions, lambda)));
                 }
-                if let Some(&ln_q) = group.get(&(((e.a as u64) << 32) | e.b as u64)) {
+                if let Some(&ln_q) = group.get(&pair_key(e)) {
                     in_overlaps.push((*e, ln_q));
                 }
             }
@@ -203,30 +203,26 @@ pub fn test_behaviour(
             if ln_q > ln_alpha {
                 continue;
             }
-            let key = ((stats.a as u64) << 32) | stats.b as u64;
-            let cand = SigEdge {
-                stats,
-                expected: lambda,
-                ln_p,
-                ln_q,
-                window_ms: w,
-            };
-            match best.get(&key) {
-                Some(old) if old.ln_q <= cand.ln_q => {}
-                _ => {
-                    best.insert(key, cand);
-                }
-            }
+            keep_best(
+                &mut best,
+                SigEdge {
+                    stats,
+                    expected: lambda,
+                    ln_p,
+                    ln_q,
+                    window_ms: w,
+                },
+            );
         }
         for (stats, ln_q) in in_overlaps {
             let ln_q = (ln_q + ln_windows).min(0.0);
             if ln_q > ln_alpha {
                 continue;
             }
-            let key = ((stats.a as u64) << 32) | stats.b as u64;
             let lambda = null.degree[stats.a as usize] as f64
                 * null.degree[stats.b as usize] as f64
                 * null.c;
+            let key = pair_key(&stats);
             let cand = SigEdge {
                 stats,
                 expected: lambda,
@@ -235,12 +231,8 @@ pub fn test_behaviour(
                 ln_q,
                 window_ms: w,
             };
-            match best.get(&key) {
-                Some(old) if old.ln_q <= cand.ln_q => {}
-                _ => {
-                    best.insert(key, cand);
-                    overlap_keys.insert(key);
-                }
+            if keep_best(&mut best, cand) {
+                overlap_keys.insert(key);
             }
         }
     }
@@ -249,12 +241,25 @@ pub fn test_behaviour(
     summary.significant = edges.len();
     summary.from_burst_overlaps = edges
         .iter()
-        .filter(|e| {
-            let key = ((e.stats.a as u64) << 32) | e.stats.b as u64;
-            overlap_keys.contains(&key) && e.ln_p == e.ln_q
-        })
+        .filter(|e| overlap_keys.contains(&pair_key(&e.stats)) && e.ln_p == e.ln_q)
         .count();
     (edges, summary)
+}
+
+fn pair_key(s: &PairStats) -> u64 {
+    ((s.a as u64) << 32) | s.b as u64
+}
+
+/// Keep `cand` if its pair has no edge yet or only a weaker one; true if kept.
+fn keep_best(best: &mut foldhash::HashMap<u64, SigEdge>, cand: SigEdge) -> bool {
+    let key = pair_key(&cand.stats);
+    match best.get(&key) {
+        Some(old) if old.ln_q <= cand.ln_q => false,
+        _ => {
+            best.insert(key, cand);
+            true
+        }
+    }
 }
 
 /// Default windows per behaviour, milliseconds: a tight one for synchronised bursts and a
