@@ -24,7 +24,7 @@
 //!   hashes (only local file paths), so `media` stays empty.
 
 use super::json::{get, id_at, id_value, parse, str_at};
-use super::util::{clean_id, head_shape, push_unique};
+use super::util::{clean_id, head_shape, push_unique, reject_malformed};
 use super::{extract_hashtags, extract_mentions, Format};
 use crate::records::{Action, Event, JsonScanner, Seg};
 use crate::timefmt::{iso8601_to_ms, unix_seconds_to_ms};
@@ -129,19 +129,14 @@ impl Format for Telegram {
                     msg,
                     partial,
                     partial_at,
-                } => {
-                    let (l, raw) = match partial_at {
-                        Some((pl, _)) => (pl, partial),
-                        None => (line, &[][..]),
-                    };
-                    ingest.reject(
-                        l,
-                        format!(
-                            "malformed JSON at line {line}, byte offset {offset}: {msg}; the rest of the export is skipped"
-                        ),
-                        raw,
-                    )?;
-                }
+                } => reject_malformed(
+                    ingest,
+                    ("JSON", "export"),
+                    (line, offset),
+                    &msg,
+                    partial,
+                    partial_at,
+                )?,
             }
         }
         Ok(())

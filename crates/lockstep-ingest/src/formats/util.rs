@@ -126,19 +126,14 @@ pub(crate) fn json_records(
                         msg,
                         partial,
                         partial_at,
-                    } => {
-                        let (l, raw) = match partial_at {
-                            Some((pl, _)) => (pl, partial),
-                            None => (line, &[][..]),
-                        };
-                        ingest.reject(
-                            l,
-                            format!(
-                                "malformed JSON document at line {line}, byte offset {offset}: {msg}; the rest of the file is skipped"
-                            ),
-                            raw,
-                        )?;
-                    }
+                    } => reject_malformed(
+                        ingest,
+                        ("JSON document", "file"),
+                        (line, offset),
+                        &msg,
+                        partial,
+                        partial_at,
+                    )?,
                 }
             }
         }
@@ -317,6 +312,31 @@ pub(crate) fn clean_id<'a>(s: &'a str, what: &str) -> Result<&'a str, String> {
         return Err(format!("{what} longer than 1024 characters"));
     }
     Ok(t)
+}
+
+/// Quarantine what a JSON scan stopped on: the value being captured when it broke (at the
+/// line where that value began), or nothing at the error's line; the reason says where the
+/// error is and that the rest of the input (`names.1`) is skipped.
+pub(crate) fn reject_malformed(
+    ingest: &mut Ingest,
+    names: (&str, &str),
+    (line, offset): (u64, u64),
+    msg: &str,
+    partial: &[u8],
+    partial_at: Option<(u64, u64)>,
+) -> Result<(), IngestError> {
+    let (what, rest) = names;
+    let (at, raw) = match partial_at {
+        Some((pl, _)) => (pl, partial),
+        None => (line, &[][..]),
+    };
+    ingest.reject(
+        at,
+        format!(
+            "malformed {what} at line {line}, byte offset {offset}: {msg}; the rest of the {rest} is skipped"
+        ),
+        raw,
+    )
 }
 
 /// `9.06E+17`, `1.2e18`: digits, optional fraction, exponent.
