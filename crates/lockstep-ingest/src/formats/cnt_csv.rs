@@ -2,7 +2,7 @@
 //! `message_id,user_id,username,repost_id,reply_id,message,timestamp,urls`, a header row,
 //! `urls` space-separated, empty fields meaning none.
 
-use super::{csv_error, extract_hashtags, extract_mentions, first_line, raw_csv, Format};
+use super::{extract_hashtags, extract_mentions, first_line, raw_csv, CsvRecords, Format};
 use crate::timefmt::unix_seconds_to_ms;
 use crate::{Ingest, IngestError, IngestOptions};
 use lockstep_model::PostRecord;
@@ -42,26 +42,11 @@ impl Format for CntCsv {
     }
 
     fn read(&self, input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestError> {
-        let (counted, mut lines) = crate::records::counting(input);
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(counted);
+        let mut rows = CsvRecords::new(input, b',');
         let mut rec = csv::ByteRecord::new();
         let mut post = PostRecord::default();
         let mut first = true;
-        loop {
-            let start = reader.position().byte();
-            match reader.read_byte_record(&mut rec) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    let line = lines.line_at(start);
-                    csv_error(e, ingest, line)?;
-                    continue;
-                }
-            }
-            let line = lines.line_at(rec.position().map_or(start, |p| p.byte()));
+        while let Some(line) = rows.next(&mut rec, ingest)? {
             if first {
                 first = false;
                 strip_bom(&mut rec);

@@ -2,7 +2,7 @@
 //! `object_id,account_id,content_id,timestamp_share` (Unix seconds). Rows with the same
 //! `content_id` become one post with several objects.
 
-use super::{csv_error, first_line, raw_csv, Format};
+use super::{first_line, raw_csv, CsvRecords, Format};
 use crate::timefmt::any_to_ms;
 use crate::{Ingest, IngestError, IngestOptions};
 use lockstep_model::PostRecord;
@@ -27,27 +27,12 @@ impl Format for CoortweetCsv {
     }
 
     fn read(&self, input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestError> {
-        let (counted, mut lines) = crate::records::counting(input);
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(counted);
+        let mut rows = CsvRecords::new(input, b',');
         let mut rec = csv::ByteRecord::new();
         let mut post = PostRecord::default();
         let mut idx: Option<[usize; 4]> = None;
         let mut width = 0;
-        loop {
-            let start = reader.position().byte();
-            match reader.read_byte_record(&mut rec) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    let line = lines.line_at(start);
-                    csv_error(e, ingest, line)?;
-                    continue;
-                }
-            }
-            let line = lines.line_at(rec.position().map_or(start, |p| p.byte()));
+        while let Some(line) = rows.next(&mut rec, ingest)? {
             let Some(cols) = idx else {
                 let names: Vec<String> = rec
                     .iter()

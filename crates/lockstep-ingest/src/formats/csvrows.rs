@@ -3,7 +3,7 @@
 //! columns by name (`twitter-io`, `twarc-csv`, `generic-csv`).
 
 use super::util::guess_delimiter;
-use super::{csv_error, raw_csv};
+use super::{raw_csv, CsvRecords};
 use crate::{Ingest, IngestError};
 use lockstep_model::PostRecord;
 use std::io::BufRead;
@@ -92,27 +92,11 @@ pub(crate) fn read_csv<P>(
         }
     };
     let max = ingest.options().max_record();
-    let (counted, mut lines) = crate::records::counting(input);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delim)
-        .from_reader(counted);
+    let mut rows = CsvRecords::new(input, delim);
     let mut rec = csv::ByteRecord::new();
     let mut plan: Option<P> = None;
     let mut names: Vec<String> = Vec::new();
-    loop {
-        let start = reader.position().byte();
-        match reader.read_byte_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = lines.line_at(start);
-                csv_error(e, ingest, line)?;
-                continue;
-            }
-        }
-        let line = lines.line_at(rec.position().map_or(start, |p| p.byte()));
+    while let Some(line) = rows.next(&mut rec, ingest)? {
         let Some(p) = plan.as_ref() else {
             names = rec
                 .iter()

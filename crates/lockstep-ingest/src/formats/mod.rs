@@ -182,6 +182,50 @@ pub(crate) fn raw_csv(rec: &csv::ByteRecord) -> Vec<u8> {
     v
 }
 
+/// CSV records (no header handling, rows of any width) with the line each starts on.
+/// A record the csv crate cannot read is quarantined and stepped over; an I/O error ends
+/// the read. The readers of CSV formats share it so every one reports lines the same way.
+pub(crate) struct CsvRecords<R: std::io::Read> {
+    reader: csv::Reader<crate::records::CountingReader<R>>,
+    lines: crate::records::LineMap,
+}
+
+impl<R: std::io::Read> CsvRecords<R> {
+    /// Records of `input`, fields separated by `delimiter`.
+    pub(crate) fn new(input: R, delimiter: u8) -> Self {
+        let (counted, lines) = crate::records::counting(input);
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(counted);
+        Self { reader, lines }
+    }
+
+    /// Read the next readable record into `rec` and return its 1-based line, or None at
+    /// the end of the input.
+    pub(crate) fn next(
+        &mut self,
+        rec: &mut csv::ByteRecord,
+        ingest: &mut Ingest,
+    ) -> Result<Option<u64>, IngestError> {
+        loop {
+            let start = self.reader.position().byte();
+            match self.reader.read_byte_record(rec) {
+                Ok(false) => return Ok(None),
+                Ok(true) => {
+                    let at = rec.position().map_or(start, |p| p.byte());
+                    return Ok(Some(self.lines.line_at(at)));
+                }
+                Err(e) => {
+                    let line = self.lines.line_at(start);
+                    csv_error(e, ingest, line)?;
+                }
+            }
+        }
+    }
+}
+
 /// Turn a csv read error into a rejection or an I/O error.
 pub(crate) fn csv_error(
     err: csv::Error,
