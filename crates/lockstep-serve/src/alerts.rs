@@ -10,6 +10,8 @@
 
 use crate::config::Config;
 use anyhow::Context;
+use lockstep_ingest::timefmt::iso8601_to_ms;
+use lockstep_output::rfc3339;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
@@ -64,12 +66,7 @@ fn overlap(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
 }
 
 fn parse_time(v: &Value) -> Option<i64> {
-    v.as_str().and_then(lockstep_ingest_time)
-}
-
-/// RFC 3339 (as lockstep writes it) to ms.
-fn lockstep_ingest_time(s: &str) -> Option<i64> {
-    lockstep_ingest::timefmt::iso8601_to_ms(s)
+    v.as_str().and_then(iso8601_to_ms)
 }
 
 fn read_json(path: &Path) -> anyhow::Result<Value> {
@@ -117,11 +114,6 @@ impl Rules {
             next_id,
             announced,
         })
-    }
-
-    /// Tracked campaigns.
-    pub fn tracked_count(&self) -> usize {
-        self.tracked.len()
     }
 
     /// Read the analysis in `dir` and return the alerts it raises and the live campaign
@@ -266,8 +258,8 @@ impl Rules {
                 "handles": handles,
                 "size": size,
                 "score": score,
-                "first_seen": lockstep_output_time(t.first_seen_ms),
-                "last_seen": lockstep_output_time(t.last_seen_ms),
+                "first_seen": rfc3339(t.first_seen_ms),
+                "last_seen": rfc3339(t.last_seen_ms),
                 "first_post": c["first_post"],
                 "last_post": c["last_post"],
                 "behaviours": c["behaviours"],
@@ -469,10 +461,6 @@ fn echo_alerts(
     }
 }
 
-fn lockstep_output_time(ms: i64) -> String {
-    lockstep_output::rfc3339(ms)
-}
-
 /// Store alerts (skipping keys already raised) and return the stored ones with their
 /// sequence numbers, in order.
 pub fn store_alerts(
@@ -500,8 +488,8 @@ pub fn store_alerts(
             "seq": seq,
             "kind": a.kind,
             "title": a.title,
-            "created": lockstep_output_time(now),
-            "event_time": lockstep_output_time(watermark_ms),
+            "created": rfc3339(now),
+            "event_time": rfc3339(watermark_ms),
             "campaign_id": a.campaign_id,
             "detail": a.detail,
         })
@@ -604,7 +592,7 @@ mod tests {
             "campaigns": [{"campaign_id": 1, "campaign_posts": 40}],
             "bursts": [{"onset": "2025-08-01T07:00:00Z", "until": "2025-08-01T12:00:00Z", "posts": 50, "coordinated_share": 0.5}]}],
             "watch_terms": [{"term": "backdoor", "bursts": [{"onset": "2025-08-01T08:00:00Z", "until": "2025-08-01T12:00:00Z", "posts": 12}]}]});
-        let now = lockstep_ingest_time("2025-08-01T12:30:00Z").expect("time");
+        let now = iso8601_to_ms("2025-08-01T12:30:00Z").expect("time");
         let tracked: HashMap<u64, i64> = [(1, 7)].into_iter().collect();
         let mut alerts = vec![];
         rules.bursts(&doc, &Config::default(), now, &tracked, &mut alerts);

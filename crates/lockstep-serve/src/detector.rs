@@ -84,26 +84,19 @@ fn run_inner(shared: &Shared, analyzer: Arc<dyn Analyzer>) -> anyhow::Result<()>
         }
         next = Instant::now() + period;
         let (posts, dropped) = shared.inbox.drain();
-        match window.advance(posts, dropped, &conn) {
-            Ok(changed) => dirty |= changed,
+        // Posts lost on the way (dropped, or a failed update) are in the database: reload.
+        match window.advance(posts, dropped || reload_next, &conn) {
+            Ok(changed) => {
+                dirty |= changed;
+                reload_next = false;
+            }
             Err(e) => {
-                // The posts are in the database: reload the window next time round.
                 eprintln!("lockstep serve: updating the window failed: {e:#}");
                 if let Ok(mut state) = shared.live.write() {
                     state.error = Some(format!("updating the window: {e:#}"));
                 }
                 reload_next = true;
                 continue;
-            }
-        }
-        if std::mem::take(&mut reload_next) {
-            match window.advance(Vec::new(), true, &conn) {
-                Ok(changed) => dirty |= changed,
-                Err(e) => {
-                    eprintln!("lockstep serve: reloading the window failed: {e:#}");
-                    reload_next = true;
-                    continue;
-                }
             }
         }
         if !dirty || window.table().is_empty() {
@@ -129,7 +122,7 @@ fn run_inner(shared: &Shared, analyzer: Arc<dyn Analyzer>) -> anyhow::Result<()>
                     shared.alert_count.fetch_add(1, Ordering::Relaxed);
                     let _ = shared.alerts_tx.send(a);
                 }
-                shared.webhooks_wake();
+                shared.wake.notify();
                 let report = dir.join("report.html");
                 if let Ok(mut state) = shared.live.write() {
                     *state = LiveState {

@@ -154,42 +154,9 @@ async fn auth(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Respons
 
 /// The `token` parameter of a query string.
 fn query_token(q: &str) -> Option<String> {
-    q.split('&').find_map(|kv| {
-        let (k, v) = kv.split_once('=')?;
-        (k == "token").then(|| percent_decode(v))
-    })
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'%' if i + 2 < b.len() => {
-                let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok();
-                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(v) => {
-                        out.push(v);
-                        i += 3;
-                    }
-                    None => {
-                        out.push(b'%');
-                        i += 1;
-                    }
-                }
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            c => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    url::form_urlencoded::parse(q.as_bytes())
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.into_owned())
 }
 
 /// Token buckets per client address.
@@ -540,7 +507,10 @@ mod tests {
         assert!(same(b"abcdefgh", b"abcdefgh"));
         assert!(!same(b"abcdefgh", b"abcdefgi"));
         assert!(!same(b"abc", b"abcd"));
-        assert_eq!(percent_decode("a%20b+c%zz"), "a b c%zz");
+        assert_eq!(
+            query_token("x=1&token=a%20b+c%zz").as_deref(),
+            Some("a b c%zz")
+        );
         let l = RateLimiter::new(1.0, 2.0);
         let ip = IpAddr::from([127, 0, 0, 1]);
         assert!(l.allow(ip) && l.allow(ip));

@@ -82,13 +82,6 @@ pub struct Shared {
     pub ingest_slots: Arc<Semaphore>,
 }
 
-impl Shared {
-    /// Tell webhook threads that alerts were stored.
-    pub fn webhooks_wake(&self) {
-        self.wake.notify();
-    }
-}
-
 /// The Jetstream consumer's sink: parse with the `jetstream` reader and store the posts
 /// with the cursor in one transaction.
 struct StoreSink(Arc<Shared>);

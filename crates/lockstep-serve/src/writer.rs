@@ -93,7 +93,6 @@ pub enum WriteError {
 /// every one of them already is.
 pub struct Inbox {
     posts: Mutex<Vec<PostRecord>>,
-    received: AtomicU64,
     overflowed: std::sync::atomic::AtomicBool,
     cap: usize,
 }
@@ -103,7 +102,6 @@ impl Inbox {
     pub fn new(cap: usize) -> Self {
         Self {
             posts: Mutex::new(Vec::new()),
-            received: AtomicU64::new(0),
             overflowed: std::sync::atomic::AtomicBool::new(false),
             cap: cap.max(1),
         }
@@ -119,16 +117,10 @@ impl Inbox {
         (posts, self.overflowed.swap(false, Ordering::AcqRel))
     }
 
-    /// Posts ever handed over (changes whenever new posts arrived).
-    pub fn received(&self) -> u64 {
-        self.received.load(Ordering::Acquire)
-    }
-
     fn push(&self, posts: Vec<PostRecord>) {
         if posts.is_empty() {
             return;
         }
-        let n = posts.len() as u64;
         if let Ok(mut v) = self.posts.lock() {
             if v.len() + posts.len() > self.cap {
                 *v = Vec::new();
@@ -139,7 +131,6 @@ impl Inbox {
                 v.extend(posts);
             }
         }
-        self.received.fetch_add(n, Ordering::AcqRel);
     }
 }
 
