@@ -175,7 +175,7 @@ pub struct DemoArgs {
     pub out: PathBuf,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct AnalyzeArgs {
     #[command(flatten)]
     pub input: InputArgs,

@@ -14,45 +14,46 @@ use std::time::Instant;
 
 /// `analyze` with the service's settings, watch terms, references and seed accounts.
 struct LiveAnalyzer {
-    alpha: f64,
-    watch: Option<String>,
-    reference: Option<PathBuf>,
-    seed_accounts: Option<PathBuf>,
+    /// The arguments of every refresh but its output directory.
+    args: AnalyzeArgs,
+    /// The watch terms, references and seed accounts, read once.
     narratives: crate::narratives::Prepared,
 }
 
-impl LiveAnalyzer {
-    fn args(&self, out: &Path) -> AnalyzeArgs {
-        AnalyzeArgs {
-            input: InputArgs {
-                inputs: Vec::new(),
-                format: "auto".into(),
-                strict: false,
-                map: Vec::new(),
-                time_format: None,
-                time_zone: None,
-                platform: None,
-                delimiter: None,
-                max_record_mib: 64,
-            },
-            out: out.to_path_buf(),
-            window: None,
-            behaviours: None,
-            alpha: self.alpha,
-            min_co_actions: 2,
-            min_campaign_size: 3,
-            min_campaign_score: 0.1,
-            min_exclusivity: 0.8,
-            reference: self.reference.clone(),
-            seed_accounts: self.seed_accounts.clone(),
-            watch: self.watch.clone(),
-        }
+/// `analyze`'s defaults, with what the config sets.
+fn live_args(config: &Config) -> AnalyzeArgs {
+    AnalyzeArgs {
+        input: InputArgs {
+            inputs: Vec::new(),
+            format: "auto".into(),
+            strict: false,
+            map: Vec::new(),
+            time_format: None,
+            time_zone: None,
+            platform: None,
+            delimiter: None,
+            max_record_mib: 64,
+        },
+        out: PathBuf::new(),
+        window: None,
+        behaviours: None,
+        alpha: config.detection.alpha,
+        min_co_actions: 2,
+        min_campaign_size: 3,
+        min_campaign_score: 0.1,
+        min_exclusivity: 0.8,
+        reference: config.alerts.references.clone(),
+        seed_accounts: config.alerts.seed_accounts.clone(),
+        watch: (!config.alerts.watch.is_empty()).then(|| config.alerts.watch.join(",")),
     }
 }
 
 impl lockstep_serve::Analyzer for LiveAnalyzer {
     fn analyze(&self, table: &PostTable, out: &Path) -> anyhow::Result<()> {
-        let a = self.args(out);
+        let a = AnalyzeArgs {
+            out: out.to_path_buf(),
+            ..self.args.clone()
+        };
         let report = IngestReport::default();
         analyze_table(
             &a,
@@ -87,23 +88,10 @@ pub fn run(a: ServeArgs) -> CliResult {
         config.watch_dir = Some(d);
     }
     config.resolve().map_err(CliError::usage)?;
-    let watch = (!config.alerts.watch.is_empty()).then(|| config.alerts.watch.join(","));
-    let analyzer = LiveAnalyzer {
-        alpha: config.detection.alpha,
-        watch,
-        reference: config.alerts.references.clone(),
-        seed_accounts: config.alerts.seed_accounts.clone(),
-        narratives: crate::narratives::Prepared {
-            options: Default::default(),
-            warnings: Vec::new(),
-        },
-    };
     // Read the watch terms, references and seed accounts once, failing fast on a bad file.
-    let narratives = crate::narratives::options(&analyzer.args(Path::new(".")))?;
-    let analyzer = LiveAnalyzer {
-        narratives,
-        ..analyzer
-    };
+    let args = live_args(&config);
+    let narratives = crate::narratives::options(&args)?;
+    let analyzer = LiveAnalyzer { args, narratives };
     lockstep_serve::run(config, Arc::new(analyzer))?;
     Ok(())
 }
