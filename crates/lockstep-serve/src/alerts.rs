@@ -12,7 +12,7 @@ use crate::config::Config;
 use anyhow::Context;
 use lockstep_ingest::timefmt::iso8601_to_ms;
 use lockstep_output::rfc3339;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -471,18 +471,14 @@ pub fn store_alerts(
     let now = crate::parse::now_ms();
     let mut out = Vec::new();
     for a in alerts {
-        let exists: Option<i64> = conn
-            .query_row("SELECT seq FROM alerts WHERE key = ?1", [&a.key], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        if exists.is_some() {
-            continue;
-        }
-        conn.execute(
-            "INSERT INTO alerts(key, kind, created_ms, body) VALUES (?1, ?2, ?3, '')",
+        // The key is unique: an alert raised before is not stored (or sent) again.
+        let added = conn.execute(
+            "INSERT OR IGNORE INTO alerts(key, kind, created_ms, body) VALUES (?1, ?2, ?3, '')",
             params![a.key, a.kind, now],
         )?;
+        if added == 0 {
+            continue;
+        }
         let seq = conn.last_insert_rowid();
         let body = json!({
             "seq": seq,

@@ -64,13 +64,7 @@ pub fn parse_batch(
         let mut cursor = std::io::Cursor::new(bytes);
         ingest.read_stream(display, &mut cursor, format)
     };
-    match result {
-        Ok(()) => {}
-        Err(e @ IngestError::UnknownFormat { .. }) => {
-            return Err(ParseError::Unreadable(e.to_string()))
-        }
-        Err(e) => return Err(ParseError::Unreadable(e.to_string())),
-    }
+    result.map_err(|e| ParseError::Unreadable(e.to_string()))?;
     let format = ingest
         .report()
         .files
