@@ -8,6 +8,8 @@ if ! command -v cargo >/dev/null; then
     echo "cargo is required (https://rustup.rs)" >&2
     exit 1
 fi
+# A from-scratch build gains nothing from incremental caches, which would add gigabytes.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 ./scripts/setup-peers.sh
 export LOCKSTEP_PEER_PYTHON="$PWD/.venv-peer/bin/python"
 # Report and export tests: Debian's Chromium, playwright-core, networkx and DuckDB.
