@@ -44,7 +44,9 @@ fn live_args(config: &Config) -> AnalyzeArgs {
         min_exclusivity: 0.8,
         reference: config.alerts.references.clone(),
         seed_accounts: config.alerts.seed_accounts.clone(),
-        watch: (!config.alerts.watch.is_empty()).then(|| config.alerts.watch.join(",")),
+        // The config's terms are a list: they go straight to the options (see `run`), never
+        // through `--watch`'s comma-separated spelling, so a term may contain a comma.
+        watch: None,
     }
 }
 
@@ -90,7 +92,11 @@ pub fn run(a: ServeArgs) -> CliResult {
     config.resolve().map_err(CliError::usage)?;
     // Read the watch terms, references and seed accounts once, failing fast on a bad file.
     let args = live_args(&config);
-    let narratives = crate::narratives::options(&args)?;
+    let mut narratives = crate::narratives::options(&args)?;
+    narratives.options.watch = lockstep_narratives::watch_terms(&config.alerts.watch);
+    if narratives.options.watch.is_empty() && !config.alerts.watch.is_empty() {
+        return Err(CliError::usage(anyhow!("alerts.watch: no term")));
+    }
     let analyzer = LiveAnalyzer { args, narratives };
     lockstep_serve::run(config, Arc::new(analyzer))?;
     Ok(())

@@ -42,7 +42,7 @@ pub use echo::{load_references, EchoKind, EchoParams, EchoPost, LoadError, Refer
 pub use narrative::TermParams;
 pub use refine::{RefineParams, TemplateSet};
 pub use seeds::{load_seeds, AmpKind, Amplification, SeedAccount};
-pub use watch::parse_watch;
+pub use watch::{parse_watch, watch_terms};
 pub use write::{write_outputs, OutputCounts};
 
 use group::{group_by_label, r4, summarise, Context, Summary};

@@ -32,15 +32,22 @@ pub fn parse_watch(spec: &str) -> std::io::Result<Vec<String>> {
             .map(String::from)
             .collect()
     };
+    Ok(watch_terms(raw))
+}
+
+/// Terms given as a list (a config file's array): trimmed, with those empty after
+/// normalisation and duplicates (after normalisation) dropped. Commas inside a term are kept.
+pub fn watch_terms<S: AsRef<str>>(terms: impl IntoIterator<Item = S>) -> Vec<String> {
     let mut n = normaliser();
     let mut seen = std::collections::HashSet::new();
-    Ok(raw
+    terms
         .into_iter()
+        .map(|t| t.as_ref().trim().to_string())
         .filter(|t| {
             let k = n.normalise(t);
             !k.is_empty() && seen.insert(k)
         })
-        .collect())
+        .collect()
 }
 
 /// Compiled watch terms.
@@ -170,5 +177,14 @@ mod tests {
         assert_eq!(t, ["后门", "remote shutdown, kill switch"]);
         assert!(parse_watch("@/nonexistent/file").is_err());
         assert_eq!(parse_watch(" , ,").unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn listed_terms_keep_their_commas() {
+        let t = watch_terms([" remote shutdown, kill switch ", "後門", "后门", "  "]);
+        assert_eq!(t, ["remote shutdown, kill switch", "後門"]);
+        let w = Watch::new(&t);
+        assert_eq!(m(&w, "a remote shutdown, kill switch inside"), [0]);
+        assert_eq!(m(&w, "a kill switch inside"), Vec::<u32>::new());
     }
 }
