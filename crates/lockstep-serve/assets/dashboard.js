@@ -247,6 +247,7 @@
   const KINDS = {
     new_campaign: 'new campaign',
     campaign_growth: 'campaign growth',
+    campaign_set_aside: 'set aside',
     narrative_burst: 'narrative burst',
     watch_term_spike: 'watch-term spike',
     echo: 'echo',

@@ -5,7 +5,8 @@
 //!
 //! Campaign ids in one analysis are ranks, not identities, so campaigns are tracked across
 //! refreshes by their members: a detected group continues a tracked campaign when at least
-//! half of the smaller group is shared. Tracked campaigns and raised alerts live in the
+//! half of the smaller group is shared. An alerted campaign that a later analysis sets
+//! aside (fan-like, crowd-like) raises one `campaign_set_aside`, withdrawing the alert. Tracked campaigns and raised alerts live in the
 //! database, so a restart neither forgets a campaign nor repeats an alert.
 
 use crate::config::Config;
@@ -281,7 +282,48 @@ impl Rules {
                 ],
             )?;
         }
+        self.set_aside(doc, &used, alerts);
         Ok((live, id_map))
+    }
+
+    /// Alerted campaigns that this analysis no longer reports but sets aside (fan-like or
+    /// crowd-like once more of the crowd is in the window): say so once, so whoever acted
+    /// on the first alert hears that the engine withdrew it, and why.
+    fn set_aside(&self, doc: &Value, used: &HashSet<i64>, alerts: &mut Vec<NewAlert>) {
+        let groups = doc["set_aside"].as_array().cloned().unwrap_or_default();
+        for t in &self.tracked {
+            if t.alerted_size == 0 || used.contains(&t.id) {
+                continue;
+            }
+            let best = groups
+                .iter()
+                .map(|g| {
+                    let members: HashSet<String> = g["members"]
+                        .as_array()
+                        .map(|m| {
+                            m.iter()
+                                .filter_map(|x| x.as_str().map(str::to_string))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    (overlap(&members, &t.members), g)
+                })
+                .filter(|(o, _)| *o >= 0.5)
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            let Some((_, g)) = best else { continue };
+            let reason = g["reason"].as_str().unwrap_or("set aside");
+            alerts.push(NewAlert {
+                key: format!("campaign_set_aside:{}", t.id),
+                kind: "campaign_set_aside",
+                title: format!("Campaign #{} set aside: {reason}", t.id),
+                campaign_id: Some(t.id),
+                detail: json!({
+                    "reason": reason,
+                    "accounts": g["members"],
+                    "score_components": g["score_components"],
+                }),
+            });
+        }
     }
 
     /// Whether a burst of `label` starting at `onset` was announced (within the slack).
@@ -558,6 +600,47 @@ mod tests {
             .evaluate(dir.path(), &config, 3000, &conn)
             .expect("evaluate");
         assert!(alerts.is_empty(), "{alerts:?}");
+    }
+
+    #[test]
+    fn an_alerted_campaign_set_aside_later_is_withdrawn_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("a.db");
+        let _s = Store::open(&db).expect("open");
+        let conn = connect(&db).expect("connect");
+        let config = Config::default();
+        let mut rules = Rules::load(&conn).expect("load");
+        write(dir.path(), vec![campaign(1, &["a", "b", "c", "d"], 0.4)]);
+        let (alerts, _) = rules
+            .evaluate(dir.path(), &config, 1000, &conn)
+            .expect("evaluate");
+        store_alerts(&conn, alerts, 1000).expect("store");
+        // More of the crowd in the window: the group is set aside, with two of its members
+        // and more fans; an unrelated set-aside group raises nothing.
+        let reason = "fan-like: amplifies a single outside source as part of a larger crowd";
+        std::fs::write(
+            dir.path().join("campaigns.json"),
+            json!({"campaigns": [], "set_aside": [
+                {"members": ["a", "b", "f1", "f2"], "reason": reason, "score_components": {"exclusivity": 0.57}},
+                {"members": ["x", "y", "z"], "reason": "crowd-like", "score_components": {}},
+            ]})
+            .to_string(),
+        )
+        .expect("write");
+        let (alerts, _) = rules
+            .evaluate(dir.path(), &config, 2000, &conn)
+            .expect("evaluate");
+        assert_eq!(alerts.len(), 1, "{alerts:?}");
+        assert_eq!(alerts[0].kind, "campaign_set_aside");
+        assert_eq!(alerts[0].campaign_id, Some(1));
+        assert!(alerts[0].title.contains("fan-like"), "{}", alerts[0].title);
+        assert_eq!(store_alerts(&conn, alerts, 2000).expect("store").len(), 1);
+        // The next refresh, or one after a restart, says nothing new.
+        let mut again = Rules::load(&conn).expect("reload");
+        let (alerts, _) = again
+            .evaluate(dir.path(), &config, 3000, &conn)
+            .expect("evaluate");
+        assert!(store_alerts(&conn, alerts, 3000).expect("store").is_empty());
     }
 
     #[test]

@@ -139,8 +139,8 @@ pub struct Alerts {
     pub seed_accounts: Option<PathBuf>,
     /// Raise `echo` when a campaign has at least this many posts echoing one reference.
     pub echo_min_posts: u64,
-    /// Alert kinds not raised (`new_campaign`, `campaign_growth`, `narrative_burst`,
-    /// `watch_term_spike`, `echo`).
+    /// Alert kinds not raised (`new_campaign`, `campaign_growth`, `campaign_set_aside`,
+    /// `narrative_burst`, `watch_term_spike`, `echo`).
     pub disabled: Vec<String>,
     /// Webhooks receiving every alert as JSON (POST), retried with backoff until they
     /// answer 2xx.
@@ -180,9 +180,10 @@ pub struct Webhook {
 }
 
 /// Alert kinds, as written in alerts and in `disabled`.
-pub const ALERT_KINDS: [&str; 5] = [
+pub const ALERT_KINDS: [&str; 6] = [
     "new_campaign",
     "campaign_growth",
+    "campaign_set_aside",
     "narrative_burst",
     "watch_term_spike",
     "echo",
