@@ -6,52 +6,11 @@ mod common;
 
 use common::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::Path;
 
 /// A CSV row keyed by column name.
 type Row = HashMap<String, String>;
 /// (behaviour, lower account, higher account).
 type PairKey = (String, String, String);
-
-fn read_csv(path: &Path) -> (Vec<String>, Vec<HashMap<String, String>>) {
-    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-    let rows = r
-        .records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            header
-                .iter()
-                .cloned()
-                .zip(rec.iter().map(String::from))
-                .collect()
-        })
-        .collect();
-    (header, rows)
-}
-
-fn analyze_basic(dir: &Path, seed: &str) -> (std::path::PathBuf, std::path::PathBuf) {
-    let data = dir.join("data");
-    let out = dir.join("out");
-    lockstep_ok(&[
-        "generate",
-        "--scenario",
-        "basic",
-        "--seed",
-        seed,
-        "--scale",
-        "0.3",
-        "--out",
-        data.to_str().unwrap(),
-    ]);
-    lockstep_ok(&[
-        "analyze",
-        data.join("posts.csv").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    (data, out)
-}
 
 #[test]
 fn outputs_are_complete_and_consistent() {
@@ -73,8 +32,7 @@ fn outputs_are_complete_and_consistent() {
         "nothing was rejected, so no quarantine file"
     );
 
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let summary = json(&out.join("summary.json"));
     let input = &summary["inputs"][0];
     let bytes = std::fs::read(data.join("posts.csv")).unwrap();
     let sha: String =
@@ -87,9 +45,7 @@ fn outputs_are_complete_and_consistent() {
     assert_eq!(summary["counts"]["rejected"], 0);
     assert!(summary["parameters"]["windows_s"]["co-repost"].is_array());
     assert!(summary["parameters"]["detection"]["alpha"].is_number());
-    let campaigns: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("campaigns.json")).unwrap())
-            .unwrap();
+    let campaigns = json(&out.join("campaigns.json"));
     let list = campaigns["campaigns"].as_array().unwrap();
     assert_eq!(summary["counts"]["campaigns"], list.len());
     assert!(list.len() >= 5, "the basic scenario plants five rings");
@@ -158,9 +114,7 @@ fn every_edge_and_campaign_is_backed_by_evidence_rows() {
         assert!(ev.iter().all(|r| r["campaign_id"] == e["campaign_id"]));
     }
     // Every campaign has evidence rows tagged with it, between its own members.
-    let campaigns: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("campaigns.json")).unwrap())
-            .unwrap();
+    let campaigns = json(&out.join("campaigns.json"));
     for c in campaigns["campaigns"].as_array().unwrap() {
         let id = c["id"].to_string();
         let members: BTreeSet<&str> = c["members"]

@@ -8,17 +8,28 @@ use std::path::Path;
 
 const HEADER: &str = "message_id,user_id,username,repost_id,reply_id,message,timestamp,urls\n";
 
-fn network(input: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    let mut args = vec![
-        "network",
-        input.to_str().unwrap(),
+/// `lockstep network` on `inputs` (co-post, 60 s window) into `out`, `extra` flags after.
+fn network(inputs: &[&Path], out: &Path, extra: &[&str]) -> std::process::Output {
+    network_as("co-post", inputs, out, extra)
+}
+
+/// [`network`] with another `--behaviour`.
+fn network_as(
+    behaviour: &str,
+    inputs: &[&Path],
+    out: &Path,
+    extra: &[&str],
+) -> std::process::Output {
+    let mut args = vec!["network"];
+    args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
+    args.extend_from_slice(&[
         "--behaviour",
-        "co-post",
+        behaviour,
         "--window",
         "60",
         "--out",
         out.to_str().unwrap(),
-    ];
+    ]);
     args.extend_from_slice(extra);
     lockstep(&args)
 }
@@ -47,7 +58,7 @@ fn bad_rows_are_quarantined_and_good_rows_kept() {
     std::fs::write(&input, &bytes).unwrap();
     let out = dir.path().join("edges.csv");
     let rejected = dir.path().join("rejected.jsonl");
-    let o = network(&input, &out, &["--rejected", rejected.to_str().unwrap()]);
+    let o = network(&[&input], &out, &["--rejected", rejected.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -81,7 +92,7 @@ fn strict_stops_at_the_first_bad_record_with_exit_code_2() {
         format!("{HEADER}1,u1,a,,,x,1600000000,\n2,u2,b,,,x,not-a-time,\n3,u3,c,,,x,1600000001,\n"),
     )
     .unwrap();
-    let o = network(&input, &dir.path().join("e.csv"), &["--strict"]);
+    let o = network(&[&input], &dir.path().join("e.csv"), &["--strict"]);
     assert_eq!(o.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -96,7 +107,7 @@ fn missing_header_keeps_the_first_row() {
     let input = dir.path().join("nohead.csv");
     std::fs::write(&input, "1,u1,a,,,x,1600000000,\n2,u2,b,,,x,1600000010,\n").unwrap();
     let out = dir.path().join("e.csv");
-    let o = network(&input, &out, &["--format", "cnt-csv"]);
+    let o = network(&[&input], &out, &["--format", "cnt-csv"]);
     assert!(o.status.success());
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -111,14 +122,18 @@ fn empty_and_binary_files_do_not_panic() {
     let dir = tempfile::tempdir().unwrap();
     let empty = dir.path().join("empty.csv");
     std::fs::write(&empty, "").unwrap();
-    let o = network(&empty, &dir.path().join("e.csv"), &[]);
+    let o = network(&[&empty], &dir.path().join("e.csv"), &[]);
     assert_eq!(
         o.status.code(),
         Some(2),
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let o = network(&empty, &dir.path().join("e.csv"), &["--format", "cnt-csv"]);
+    let o = network(
+        &[&empty],
+        &dir.path().join("e.csv"),
+        &["--format", "cnt-csv"],
+    );
     assert_eq!(o.status.code(), Some(2));
 
     let binary = dir.path().join("blob.bin");
@@ -126,12 +141,12 @@ fn empty_and_binary_files_do_not_panic() {
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
     std::fs::write(&binary, &junk).unwrap();
-    let o = network(&binary, &dir.path().join("e.csv"), &[]);
+    let o = network(&[&binary], &dir.path().join("e.csv"), &[]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot detect the input format"));
     let rejected = dir.path().join("r.jsonl");
     let o = network(
-        &binary,
+        &[&binary],
         &dir.path().join("e.csv"),
         &[
             "--format",
@@ -151,18 +166,7 @@ fn empty_and_binary_files_do_not_panic() {
     )
     .unwrap();
     let out = dir.path().join("e.csv");
-    let o = lockstep(&[
-        "network",
-        empty.to_str().unwrap(),
-        binary.to_str().unwrap(),
-        good.to_str().unwrap(),
-        "--behaviour",
-        "co-post",
-        "--window",
-        "60",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = network(&[&empty, &binary, &good], &out, &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(edge_set(&out).len(), 1);
 }
@@ -173,20 +177,13 @@ fn usage_errors_exit_2() {
     let good = dir.path().join("good.csv");
     std::fs::write(&good, format!("{HEADER}1,u1,a,,,x,1600000000,\n")).unwrap();
     let out = dir.path().join("e.csv");
-    for extra in [["--behaviour", "co-nothing"], ["--semantics", "other"]] {
-        let mut args = vec![
-            "network",
-            good.to_str().unwrap(),
-            "--window",
-            "60",
-            "--out",
-            out.to_str().unwrap(),
-        ];
-        if extra[0] == "--semantics" {
-            args.extend_from_slice(&["--behaviour", "co-post"]);
-        }
-        args.extend_from_slice(&extra);
-        assert_eq!(lockstep(&args).status.code(), Some(2), "{args:?}");
+    // An unknown behaviour; an unknown semantics.
+    for (behaviour, extra) in [
+        ("co-nothing", &[][..]),
+        ("co-post", &["--semantics", "other"]),
+    ] {
+        let o = network_as(behaviour, &[&good], &out, extra);
+        assert_eq!(o.status.code(), Some(2), "{behaviour} {extra:?}");
     }
     let o = lockstep(&[
         "network",

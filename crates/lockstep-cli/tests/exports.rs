@@ -12,6 +12,16 @@ use common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// What `analyze` writes besides its CSV and JSON files.
+const EXPORT_FILES: [&str; 6] = [
+    "report.html",
+    "edges.parquet",
+    "accounts.parquet",
+    "evidence.parquet",
+    "coordinated_posts.csv",
+    "coordinated_posts.parquet",
+];
+
 fn report_python() -> PathBuf {
     let p = std::env::var_os("LOCKSTEP_REPORT_PYTHON")
         .map(PathBuf::from)
@@ -48,33 +58,8 @@ fn count_csv_rows(path: &Path) -> u64 {
 #[test]
 fn generated_campaigns_export_to_networkx_and_duckdb() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let out = dir.path().join("out");
-    lockstep_ok(&[
-        "generate",
-        "--scenario",
-        "basic",
-        "--seed",
-        "5",
-        "--scale",
-        "0.3",
-        "--out",
-        data.to_str().unwrap(),
-    ]);
-    lockstep_ok(&[
-        "analyze",
-        data.join("posts.csv").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    for f in [
-        "report.html",
-        "edges.parquet",
-        "accounts.parquet",
-        "evidence.parquet",
-        "coordinated_posts.csv",
-        "coordinated_posts.parquet",
-    ] {
+    let (data, out) = analyze_basic(dir.path(), "5");
+    for f in EXPORT_FILES {
         assert!(out.join(f).exists(), "analyze wrote no {f}");
     }
     let v = check_exports(&out);
@@ -129,18 +114,7 @@ fn hostile_strings_survive_every_export() {
         "]]><!-- \"quoted\" & 'single' -->",
         "\u{202e}txt.exe \u{200b} 人民日报",
     ];
-    let mut w = csv::Writer::from_path(&input).unwrap();
-    w.write_record([
-        "message_id",
-        "user_id",
-        "username",
-        "repost_id",
-        "reply_id",
-        "message",
-        "timestamp",
-        "urls",
-    ])
-    .unwrap();
+    let mut w = cnt_writer(&input);
     let mut id = 1_000u64;
     let t0 = 1_754_006_400u64;
     for u in 0..120u64 {
@@ -183,12 +157,7 @@ fn hostile_strings_survive_every_export() {
     }
     w.flush().unwrap();
     let out = dir.path().join("out");
-    lockstep_ok(&[
-        "analyze",
-        input.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    analyze(&input, &out, &[]);
     let accounts = std::fs::read_to_string(out.join("accounts.csv")).unwrap();
     assert!(
         accounts.contains("<script>alert(1)</script>"),

@@ -5,6 +5,24 @@ mod common;
 use common::*;
 use std::collections::BTreeSet;
 
+/// `lockstep network --behaviour co-object --semantics coortweet` with `window` seconds,
+/// `extra` flags before `--out`.
+fn coortweet_network(input: &std::path::Path, out: &std::path::Path, window: &str, extra: &[&str]) {
+    let mut args = vec![
+        "network",
+        input.to_str().unwrap(),
+        "--behaviour",
+        "co-object",
+        "--window",
+        window,
+        "--semantics",
+        "coortweet",
+    ];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--out", out.to_str().unwrap()]);
+    lockstep_ok(&args);
+}
+
 fn vertices_edges(path: &std::path::Path) -> (BTreeSet<String>, BTreeSet<(String, String)>) {
     let mut v = BTreeSet::new();
     let mut e = BTreeSet::new();
@@ -23,22 +41,12 @@ fn russian_coord_tweets_gives_2110_vertices_and_3721_edges() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("ru.csv");
     let input = shared_data("coortweet_russian_coord_tweets.csv.gz");
-    lockstep_ok(&[
-        "network",
-        input.to_str().unwrap(),
-        "--behaviour",
-        "co-object",
-        "--window",
+    coortweet_network(
+        &input,
+        &out,
         "60",
-        "--semantics",
-        "coortweet",
-        "--min-participation",
-        "2",
-        "--edge-weight",
-        "0.5",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+        &["--min-participation", "2", "--edge-weight", "0.5"],
+    );
     let (v, e) = vertices_edges(&out);
     assert_eq!((v.len(), e.len()), (2110, 3721));
     // The flag column is CooRTweet's weight_threshold: weight strictly above the median.
@@ -65,13 +73,9 @@ fn russian_coord_tweets_gives_2110_vertices_and_3721_edges() {
 fn german_elections_urls_and_images_give_671_vertices_and_1732_edges() {
     let dir = tempfile::tempdir().unwrap();
     let (h, rows) = read_gz_csv("coortweet_german_elections.csv.gz");
-    let col = |n: &str| h.iter().position(|c| c == n).unwrap();
-    let (a, p, u, ph, t) = (
-        col("account_id"),
-        col("post_id"),
-        col("url_id"),
-        col("phash_id"),
-        col("timestamp"),
+    let [a, p, u, ph, t] = columns(
+        &h,
+        ["account_id", "post_id", "url_id", "phash_id", "timestamp"],
     );
     let mut v = BTreeSet::new();
     let mut e = BTreeSet::new();
@@ -98,18 +102,7 @@ fn german_elections_urls_and_images_give_671_vertices_and_1732_edges() {
         }
         w.flush().unwrap();
         let out = dir.path().join(format!("{prefix}net.csv"));
-        lockstep_ok(&[
-            "network",
-            input.to_str().unwrap(),
-            "--behaviour",
-            "co-object",
-            "--window",
-            "30",
-            "--semantics",
-            "coortweet",
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        coortweet_network(&input, &out, "30", &[]);
         let (vv, ee) = vertices_edges(&out);
         v.extend(vv);
         e.extend(ee);

@@ -16,22 +16,9 @@ use common::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
+/// The rows of a CSV file keyed by column name.
 fn rows(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-    r.records()
-        .map(|rec| {
-            header
-                .iter()
-                .cloned()
-                .zip(rec.unwrap().iter().map(String::from))
-                .collect()
-        })
-        .collect()
-}
-
-fn json(path: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    read_csv(path).1
 }
 
 /// Seconds since the epoch of an RFC 3339 UTC time (`2025-08-01T13:05:28Z`).
@@ -51,31 +38,20 @@ fn secs(s: &str) -> i64 {
 #[test]
 fn h20_narratives_escalation_and_echo_match_the_truth() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
+    let data = generate(dir.path(), "h20", "1", "0.3");
     let out = dir.path().join("out");
-    lockstep_ok(&[
-        "generate",
-        "--scenario",
-        "h20",
-        "--seed",
-        "1",
-        "--scale",
-        "0.3",
-        "--out",
-        data.to_str().unwrap(),
-    ]);
-    lockstep_ok(&[
-        "analyze",
-        data.join("posts.jsonl").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--reference",
-        data.join("references.jsonl").to_str().unwrap(),
-        "--seed-accounts",
-        data.join("seed_accounts.csv").to_str().unwrap(),
-        "--watch",
-        "后门,backdoor",
-    ]);
+    analyze(
+        &data.join("posts.jsonl"),
+        &out,
+        &[
+            "--reference",
+            data.join("references.jsonl").to_str().unwrap(),
+            "--seed-accounts",
+            data.join("seed_accounts.csv").to_str().unwrap(),
+            "--watch",
+            "后门,backdoor",
+        ],
+    );
     for f in [
         "narratives.json",
         "post_labels.csv",
@@ -341,16 +317,8 @@ fn h20_narratives_escalation_and_echo_match_the_truth() {
 #[test]
 fn bad_reference_and_watch_files_are_usage_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    lockstep_ok(&[
-        "generate",
-        "--scenario",
-        "basic",
-        "--scale",
-        "0.01",
-        "--out",
-        data.to_str().unwrap(),
-    ]);
+    // Seed 1 is the generator's default.
+    let data = generate(dir.path(), "basic", "1", "0.01");
     let posts = data.join("posts.csv");
     let out = dir.path().join("out");
     let empty = dir.path().join("empty.jsonl");
@@ -378,12 +346,7 @@ fn bad_reference_and_watch_files_are_usage_errors() {
         );
     }
     // Without any of them, the narrative outputs are still written.
-    lockstep_ok(&[
-        "analyze",
-        posts.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    analyze(&posts, &out, &[]);
     let n = json(&out.join("narratives.json"));
     assert!(n["narratives"].is_array() && n["watch_terms"].as_array().unwrap().is_empty());
     let e = json(&out.join("echo.json"));

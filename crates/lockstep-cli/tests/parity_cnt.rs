@@ -13,14 +13,13 @@ const NETWORKS: [(&str, &str); 5] = [
     ("co_reply", "co-reply"),
     ("co_post", "co-post"),
 ];
+/// Every comparison covers these windows (seconds) and minimum weights.
+const WINDOWS: [u32; 2] = [10, 60];
+const MIN_WEIGHTS: [u32; 2] = [1, 2];
 
-fn compare_all(
-    input: &Path,
-    dir: &Path,
-    networks: &[(&str, &str)],
-    windows: &[u32],
-    min_weights: &[u32],
-) {
+/// Run the toolkit and `lockstep network --semantics cnt` on `input` for each of `networks`
+/// (toolkit name, lockstep behaviour) and insist on identical edge sets.
+fn compare_all(input: &Path, dir: &Path, networks: &[(&str, &str)]) {
     let oracle = dir.join("cnt");
     let names: Vec<&str> = networks.iter().map(|n| n.0).collect();
     let join = |v: &[u32]| {
@@ -33,14 +32,14 @@ fn compare_all(
         input,
         &oracle,
         &names.join(","),
-        &join(windows),
-        &join(min_weights),
+        &join(&WINDOWS),
+        &join(&MIN_WEIGHTS),
         "csv",
     );
     let mut failures = Vec::new();
     for (cnt, ours) in networks {
-        for w in windows {
-            for m in min_weights {
+        for w in WINDOWS {
+            for m in MIN_WEIGHTS {
                 let out = dir.join(format!("ours_{cnt}_{w}_{m}.csv"));
                 lockstep_ok(&[
                     "network",
@@ -82,28 +81,27 @@ fn compare_all(
     );
 }
 
+/// Write `records` as the toolkit's CSV `dir/name` and compare `networks` on it.
+fn compare_records<I, R>(dir: &Path, name: &str, records: I, networks: &[(&str, &str)])
+where
+    I: IntoIterator<Item = R>,
+    R: IntoIterator,
+    R::Item: AsRef<[u8]>,
+{
+    let path = dir.join(name);
+    let mut w = cnt_writer(&path);
+    for r in records {
+        w.write_record(r).unwrap();
+    }
+    w.flush().unwrap();
+    compare_all(&path, dir, networks);
+}
+
 #[test]
 fn generated_data_all_networks_match_the_toolkit() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    lockstep_ok(&[
-        "generate",
-        "--scenario",
-        "basic",
-        "--seed",
-        "7",
-        "--scale",
-        "0.05",
-        "--out",
-        data.to_str().unwrap(),
-    ]);
-    compare_all(
-        &data.join("posts.csv"),
-        dir.path(),
-        &NETWORKS,
-        &[10, 60],
-        &[1, 2],
-    );
+    let data = generate(dir.path(), "basic", "7", "0.05");
+    compare_all(&data.join("posts.csv"), dir.path(), &NETWORKS);
 }
 
 /// CooRTweet's Russian retweet sample in the toolkit's CSV: object -> repost_id.
@@ -111,37 +109,16 @@ fn generated_data_all_networks_match_the_toolkit() {
 fn russian_retweets_match_the_toolkit() {
     let dir = tempfile::tempdir().unwrap();
     let (h, rows) = read_gz_csv("coortweet_russian_coord_tweets.csv.gz");
-    let col = |n: &str| h.iter().position(|c| c == n).unwrap();
-    let (o, a, c, t) = (
-        col("object_id"),
-        col("account_id"),
-        col("content_id"),
-        col("timestamp_share"),
+    let [o, a, c, t] = columns(
+        &h,
+        ["object_id", "account_id", "content_id", "timestamp_share"],
     );
-    let path = dir.path().join("ru.csv");
-    let mut w = csv::Writer::from_path(&path).unwrap();
-    w.write_record([
-        "message_id",
-        "user_id",
-        "username",
-        "repost_id",
-        "reply_id",
-        "message",
-        "timestamp",
-        "urls",
-    ])
-    .unwrap();
-    for r in &rows {
-        w.write_record([&r[c], &r[a], &r[a], &r[o], "", "", &r[t], ""])
-            .unwrap();
-    }
-    w.flush().unwrap();
-    compare_all(
-        &path,
+    compare_records(
         dir.path(),
+        "ru.csv",
+        rows.iter()
+            .map(|r| [&r[c], &r[a], &r[a], &r[o], "", "", &r[t], ""]),
         &[("co_retweet", "co-repost"), ("co_post", "co-post")],
-        &[10, 60],
-        &[1, 2],
     );
 }
 
@@ -150,13 +127,7 @@ fn russian_retweets_match_the_toolkit() {
 fn german_links_match_the_toolkit() {
     let dir = tempfile::tempdir().unwrap();
     let (h, rows) = read_gz_csv("coortweet_german_elections.csv.gz");
-    let col = |n: &str| h.iter().position(|c| c == n).unwrap();
-    let (a, p, u, t) = (
-        col("account_id"),
-        col("post_id"),
-        col("url_id"),
-        col("timestamp"),
-    );
+    let [a, p, u, t] = columns(&h, ["account_id", "post_id", "url_id", "timestamp"]);
     let mut posts: std::collections::BTreeMap<String, (String, String, Vec<String>)> =
         Default::default();
     // Rows without a post id are not posts (lockstep rejects an empty id; the toolkit would
@@ -172,29 +143,12 @@ fn german_links_match_the_toolkit() {
             }
         }
     }
-    let path = dir.path().join("de.csv");
-    let mut w = csv::Writer::from_path(&path).unwrap();
-    w.write_record([
-        "message_id",
-        "user_id",
-        "username",
-        "repost_id",
-        "reply_id",
-        "message",
-        "timestamp",
-        "urls",
-    ])
-    .unwrap();
-    for (id, (acc, ts, urls)) in &posts {
-        w.write_record([id.as_str(), acc, acc, "", "", "", ts, &urls.join(" ")])
-            .unwrap();
-    }
-    w.flush().unwrap();
-    compare_all(
-        &path,
+    compare_records(
         dir.path(),
+        "de.csv",
+        posts.iter().map(|(id, (acc, ts, urls))| {
+            [id, acc, acc, "", "", "", ts, &urls.join(" ")].map(String::from)
+        }),
         &[("co_link", "co-link"), ("co_post", "co-post")],
-        &[10, 60],
-        &[1, 2],
     );
 }

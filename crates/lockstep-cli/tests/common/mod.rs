@@ -2,7 +2,7 @@
 //! shared real datasets; `serve` is the harness of the `lockstep serve` tests.
 #![allow(dead_code)]
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -43,6 +43,76 @@ pub fn lockstep_ok(args: &[&str]) -> Output {
         String::from_utf8_lossy(&out.stderr)
     );
     out
+}
+
+/// Run `lockstep generate` into `dir/data` and return that folder.
+pub fn generate(dir: &Path, scenario: &str, seed: &str, scale: &str) -> PathBuf {
+    let data = dir.join("data");
+    lockstep_ok(&[
+        "generate",
+        "--scenario",
+        scenario,
+        "--seed",
+        seed,
+        "--scale",
+        scale,
+        "--out",
+        data.to_str().unwrap(),
+    ]);
+    data
+}
+
+/// Run `lockstep analyze` on `input` into `out`, `extra` flags after them; insist on success.
+pub fn analyze(input: &Path, out: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "analyze",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    lockstep_ok(&args);
+}
+
+/// The `basic` scenario at scale 0.3 generated into `dir/data` and analysed into `dir/out`:
+/// the usual fixture of the analyze and export tests. Returns `(data, out)`.
+pub fn analyze_basic(dir: &Path, seed: &str) -> (PathBuf, PathBuf) {
+    let data = generate(dir, "basic", seed, "0.3");
+    let out = dir.join("out");
+    analyze(&data.join("posts.csv"), &out, &[]);
+    (data, out)
+}
+
+/// A CSV writer at `path` that has written the toolkit's header (the layout of the
+/// generator's `posts.csv`), for hand-made `cnt-csv` inputs.
+pub fn cnt_writer(path: &Path) -> csv::Writer<std::fs::File> {
+    let mut w = csv::Writer::from_path(path).expect("create cnt csv");
+    w.write_record(lockstep_generate::CSV_HEADER)
+        .expect("cnt header");
+    w
+}
+
+/// A CSV file's header and its rows keyed by column name.
+pub fn read_csv(path: &Path) -> (Vec<String>, Vec<HashMap<String, String>>) {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            header
+                .iter()
+                .cloned()
+                .zip(rec.iter().map(String::from))
+                .collect()
+        })
+        .collect();
+    (header, rows)
+}
+
+/// A JSON file, parsed.
+pub fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 /// The Python that has coordination-network-toolkit 1.5.2: `LOCKSTEP_PEER_PYTHON`, else the
@@ -107,6 +177,16 @@ pub fn edge_set(path: &Path) -> BTreeSet<(String, String, u64)> {
             )
         })
         .collect()
+}
+
+/// Indices of the named columns in `header`, in the order named.
+pub fn columns<const N: usize>(header: &[String], names: [&str; N]) -> [usize; N] {
+    names.map(|n| {
+        header
+            .iter()
+            .position(|c| c == n)
+            .unwrap_or_else(|| panic!("no column {n}"))
+    })
 }
 
 /// Read a gzip CSV from shared/data as header-keyed rows.
