@@ -41,6 +41,34 @@ pub(crate) struct Account {
     pub zone: u8,
 }
 
+/// Accounts are created between 2009-01-01 and 2025-07-01 (Unix seconds).
+const CREATED_RANGE: (i64, i64) = (1_230_768_000, 1_751_328_000);
+
+impl Account {
+    /// Draws account `i` with `label`: Chinese with probability `zh_share`, names and
+    /// creation time, in zone 0. Both builders share it so their random draws stay in the
+    /// same order (the seeded output depends on it).
+    fn draw<R: Rng + ?Sized>(rng: &mut R, i: usize, label: u16, zh_share: f64) -> Self {
+        let zh = chance(rng, zh_share);
+        let (screen_name, name) = account_names(rng, i as u32, zh);
+        let created = between(rng, CREATED_RANGE.0, CREATED_RANGE.1);
+        Self {
+            id: FIRST_USER_ID + i as u64,
+            screen_name,
+            name,
+            created_at: TwitterTime::new(created),
+            zh,
+            label,
+            zone: 0,
+        }
+    }
+}
+
+/// Organic activity weight of an account: heavy-tailed, capped so no one dominates.
+fn activity_weight<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    crate::sampling::pareto(rng, 1.0, 1.3).min(300.0)
+}
+
 /// Per-zone alias tables: who posts at a given time of day.
 #[derive(Debug)]
 pub(crate) struct ZoneIndex {
@@ -77,26 +105,12 @@ impl Accounts {
     ) -> Self {
         let mut list = Vec::with_capacity(roles.len());
         let mut weights = Vec::with_capacity(roles.len());
-        // Accounts created between 2009-01-01 and 2025-07-01.
-        let (created_lo, created_hi) = (1_230_768_000_i64, 1_751_328_000_i64);
         for (i, &label) in roles.iter().enumerate() {
-            let zh = chance(rng, 0.1);
-            let (screen_name, name) = account_names(rng, i as u32, zh);
-            let created = between(rng, created_lo, created_hi);
-            let w = if silent.contains(&label) {
+            list.push(Account::draw(rng, i, label, 0.1));
+            weights.push(if silent.contains(&label) {
                 0.01
             } else {
-                crate::sampling::pareto(rng, 1.0, 1.3).min(300.0)
-            };
-            weights.push(w);
-            list.push(Account {
-                id: FIRST_USER_ID + i as u64,
-                screen_name,
-                name,
-                created_at: TwitterTime::new(created),
-                zh,
-                label,
-                zone: 0,
+                activity_weight(rng)
             });
         }
         Self {
@@ -121,13 +135,10 @@ impl Accounts {
     ) -> (Self, Vec<f64>) {
         let mut list = Vec::with_capacity(roles.len());
         let mut weights = Vec::with_capacity(roles.len());
-        let (created_lo, created_hi) = (1_230_768_000_i64, 1_751_328_000_i64);
         for (i, &label) in roles.iter().enumerate() {
-            let zh = chance(rng, zh_share);
-            let (screen_name, name) = account_names(rng, i as u32, zh);
-            let created = between(rng, created_lo, created_hi);
-            weights.push(crate::sampling::pareto(rng, 1.0, 1.3).min(300.0));
-            let shares = if zh { zh_zones } else { en_zones };
+            let mut account = Account::draw(rng, i, label, zh_share);
+            weights.push(activity_weight(rng));
+            let shares = if account.zh { zh_zones } else { en_zones };
             let mut x = unit(rng) * shares.iter().sum::<f64>();
             let mut zone = 0u8;
             for (z, s) in shares.iter().enumerate() {
@@ -137,15 +148,8 @@ impl Accounts {
                 }
                 x -= s;
             }
-            list.push(Account {
-                id: FIRST_USER_ID + i as u64,
-                screen_name,
-                name,
-                created_at: TwitterTime::new(created),
-                zh,
-                label,
-                zone,
-            });
+            account.zone = zone;
+            list.push(account);
         }
         let mut accounts = Self {
             list,

@@ -5,6 +5,7 @@
 use rand::Rng;
 
 use crate::sampling::{between, chance, index, pick};
+use crate::text::random_token;
 
 // ---------------------------------------------------------------------------------------
 // Simplified -> traditional
@@ -678,16 +679,12 @@ pub(crate) fn zh_url(seed: u64, slot: usize) -> String {
             "https://news.sina.com.cn/c/2025-08-0{}/doc-inf{n:x}.shtml",
             between(rng, 1, 4)
         ),
-        _ => format!("https://mp.weixin.qq.com/s/{}", short_token(rng, 22)),
+        _ => format!("https://mp.weixin.qq.com/s/{}", random_token(rng, B64, 22)),
     }
 }
 
-fn short_token<R: Rng + ?Sized>(rng: &mut R, len: usize) -> String {
-    const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    (0..len)
-        .map(|_| B64[index(rng, B64.len())] as char)
-        .collect()
-}
+/// The URL-safe base64 alphabet of WeChat article ids.
+const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 #[cfg(test)]
 mod tests {

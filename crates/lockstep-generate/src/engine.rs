@@ -55,6 +55,29 @@ pub(crate) struct Engine<'a, R: Rng> {
     zh_ranks: Option<(AliasTable, AliasTable)>,
 }
 
+/// Appends a hashtag to a post: Weibo `#topic#` for Chinese, `#tag` otherwise.
+fn push_tag(c: &mut Content, tag: &str, weibo: bool) {
+    if c.tags.iter().any(|t| t == tag) {
+        return;
+    }
+    if weibo {
+        c.text.push('#');
+        c.text.push_str(tag);
+        c.text.push('#');
+    } else {
+        c.text.push_str(" #");
+        c.text.push_str(tag);
+    }
+    c.tags.push(tag.to_string());
+}
+
+/// Appends a link (as its t.co short form) to a post.
+fn push_url(c: &mut Content, url: String) {
+    c.text.push(' ');
+    c.text.push_str(&tco(&url));
+    c.urls.push(url);
+}
+
 impl<'a, R: Rng> Engine<'a, R> {
     /// Prepares a run.
     pub(crate) fn new(rng: R, plan: &'a Plan, vocab: Vocab) -> Self {
@@ -200,53 +223,65 @@ impl<'a, R: Rng> Engine<'a, R> {
         let mut carry = 0.0;
         let mut assigned = 0u64;
         for w in &weights {
-            carry += plan.organic_originals as f64 * w / total.max(f64::MIN_POSITIVE);
+            carry += plan.organic.originals as f64 * w / total.max(f64::MIN_POSITIVE);
             let n = carry.floor().max(0.0);
             carry -= n;
             out.push(n as u64);
             assigned += n as u64;
         }
-        if assigned < plan.organic_originals {
+        if assigned < plan.organic.originals {
             if let Some(last) = out.last_mut() {
-                *last += plan.organic_originals - assigned;
+                *last += plan.organic.originals - assigned;
             }
         }
         out
     }
 
-    /// Content of an organic original by `user`.
-    fn organic_content(&mut self, user: u32, ts: i64) -> (Content, bool) {
-        let zh = if self.plan.accounts.zh(user) {
+    /// Whether `user`'s next post is Chinese: mostly in their own language, rarely not.
+    fn writes_chinese(&mut self, user: u32) -> bool {
+        if self.plan.accounts.zh(user) {
             chance(&mut self.rng, 0.9)
         } else {
             chance(&mut self.rng, 0.01)
-        };
-        let mut c = Content {
+        }
+    }
+
+    /// An ordinary post of one sentence: from `zh_sentence` if `zh`, else English.
+    fn sentence_post(&mut self, zh: bool, zh_sentence: fn(&mut R) -> String) -> Content {
+        Content {
             text: if zh {
-                chinese_sentence(&mut self.rng)
+                zh_sentence(&mut self.rng)
             } else {
                 english_sentence(&mut self.rng)
             },
             ..Content::default()
-        };
-        if chance(&mut self.rng, 0.25) {
-            let n = if chance(&mut self.rng, 0.2) { 2 } else { 1 };
-            for _ in 0..n {
-                let tag = self.vocab.tag(&mut self.rng).to_string();
-                if !c.tags.contains(&tag) {
-                    c.text.push_str(" #");
-                    c.text.push_str(&tag);
-                    c.tags.push(tag);
-                }
-            }
+        }
+    }
+
+    /// How many hashtags an ordinary post gets: none mostly, sometimes one, rarely two.
+    fn tag_count(&mut self) -> usize {
+        if !chance(&mut self.rng, 0.25) {
+            0
+        } else if chance(&mut self.rng, 0.2) {
+            2
+        } else {
+            1
+        }
+    }
+
+    /// Content of an organic original by `user`.
+    fn organic_content(&mut self, user: u32, ts: i64) -> (Content, bool) {
+        let zh = self.writes_chinese(user);
+        let mut c = self.sentence_post(zh, chinese_sentence);
+        for _ in 0..self.tag_count() {
+            let tag = self.vocab.tag(&mut self.rng).to_string();
+            push_tag(&mut c, &tag, false);
         }
         if chance(&mut self.rng, 0.30) {
             let n = if chance(&mut self.rng, 0.08) { 2 } else { 1 };
             for _ in 0..n {
                 let url = self.vocab.url(&mut self.rng, ts).to_string();
-                c.text.push(' ');
-                c.text.push_str(&tco(&url));
-                c.urls.push(url);
+                push_url(&mut c, url);
             }
         }
         (c, zh)
@@ -286,28 +321,35 @@ impl<'a, R: Rng> Engine<'a, R> {
 
     /// Schedules organic retweets and replies of an original.
     fn engage(&mut self, orig: &Rc<Tweet>, popularity: f64) {
-        let n_rt = poisson(&mut self.rng, self.plan.retweets_per_original * popularity);
+        let n_rt = poisson(
+            &mut self.rng,
+            self.plan.organic.retweets_per_original * popularity,
+        );
         for _ in 0..n_rt {
-            let Some(ts) = self.organic_delay(orig.ts) else {
-                continue;
-            };
-            let user = self
-                .plan
-                .accounts
-                .sample_active_except_at(&mut self.rng, orig.user, ts);
-            self.schedule(ts, user, orig.zh, Body::Retweet(Rc::clone(orig)));
+            if let Some((ts, user)) = self.engager(orig) {
+                self.schedule(ts, user, orig.zh, Body::Retweet(Rc::clone(orig)));
+            }
         }
-        let n_reply = poisson(&mut self.rng, self.plan.replies_per_original * popularity);
+        let n_reply = poisson(
+            &mut self.rng,
+            self.plan.organic.replies_per_original * popularity,
+        );
         for _ in 0..n_reply {
-            let Some(ts) = self.organic_delay(orig.ts) else {
-                continue;
-            };
-            let user = self
-                .plan
-                .accounts
-                .sample_active_except_at(&mut self.rng, orig.user, ts);
-            self.reply(ts, user, orig, None);
+            if let Some((ts, user)) = self.engager(orig) {
+                self.reply(ts, user, orig, None);
+            }
         }
+    }
+
+    /// When and by whom one organic retweet or reply of `orig` is made (someone other than
+    /// its author, active then); `None` if it would fall after the collection.
+    fn engager(&mut self, orig: &Tweet) -> Option<(i64, u32)> {
+        let ts = self.organic_delay(orig.ts)?;
+        let user = self
+            .plan
+            .accounts
+            .sample_active_except_at(&mut self.rng, orig.user, ts);
+        Some((ts, user))
     }
 
     /// Schedules a reply by `user` to `target` at `ts`; `body` overrides the text.

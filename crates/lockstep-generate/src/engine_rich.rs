@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use rand::Rng;
 
-use super::{Engine, MAX_POPULARITY};
+use super::{push_tag, push_url, Engine, MAX_POPULARITY};
 use crate::content::{
     celebrity_post, cosmetic, news_headline, news_share, weibo_sentence, zh_url, GENERIC_ZH_SWARM,
     GENERIC_ZH_TOPICS, SWARM_REPLIES_EN, WB_TOPICS,
@@ -14,28 +14,12 @@ use crate::h20::{self, Reference};
 use crate::knobs::{CampaignKind, Lang};
 use crate::sampling::{between, chance, exponential, index, pareto, unit};
 use crate::scenario::{Campaign, Event, EventKind};
-use crate::text::{campaign_article, english_sentence, link_blurb, slogan, tco, url_variant};
+use crate::text::{campaign_article, english_sentence, link_blurb, slogan, url_variant};
 use crate::tweet::{Body, Content, Tweet};
 use crate::writer::Mark;
 
 /// Ranked slots of Chinese links.
 pub(super) const ZH_URL_SLOTS: usize = 1500;
-
-/// Appends a hashtag to a post: Weibo `#topic#` for Chinese, `#tag` otherwise.
-fn push_tag(c: &mut Content, tag: &str, weibo: bool) {
-    if c.tags.iter().any(|t| t == tag) {
-        return;
-    }
-    if weibo {
-        c.text.push('#');
-        c.text.push_str(tag);
-        c.text.push('#');
-    } else {
-        c.text.push_str(" #");
-        c.text.push_str(tag);
-    }
-    c.tags.push(tag.to_string());
-}
 
 /// Prepends a Weibo topic to a post.
 fn prepend_topic(c: &mut Content, tag: &str) {
@@ -44,13 +28,6 @@ fn prepend_topic(c: &mut Content, tag: &str) {
     }
     c.text = format!("#{tag}#{}", c.text);
     c.tags.insert(0, tag.to_string());
-}
-
-/// Appends a link (as its t.co short form) to a post.
-fn push_url(c: &mut Content, url: String) {
-    c.text.push(' ');
-    c.text.push_str(&tco(&url));
-    c.urls.push(url);
 }
 
 impl<R: Rng> Engine<'_, R> {
@@ -78,39 +55,25 @@ impl<R: Rng> Engine<'_, R> {
         if self.plan.rich.is_none() {
             return self.organic_content(user, ts);
         }
-        let zh = if self.plan.accounts.zh(user) {
-            chance(&mut self.rng, 0.9)
-        } else {
-            chance(&mut self.rng, 0.01)
-        };
+        let zh = self.writes_chinese(user);
         if let Some(ep) = self.plan.rich.as_ref().and_then(|r| r.episode.as_ref()) {
             let share = ep.timeline.topic_share(ts) * if zh { 1.0 } else { 0.6 };
             if share > 0.0 && chance(&mut self.rng, share) {
                 return (self.discussion(ts, zh), zh);
             }
         }
-        let mut c = Content {
-            text: if zh {
-                weibo_sentence(&mut self.rng)
+        let mut c = self.sentence_post(zh, weibo_sentence);
+        for _ in 0..self.tag_count() {
+            if zh {
+                let k = match &self.zh_ranks {
+                    Some((_, topics)) => topics.sample(&mut self.rng),
+                    None => 0,
+                };
+                let tag = WB_TOPICS.get(k).copied().unwrap_or("今日热点");
+                push_tag(&mut c, tag, true);
             } else {
-                english_sentence(&mut self.rng)
-            },
-            ..Content::default()
-        };
-        if chance(&mut self.rng, 0.25) {
-            let n = if chance(&mut self.rng, 0.2) { 2 } else { 1 };
-            for _ in 0..n {
-                if zh {
-                    let k = match &self.zh_ranks {
-                        Some((_, topics)) => topics.sample(&mut self.rng),
-                        None => 0,
-                    };
-                    let tag = WB_TOPICS.get(k).copied().unwrap_or("今日热点");
-                    push_tag(&mut c, tag, true);
-                } else {
-                    let tag = self.vocab.tag(&mut self.rng).to_string();
-                    push_tag(&mut c, &tag, false);
-                }
+                let tag = self.vocab.tag(&mut self.rng).to_string();
+                push_tag(&mut c, &tag, false);
             }
         }
         if chance(&mut self.rng, 0.30) {

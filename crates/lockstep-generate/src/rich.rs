@@ -11,8 +11,8 @@ use crate::h20::{self, Timeline, OUTLETS};
 use crate::knobs::{organic_accounts, span_secs, CampaignKind, Lang, ScenarioKnobs};
 use crate::sampling::{between, chance, index, unit};
 use crate::scenario::{
-    Campaign, Cascade, Episode, Event, EventKind, FanGroup, NewsBurst, Plan, Rich, Scenario,
-    POSTS_PER_SCALE, REPLY_SHARE, RETWEET_SHARE,
+    Campaign, Cascade, Episode, Event, EventKind, FanGroup, NewsBurst, OrganicVolume, Plan, Rich,
+    Scenario, POSTS_PER_SCALE,
 };
 use crate::text::{breaking_url, campaign_domain, campaign_tags, slogan};
 use crate::timefmt::COLLECTION_START;
@@ -461,9 +461,7 @@ pub(crate) fn plan<R: Rng + ?Sized>(
     events.sort_by_key(|e| e.ts);
 
     // Organic volume: what the planted behaviour does not already post.
-    let organic_posts = (target_posts - extra_posts).max(target_posts / 2.0);
-    let original_share = 1.0 - RETWEET_SHARE - REPLY_SHARE;
-    let organic_originals = (organic_posts * original_share).round().max(1.0) as u64;
+    let organic = OrganicVolume::new(target_posts, extra_posts);
 
     // Dilution: campaign members write about `dilution` organic-looking posts per
     // campaign post.
@@ -471,7 +469,7 @@ pub(crate) fn plan<R: Rng + ?Sized>(
         .filter(|&i| roles[i] < first_campaign || roles[i] == STATE)
         .map(|i| weights[i])
         .sum();
-    let per_weight = organic_posts / background.max(f64::MIN_POSITIVE);
+    let per_weight = organic.posts / background.max(f64::MIN_POSITIVE);
     for (ci, c) in knobs.campaigns.iter().enumerate() {
         for &m in members.get(ci).map_or(&[][..], |v| &v[..]) {
             let want = c.dilution * acts[m as usize];
@@ -483,9 +481,7 @@ pub(crate) fn plan<R: Rng + ?Sized>(
     Plan {
         start,
         end,
-        organic_originals,
-        retweets_per_original: RETWEET_SHARE / original_share,
-        replies_per_original: REPLY_SHARE / original_share,
+        organic,
         accounts,
         rings: Vec::new(),
         rounds: Vec::new(),

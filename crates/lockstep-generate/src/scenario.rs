@@ -147,12 +147,8 @@ pub(crate) struct Plan {
     pub start: i64,
     /// One past the last second of the collection.
     pub end: i64,
-    /// Organic original posts to spread over the time span.
-    pub organic_originals: u64,
-    /// Mean organic retweets per original of average popularity.
-    pub retweets_per_original: f64,
-    /// Mean organic replies per original of average popularity.
-    pub replies_per_original: f64,
+    /// Organic volume and engagement rates.
+    pub organic: OrganicVolume,
     /// Accounts and labels.
     pub accounts: Accounts,
     /// Planted rings.
@@ -302,6 +298,34 @@ pub(crate) const RETWEET_SHARE: f64 = 0.35;
 /// Share of organic posts that are replies.
 pub(crate) const REPLY_SHARE: f64 = 0.10;
 
+/// The organic part of a run's volume, split into originals, retweets and replies.
+#[derive(Debug)]
+pub(crate) struct OrganicVolume {
+    /// Organic posts of every kind.
+    pub posts: f64,
+    /// Organic original posts to spread over the time span.
+    pub originals: u64,
+    /// Mean organic retweets per original of average popularity.
+    pub retweets_per_original: f64,
+    /// Mean organic replies per original of average popularity.
+    pub replies_per_original: f64,
+}
+
+impl OrganicVolume {
+    /// What `planted` posts leave organic of `target` posts (at least half of them), so
+    /// every scenario hits its target volume the same way.
+    pub(crate) fn new(target: f64, planted: f64) -> Self {
+        let posts = (target - planted).max(target / 2.0);
+        let original_share = 1.0 - RETWEET_SHARE - REPLY_SHARE;
+        Self {
+            posts,
+            originals: (posts * original_share).round().max(1.0) as u64,
+            retweets_per_original: RETWEET_SHARE / original_share,
+            replies_per_original: REPLY_SHARE / original_share,
+        }
+    }
+}
+
 /// Number of rings: five (one of each kind) up to scale 1, then growing with the square root
 /// of the scale (16 at scale 10, 50 at scale 100).
 pub(crate) fn ring_count(scale: f64) -> usize {
@@ -430,16 +454,12 @@ impl Plan {
 
         // Organic volume: what the rings do not already post.
         let campaign_posts: usize = rounds.iter().map(|r| r.participants.len()).sum();
-        let organic_posts = (target_posts - campaign_posts as f64).max(target_posts / 2.0);
-        let original_share = 1.0 - RETWEET_SHARE - REPLY_SHARE;
-        let organic_originals = (organic_posts * original_share).round().max(1.0) as u64;
+        let organic = OrganicVolume::new(target_posts, campaign_posts as f64);
 
         Plan {
             start,
             end,
-            organic_originals,
-            retweets_per_original: RETWEET_SHARE / original_share,
-            replies_per_original: REPLY_SHARE / original_share,
+            organic,
             accounts,
             rings,
             rounds,

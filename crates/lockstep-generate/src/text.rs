@@ -796,8 +796,11 @@ fn slug<R: Rng + ?Sized>(rng: &mut R) -> String {
 
 const B62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-fn random_token<R: Rng + ?Sized>(rng: &mut R, len: usize) -> String {
-    (0..len).map(|_| B62[index(rng, 62)] as char).collect()
+/// `len` characters drawn uniformly from `alphabet` (ASCII), one draw each.
+pub(crate) fn random_token<R: Rng + ?Sized>(rng: &mut R, alphabet: &[u8], len: usize) -> String {
+    (0..len)
+        .map(|_| alphabet[index(rng, alphabet.len())] as char)
+        .collect()
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -1068,7 +1071,10 @@ fn slot_url(
     let rng = &mut rng;
     if evergreen {
         return match index(rng, 3) {
-            0 => format!("https://www.youtube.com/watch?v={}", random_token(rng, 11)),
+            0 => format!(
+                "https://www.youtube.com/watch?v={}",
+                random_token(rng, B62, 11)
+            ),
             1 => format!(
                 "https://en.wikipedia.org/wiki/{}_{}_{}",
                 pick(rng, HASHTAG_WORDS, "City"),
