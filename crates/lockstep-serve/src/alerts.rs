@@ -288,7 +288,8 @@ impl Rules {
 
     /// Alerted campaigns that this analysis no longer reports but sets aside (fan-like or
     /// crowd-like once more of the crowd is in the window): say so once, so whoever acted
-    /// on the first alert hears that the engine withdrew it, and why.
+    /// on the first alert hears that the engine withdrew it, and why. The set-aside group
+    /// must be mostly the campaign's members (80 %) and hold at least half of them.
     fn set_aside(&self, doc: &Value, used: &HashSet<i64>, alerts: &mut Vec<NewAlert>) {
         let groups = doc["set_aside"].as_array().cloned().unwrap_or_default();
         for t in &self.tracked {
@@ -306,11 +307,19 @@ impl Rules {
                                 .collect()
                         })
                         .unwrap_or_default();
-                    (overlap(&members, &t.members), g)
+                    let shared = members.intersection(&t.members).count() as f64;
+                    let (of_group, of_campaign) = (
+                        shared / members.len().max(1) as f64,
+                        shared / t.members.len().max(1) as f64,
+                    );
+                    (of_group, of_campaign, g)
                 })
-                .filter(|(o, _)| *o >= 0.5)
-                .max_by(|a, b| a.0.total_cmp(&b.0));
-            let Some((_, g)) = best else { continue };
+                // The set-aside group must be essentially the campaign: a campaign merged
+                // with outsiders into a loose group that is set aside says nothing about
+                // the campaign itself (it comes back once the groups separate again).
+                .filter(|&(of_group, of_campaign, _)| of_group >= 0.8 && of_campaign >= 0.5)
+                .max_by(|a, b| (a.0 + a.1).total_cmp(&(b.0 + b.1)));
+            let Some((_, _, g)) = best else { continue };
             let reason = g["reason"].as_str().unwrap_or("set aside");
             alerts.push(NewAlert {
                 key: format!("campaign_set_aside:{}", t.id),
@@ -615,18 +624,31 @@ mod tests {
             .evaluate(dir.path(), &config, 1000, &conn)
             .expect("evaluate");
         store_alerts(&conn, alerts, 1000).expect("store");
-        // More of the crowd in the window: the group is set aside, with two of its members
-        // and more fans; an unrelated set-aside group raises nothing.
+        let set_aside = |groups: Value| {
+            std::fs::write(
+                dir.path().join("campaigns.json"),
+                json!({"campaigns": [], "set_aside": groups}).to_string(),
+            )
+            .expect("write");
+        };
+        // Merged with as many outsiders into a loose group that is set aside: that says
+        // nothing about the campaign itself.
+        let crowd = "crowd-like: a minority of the activity it joins";
+        set_aside(
+            json!([{"members": ["a", "b", "c", "d", "x1", "x2", "x3", "x4"],
+            "reason": crowd, "score_components": {}}]),
+        );
+        let (alerts, _) = rules
+            .evaluate(dir.path(), &config, 1500, &conn)
+            .expect("evaluate");
+        assert!(alerts.is_empty(), "{alerts:?}");
+        // More of the crowd in the window: the group itself is set aside (with one more
+        // fan); an unrelated set-aside group raises nothing.
         let reason = "fan-like: amplifies a single outside source as part of a larger crowd";
-        std::fs::write(
-            dir.path().join("campaigns.json"),
-            json!({"campaigns": [], "set_aside": [
-                {"members": ["a", "b", "f1", "f2"], "reason": reason, "score_components": {"exclusivity": 0.57}},
-                {"members": ["x", "y", "z"], "reason": "crowd-like", "score_components": {}},
-            ]})
-            .to_string(),
-        )
-        .expect("write");
+        set_aside(json!([
+            {"members": ["a", "b", "c", "d", "f1"], "reason": reason, "score_components": {"exclusivity": 0.57}},
+            {"members": ["x", "y", "z"], "reason": crowd, "score_components": {}},
+        ]));
         let (alerts, _) = rules
             .evaluate(dir.path(), &config, 2000, &conn)
             .expect("evaluate");
