@@ -19,6 +19,19 @@ pub const DEFAULT_MAX_RECORD: usize = 64 << 20;
 /// How much of an over-long record is kept to show in the quarantine file.
 const KEEP_PREFIX: usize = 64 * 1024;
 
+/// `r.fill_buf()`, retried while interrupted. The retry loop only probes: returning the
+/// slice from inside it would keep `r` borrowed across iterations, which the borrow checker
+/// refuses; asking again once it succeeded is cheap (the buffer is already full).
+fn fill_buf(r: &mut dyn BufRead) -> io::Result<&[u8]> {
+    loop {
+        match r.fill_buf() {
+            Ok(_) => return r.fill_buf(),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// One line, or the fact that it was too long.
 pub(crate) enum Line<'a> {
     /// The line's bytes, without the line end (`\n` or `\r\n`) and, on the first line,
@@ -61,11 +74,7 @@ impl<'r> Lines<'r> {
         let mut too_long = false;
         let mut saw_any = false;
         loop {
-            let avail = match self.inner.fill_buf() {
-                Ok(a) => a,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
+            let avail = fill_buf(&mut *self.inner)?;
             if avail.is_empty() {
                 if !saw_any {
                     return Ok(None);
@@ -153,15 +162,18 @@ pub(crate) enum Event<'a> {
         len: u64,
     },
     /// The document is malformed here; scanning stops.
-    Error {
-        line: u64,
-        offset: u64,
-        msg: String,
-        /// The start of the value being captured when the error struck, if any.
-        partial: &'a [u8],
-        /// Line and offset where that partial value began.
-        partial_at: Option<(u64, u64)>,
-    },
+    Error(Malformed<'a>),
+}
+
+/// Where and why a JSON document is malformed.
+pub(crate) struct Malformed<'a> {
+    pub line: u64,
+    pub offset: u64,
+    pub msg: String,
+    /// The start of the value being captured when the error struck, if any.
+    pub partial: &'a [u8],
+    /// Line and offset where that partial value began.
+    pub partial_at: Option<(u64, u64)>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -224,13 +236,7 @@ impl<'r> JsonScanner<'r> {
     fn skip_ws(&mut self) -> io::Result<Option<u8>> {
         loop {
             let (n, lines, next) = {
-                let avail = loop {
-                    match self.inner.fill_buf() {
-                        Ok(b) => break b,
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                        Err(e) => return Err(e),
-                    }
-                };
+                let avail = fill_buf(&mut *self.inner)?;
                 if avail.is_empty() {
                     return Ok(None);
                 }
@@ -277,13 +283,7 @@ impl<'r> JsonScanner<'r> {
         let max = self.max;
         loop {
             let (consumed, lines, done, err) = {
-                let avail = loop {
-                    match self.inner.fill_buf() {
-                        Ok(b) => break b,
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                        Err(e) => return Err(e),
-                    }
-                };
+                let avail = fill_buf(&mut *self.inner)?;
                 if avail.is_empty() {
                     if scalar && !in_str {
                         return Ok(Ok(len));
@@ -407,12 +407,13 @@ impl<'r> JsonScanner<'r> {
 
     fn fail(&mut self, msg: String) -> Pending {
         self.failed = true;
-        Pending::Error {
+        Pending::Error(Malformed {
             line: self.line,
             offset: self.offset,
             msg,
+            partial: &[],
             partial_at: None,
-        }
+        })
     }
 
     /// Advance to the next captured value (or error). `select` is asked, for each value
@@ -451,18 +452,14 @@ impl<'r> JsonScanner<'r> {
                     len,
                 }
             }
-            Pending::Error {
-                line,
-                offset,
-                msg,
-                partial_at,
-            } => Event::Error {
-                line,
-                offset,
-                msg,
-                partial: if partial_at.is_some() { &self.buf } else { &[] },
-                partial_at,
-            },
+            Pending::Error(e) => Event::Error(Malformed {
+                partial: if e.partial_at.is_some() {
+                    &self.buf
+                } else {
+                    &[]
+                },
+                ..e
+            }),
         }))
     }
 
@@ -590,12 +587,13 @@ impl<'r> JsonScanner<'r> {
         match res {
             Err(msg) => {
                 self.failed = true;
-                Ok(Step::Ready(Pending::Error {
+                Ok(Step::Ready(Pending::Error(Malformed {
                     line: self.line,
                     offset: self.offset,
                     msg,
+                    partial: &[],
                     partial_at: keep.then_some((line, offset)),
-                }))
+                })))
             }
             Ok(_) if !keep => Ok(Step::Continue),
             Ok(len) => {
@@ -629,12 +627,8 @@ enum Pending {
         offset: u64,
         len: u64,
     },
-    Error {
-        line: u64,
-        offset: u64,
-        msg: String,
-        partial_at: Option<(u64, u64)>,
-    },
+    /// `partial` is left empty: [`JsonScanner::next_event`] points it into the buffer.
+    Error(Malformed<'static>),
 }
 
 /// Line numbers for readers that only learn byte offsets (the `csv` crate's own line
@@ -786,7 +780,7 @@ mod tests {
                     out.push(format!("{line}:{}", String::from_utf8_lossy(bytes)))
                 }
                 Event::TooLong { line, len, .. } => out.push(format!("{line}:toolong {len}")),
-                Event::Error { line, msg, .. } => out.push(format!("{line}:error {msg}")),
+                Event::Error(e) => out.push(format!("{}:error {}", e.line, e.msg)),
             }
         }
         out

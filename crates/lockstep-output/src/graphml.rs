@@ -1,4 +1,4 @@
-use crate::{value_text, xml::escape, AttrType, Graph};
+use crate::{value_text, xml::escape, AttrType, AttrValue, Graph};
 use std::io::{self, Write};
 
 fn graphml_type(t: AttrType) -> &'static str {
@@ -17,29 +17,23 @@ pub fn write_graphml(out: &mut dyn Write, g: &Graph) -> io::Result<()> {
         out,
         r#"<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">"#
     )?;
-    writeln!(
-        out,
-        r#"  <key id="label" for="node" attr.name="label" attr.type="string"/>"#
-    )?;
-    for (i, (name, t)) in g.node_attrs.iter().enumerate() {
+    // Each domain's built-in key first, then its attributes as `n0`, `n1`, ... / `e0`, ...
+    for (domain, prefix, (id, ty), attrs) in [
+        ("node", 'n', ("label", "string"), &g.node_attrs),
+        ("edge", 'e', ("weight", "double"), &g.edge_attrs),
+    ] {
         writeln!(
             out,
-            r#"  <key id="n{i}" for="node" attr.name="{}" attr.type="{}"/>"#,
-            escape(name),
-            graphml_type(*t)
+            r#"  <key id="{id}" for="{domain}" attr.name="{id}" attr.type="{ty}"/>"#
         )?;
-    }
-    writeln!(
-        out,
-        r#"  <key id="weight" for="edge" attr.name="weight" attr.type="double"/>"#
-    )?;
-    for (i, (name, t)) in g.edge_attrs.iter().enumerate() {
-        writeln!(
-            out,
-            r#"  <key id="e{i}" for="edge" attr.name="{}" attr.type="{}"/>"#,
-            escape(name),
-            graphml_type(*t)
-        )?;
+        for (i, (name, t)) in attrs.iter().enumerate() {
+            writeln!(
+                out,
+                r#"  <key id="{prefix}{i}" for="{domain}" attr.name="{}" attr.type="{}"/>"#,
+                escape(name),
+                graphml_type(*t)
+            )?;
+        }
     }
     writeln!(out, r#"  <graph id="lockstep" edgedefault="undirected">"#)?;
     for n in &g.nodes {
@@ -49,9 +43,7 @@ pub fn write_graphml(out: &mut dyn Write, g: &Graph) -> io::Result<()> {
             escape(&n.id),
             escape(&n.label)
         )?;
-        for (i, v) in n.values.iter().enumerate() {
-            write!(out, r#"<data key="n{i}">{}</data>"#, value_text(v))?;
-        }
+        write_data(out, 'n', &n.values)?;
         writeln!(out, "</node>")?;
     }
     for e in &g.edges {
@@ -62,13 +54,19 @@ pub fn write_graphml(out: &mut dyn Write, g: &Graph) -> io::Result<()> {
             escape(&g.nodes[e.target].id),
             ryu::Buffer::new().format(e.weight)
         )?;
-        for (i, v) in e.values.iter().enumerate() {
-            write!(out, r#"<data key="e{i}">{}</data>"#, value_text(v))?;
-        }
+        write_data(out, 'e', &e.values)?;
         writeln!(out, "</edge>")?;
     }
     writeln!(out, "  </graph>")?;
     writeln!(out, "</graphml>")?;
+    Ok(())
+}
+
+/// The `<data>` elements of a node's or edge's attribute values, keyed as declared.
+fn write_data(out: &mut dyn Write, prefix: char, values: &[AttrValue]) -> io::Result<()> {
+    for (i, v) in values.iter().enumerate() {
+        write!(out, r#"<data key="{prefix}{i}">{}</data>"#, value_text(v))?;
+    }
     Ok(())
 }
 

@@ -64,11 +64,18 @@ fn read_json(path: &Path) -> Result<Option<Value>, ReportError> {
     Ok(Some(v))
 }
 
-fn csv_reader(path: &Path) -> Result<csv::Reader<File>, ReportError> {
-    csv::ReaderBuilder::new()
+/// A reader of the CSV at `path` and its columns, None when the file is absent (an
+/// analysis that did not produce it).
+fn open_csv(path: &Path) -> Result<Option<(csv::Reader<File>, Cols)>, ReportError> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let mut r = csv::ReaderBuilder::new()
         .flexible(true)
         .from_path(path)
-        .map_err(|e| ReportError::csv(path, e))
+        .map_err(|e| ReportError::csv(path, e))?;
+    let c = Cols::of(&mut r, path)?;
+    Ok(Some((r, c)))
 }
 
 /// Column positions by name.
@@ -82,6 +89,15 @@ impl Cols {
     fn get(&self, name: &str) -> Option<usize> {
         self.0.iter().position(|c| c == name)
     }
+}
+
+/// Read the next record into `rec` (reusing its buffer); false at the end of the file.
+fn next_record(
+    r: &mut csv::Reader<File>,
+    rec: &mut csv::StringRecord,
+    path: &Path,
+) -> Result<bool, ReportError> {
+    r.read_record(rec).map_err(|e| ReportError::csv(path, e))
 }
 
 fn field(rec: &csv::StringRecord, i: Option<usize>) -> &str {
@@ -168,11 +184,9 @@ impl Net {
 
 fn read_accounts(dir: &Path, lim: &Limits, net: &mut Net) -> Result<(), ReportError> {
     let path = dir.join("accounts.csv");
-    if !path.exists() {
+    let Some((mut r, c)) = open_csv(&path)? else {
         return Ok(());
-    }
-    let mut r = csv_reader(&path)?;
-    let c = Cols::of(&mut r, &path)?;
+    };
     let (id, camp, score, handle, role, posts, coord) = (
         c.get("account_id"),
         c.get("campaign_id"),
@@ -205,11 +219,9 @@ fn read_accounts(dir: &Path, lim: &Limits, net: &mut Net) -> Result<(), ReportEr
 
 fn read_edges(dir: &Path, lim: &Limits, net: &mut Net) -> Result<(), ReportError> {
     let path = dir.join("edges.csv");
-    if !path.exists() {
+    let Some((mut r, c)) = open_csv(&path)? else {
         return Ok(());
-    }
-    let mut r = csv_reader(&path)?;
-    let c = Cols::of(&mut r, &path)?;
+    };
     let (src, dst, w, ty, camp) = (
         c.get("source"),
         c.get("target"),
@@ -282,13 +294,11 @@ fn read_evidence(
 ) -> Result<(HashMap<u64, CampaignEvidence>, u64), ReportError> {
     let path = dir.join("evidence.csv");
     let mut out: HashMap<u64, CampaignEvidence> = HashMap::new();
-    if !path.exists() {
+    let Some((mut r, c)) = open_csv(&path)? else {
         return Ok((out, 0));
-    }
+    };
     let per_campaign =
         (lim.evidence_total / campaign_ids.len().max(1)).clamp(10, 4 * lim.evidence_per_behaviour);
-    let mut r = csv_reader(&path)?;
-    let c = Cols::of(&mut r, &path)?;
     let cols = [
         c.get("behaviour"),
         c.get("object"),
@@ -303,12 +313,7 @@ fn read_evidence(
     let camp = c.get("campaign_id");
     let mut rows = 0u64;
     let mut rec = csv::StringRecord::new();
-    loop {
-        match r.read_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(ReportError::csv(&path, e)),
-        }
+    while next_record(&mut r, &mut rec, &path)? {
         rows += 1;
         let cid: u64 = field(&rec, camp).parse().unwrap_or(0);
         if cid == 0 {
@@ -381,11 +386,9 @@ fn read_posts(
     let path = dir.join(crate::POSTS_FILE);
     let mut posts = Map::new();
     let mut by_node: Map<String, Value> = Map::new();
-    if !path.exists() {
+    let Some((mut r, c)) = open_csv(&path)? else {
         return Ok((posts, by_node, false));
-    }
-    let mut r = csv_reader(&path)?;
-    let c = Cols::of(&mut r, &path)?;
+    };
     let (pid, acc, time, kind, text, urls, tags) = (
         c.get("post_id"),
         c.get("account_id"),
@@ -398,12 +401,7 @@ fn read_posts(
     let mut per_node: HashMap<u32, usize> = HashMap::new();
     let mut budget = lim.post_text_budget;
     let mut rec = csv::StringRecord::new();
-    loop {
-        match r.read_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(ReportError::csv(&path, e)),
-        }
+    while next_record(&mut r, &mut rec, &path)? {
         let id = field(&rec, pid);
         let node = net.index.get(field(&rec, acc)).copied();
         let wanted = needed.contains(id);

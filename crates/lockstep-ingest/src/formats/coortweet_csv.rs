@@ -2,7 +2,7 @@
 //! `object_id,account_id,content_id,timestamp_share` (Unix seconds). Rows with the same
 //! `content_id` become one post with several objects.
 
-use super::{first_line, raw_csv, CsvRecords, Format};
+use super::{first_line, header_names, raw_csv, CsvRecords, Format};
 use crate::timefmt::any_to_ms;
 use crate::{Ingest, IngestError, IngestOptions};
 use lockstep_model::PostRecord;
@@ -34,15 +34,7 @@ impl Format for CoortweetCsv {
         let mut width = 0;
         while let Some(line) = rows.next(&mut rec, ingest)? {
             let Some(cols) = idx else {
-                let names: Vec<String> = rec
-                    .iter()
-                    .map(|f| {
-                        String::from_utf8_lossy(f)
-                            .trim_start_matches('\u{feff}')
-                            .trim()
-                            .to_ascii_lowercase()
-                    })
-                    .collect();
+                let names = header_names(&rec);
                 let mut found = [0usize; 4];
                 for (k, want) in REQUIRED.iter().enumerate() {
                     match names.iter().position(|n| n == want) {

@@ -2,8 +2,8 @@
 //! handed over with accessors by column index. Shared by the readers that find their
 //! columns by name (`twitter-io`, `twarc-csv`, `generic-csv`).
 
-use super::util::guess_delimiter;
-use super::{raw_csv, CsvRecords};
+use super::util::{guess_delimiter, Outcome};
+use super::{header_names, raw_csv, CsvRecords};
 use crate::{Ingest, IngestError};
 use lockstep_model::PostRecord;
 use std::io::BufRead;
@@ -17,44 +17,37 @@ pub(crate) struct Row<'a> {
 impl Row<'_> {
     /// The trimmed field at `idx`, None if there is no such column or it is empty.
     pub(crate) fn get(&self, idx: Option<usize>) -> Result<Option<&str>, String> {
-        let Some(i) = idx else { return Ok(None) };
-        let Some(f) = self.rec.get(i) else {
-            return Ok(None);
-        };
-        let s = std::str::from_utf8(f).map_err(|e| {
-            format!(
-                "invalid UTF-8 in column '{}' at byte {}",
-                self.names.get(i).map(String::as_str).unwrap_or("?"),
-                e.valid_up_to()
-            )
-        })?;
-        let t = s.trim();
-        Ok((!t.is_empty()).then_some(t))
+        Ok(self.text(idx)?.map(str::trim).filter(|t| !t.is_empty()))
     }
 
     /// Like [`get`](Self::get) but keeps surrounding whitespace (for text).
     pub(crate) fn raw(&self, idx: Option<usize>) -> Result<Option<&str>, String> {
-        let Some(i) = idx else { return Ok(None) };
-        let Some(f) = self.rec.get(i) else {
+        Ok(self.text(idx)?.filter(|s| !s.is_empty()))
+    }
+
+    /// The field at `idx` as text, None if there is no such column. Always inlined: it runs
+    /// for every field of every row, and a call per field measurably slows the reader.
+    #[inline(always)]
+    fn text(&self, idx: Option<usize>) -> Result<Option<&str>, String> {
+        let Some(f) = idx.and_then(|i| self.rec.get(i)) else {
             return Ok(None);
         };
-        let s = std::str::from_utf8(f).map_err(|e| {
-            format!(
-                "invalid UTF-8 in column '{}' at byte {}",
-                self.names.get(i).map(String::as_str).unwrap_or("?"),
-                e.valid_up_to()
-            )
-        })?;
-        Ok((!s.is_empty()).then_some(s))
+        match std::str::from_utf8(f) {
+            Ok(s) => Ok(Some(s)),
+            Err(e) => Err(self.bad_utf8(idx, e)),
+        }
     }
-}
 
-/// What a row handler decided.
-pub(crate) enum RowOutcome {
-    /// The post was filled: accept it.
-    Post,
-    /// Not a post: count it under this kind.
-    Skip(&'static str),
+    #[cold]
+    fn bad_utf8(&self, idx: Option<usize>, e: std::str::Utf8Error) -> String {
+        format!(
+            "invalid UTF-8 in column '{}' at byte {}",
+            idx.and_then(|i| self.names.get(i))
+                .map(String::as_str)
+                .unwrap_or("?"),
+            e.valid_up_to()
+        )
+    }
 }
 
 /// Index of the first of `names` present in the header (names are lowercase).
@@ -68,7 +61,7 @@ pub(crate) fn col(header: &[String], names: &[&str]) -> Option<usize> {
 pub(crate) type Setup<'a, P> = dyn FnMut(&[String], &mut Ingest) -> Result<P, String> + 'a;
 /// Fills the post from one data row.
 pub(crate) type FillRow<'a, P> =
-    dyn FnMut(&P, &Row<'_>, &mut Ingest, &mut PostRecord) -> Result<RowOutcome, String> + 'a;
+    dyn FnMut(&P, &Row<'_>, &mut Ingest, &mut PostRecord) -> Result<Outcome, String> + 'a;
 
 /// Read a CSV with a header. `setup` gets the lowercased header names and returns the
 /// reader's column plan or a reason the header is unusable (the file is then rejected
@@ -98,15 +91,7 @@ pub(crate) fn read_csv<P>(
     let mut names: Vec<String> = Vec::new();
     while let Some(line) = rows.next(&mut rec, ingest)? {
         let Some(p) = plan.as_ref() else {
-            names = rec
-                .iter()
-                .map(|f| {
-                    String::from_utf8_lossy(f)
-                        .trim_start_matches('\u{feff}')
-                        .trim()
-                        .to_ascii_lowercase()
-                })
-                .collect();
+            names = header_names(&rec);
             match setup(&names, ingest) {
                 Ok(p) => plan = Some(p),
                 Err(reason) => {
@@ -144,8 +129,8 @@ pub(crate) fn read_csv<P>(
             names: &names,
         };
         match row(p, &r, ingest, &mut post) {
-            Ok(RowOutcome::Post) => ingest.accept(&post),
-            Ok(RowOutcome::Skip(kind)) => ingest.skip(kind),
+            Ok(Outcome::Post) => ingest.accept(&post),
+            Ok(Outcome::Skip(kind)) => ingest.skip(kind),
             Err(reason) => ingest.reject(line, reason, &raw_csv(&rec))?,
         }
     }

@@ -16,9 +16,8 @@
 //! arrays or list cells in any spelling. The platform is `--platform`, else the mapped
 //! `platform` column, else `unknown`.
 
-use super::csvrows::{read_csv, Row, RowOutcome};
-use super::json::parse;
-use super::util::{clean_id, csv_header, head_shape, json_records, list_cell, push_unique};
+use super::csvrows::{read_csv, Row};
+use super::util::{clean_id, csv_header, head_shape, json_posts, list_cell, push_unique, Outcome};
 use super::{extract_hashtags, extract_mentions, Format};
 use crate::timefmt::{parse_offset, TimeFormat};
 use crate::{Ingest, IngestError, IngestOptions};
@@ -469,7 +468,7 @@ impl Format for GenericCsv {
                 let src = CsvSource { row, res };
                 let line = row.rec.position().map_or(0, |p| p.line());
                 fill_generic(&m, &src, &|| format!("{file}:{line}"), post)?;
-                Ok(RowOutcome::Post)
+                Ok(Outcome::Post)
             },
         )
     }
@@ -518,38 +517,21 @@ impl Format for GenericJsonl {
     fn read(&self, input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestError> {
         let m = Mapping::from_options(ingest.options())?;
         let file = ingest.current_file().to_string();
-        let mut post = PostRecord::default();
-        json_records(input, ingest, &mut |ingest, at, bytes| {
-            let v = match parse(bytes) {
-                Ok(v) => v,
-                Err(r) => return ingest.reject(at.line, format!("{}{r}", at.prefix()), bytes),
-            };
-            let Value::Object(obj) = &v else {
-                return ingest.reject(
-                    at.line,
-                    format!("{}a record should be a JSON object", at.prefix()),
-                    bytes,
-                );
+        json_posts(input, ingest, &mut |at, v, post| {
+            let Value::Object(obj) = v else {
+                return Err("a record should be a JSON object".into());
             };
             let names: Vec<String> = obj.keys().map(|k| k.to_ascii_lowercase()).collect();
-            let res = match m.resolve(&names) {
-                Ok(r) => r,
-                Err(r) => return ingest.reject(at.line, format!("{}{r}", at.prefix()), bytes),
-            };
+            let res = m.resolve(&names)?;
             let src = JsonSource {
-                v: &v,
+                v,
                 m: &m,
                 names: &names,
                 res: &res,
             };
             let line = at.line;
-            match fill_generic(&m, &src, &|| format!("{file}:{line}"), &mut post) {
-                Ok(()) => {
-                    ingest.accept(&post);
-                    Ok(())
-                }
-                Err(r) => ingest.reject(at.line, format!("{}{r}", at.prefix()), bytes),
-            }
+            fill_generic(&m, &src, &|| format!("{file}:{line}"), post)?;
+            Ok(Outcome::Post)
         })
     }
 }

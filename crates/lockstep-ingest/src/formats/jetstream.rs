@@ -17,8 +17,8 @@
 //!   updates, other collections, and identity and account events), and the counts are
 //!   reported in a warning. Nothing of these is rejected.
 
-use super::json::{arr, get, parse, path, str_at};
-use super::util::{clean_id, head_shape, json_records, push_unique};
+use super::json::{arr, get, path, str_at};
+use super::util::{clean_id, head_shape, json_posts, push_unique, Outcome};
 use super::{extract_hashtags, extract_mentions, Format};
 use crate::timefmt::iso8601_to_ms;
 use crate::{Ingest, IngestError, IngestOptions};
@@ -42,30 +42,8 @@ impl Format for Jetstream {
     }
 
     fn read(&self, input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestError> {
-        let mut post = PostRecord::default();
-        json_records(input, ingest, &mut |ingest, at, bytes| {
-            let v = match parse(bytes) {
-                Ok(v) => v,
-                Err(r) => return ingest.reject(at.line, format!("{}{r}", at.prefix()), bytes),
-            };
-            match event(&v, &mut post) {
-                Ok(Outcome::Post) => {
-                    ingest.accept(&post);
-                    Ok(())
-                }
-                Ok(Outcome::Skip(kind)) => {
-                    ingest.skip(kind);
-                    Ok(())
-                }
-                Err(r) => ingest.reject(at.line, format!("{}{r}", at.prefix()), bytes),
-            }
-        })
+        json_posts(input, ingest, &mut |_, v, post| event(v, post))
     }
-}
-
-enum Outcome {
-    Post,
-    Skip(&'static str),
 }
 
 const FUTURE_SLACK_MS: i64 = 10 * 60 * 1000;

@@ -17,7 +17,7 @@
 //!   uploaded by different accounts matches), else its remote URL, URL or id.
 
 use super::json::{arr, get, id_at, parse, str_at};
-use super::util::{clean_id, head_shape, json_records, push_unique};
+use super::util::{clean_id, head_shape, json_posts, push_unique, Outcome};
 use super::{extract_hashtags, extract_mentions, Format};
 use crate::timefmt::iso8601_to_ms;
 use crate::{Ingest, IngestError, IngestOptions};
@@ -41,48 +41,23 @@ impl Format for Mastodon {
     }
 
     fn read(&self, input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestError> {
-        let mut post = PostRecord::default();
-        json_records(input, ingest, &mut |ingest, at, bytes| {
-            let v = match parse(bytes) {
-                Ok(v) => v,
-                Err(r) => return ingest.reject(at.line, format!("{}{r}", at.prefix()), bytes),
-            };
+        json_posts(input, ingest, &mut |_, v, post| {
             // Streaming events wrap the status as a JSON string.
-            let status = if let Some(ev) = str_at(&v, "event") {
-                if ev != "update" && ev != "status.update" {
-                    ingest.skip("non-status stream events");
-                    return Ok(());
-                }
-                match get(&v, "payload") {
-                    Some(Value::String(s)) => match parse(s.as_bytes()) {
-                        Ok(x) => x,
-                        Err(r) => {
-                            return ingest.reject(
-                                at.line,
-                                format!("{}payload: {r}", at.prefix()),
-                                bytes,
-                            )
-                        }
-                    },
-                    Some(x) => x.clone(),
-                    None => {
-                        return ingest.reject(
-                            at.line,
-                            format!("{}event without payload", at.prefix()),
-                            bytes,
-                        )
-                    }
-                }
-            } else {
-                v
+            let Some(ev) = str_at(v, "event") else {
+                return status_to_post(v, post).map(|()| Outcome::Post);
             };
-            match status_to_post(&status, &mut post) {
-                Ok(()) => {
-                    ingest.accept(&post);
-                    Ok(())
-                }
-                Err(r) => ingest.reject(at.line, format!("{}{r}", at.prefix()), bytes),
+            if ev != "update" && ev != "status.update" {
+                return Ok(Outcome::Skip("non-status stream events"));
             }
+            match get(v, "payload") {
+                Some(Value::String(s)) => {
+                    let status = parse(s.as_bytes()).map_err(|r| format!("payload: {r}"))?;
+                    status_to_post(&status, post)
+                }
+                Some(x) => status_to_post(x, post),
+                None => Err("event without payload".into()),
+            }
+            .map(|()| Outcome::Post)
         })
     }
 }

@@ -171,6 +171,19 @@ pub(crate) fn first_line(head: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
+/// A CSV header record's column names as readers match them: lowercase, trimmed, without
+/// a byte-order mark.
+pub(crate) fn header_names(rec: &csv::ByteRecord) -> Vec<String> {
+    rec.iter()
+        .map(|f| {
+            String::from_utf8_lossy(f)
+                .trim_start_matches('\u{feff}')
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .collect()
+}
+
 /// Re-serialise a CSV record for the quarantine file.
 pub(crate) fn raw_csv(rec: &csv::ByteRecord) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());

@@ -123,20 +123,7 @@ impl Format for Telegram {
                     ),
                     prefix,
                 )?,
-                Event::Error {
-                    line,
-                    offset,
-                    msg,
-                    partial,
-                    partial_at,
-                } => reject_malformed(
-                    ingest,
-                    ("JSON", "export"),
-                    (line, offset),
-                    &msg,
-                    partial,
-                    partial_at,
-                )?,
+                Event::Error(e) => reject_malformed(ingest, ("JSON", "export"), &e)?,
             }
         }
         Ok(())

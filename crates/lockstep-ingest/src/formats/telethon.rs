@@ -14,9 +14,9 @@
 //!   ids (`photo:ID`, `document:ID`; Telegram keeps them when a file is forwarded), web
 //!   page previews' URLs. `MessageService` and `MessageEmpty` are skipped.
 
-use super::json::{arr, get, id_at, parse, str_at};
+use super::json::{arr, get, id_at, str_at};
 use super::telegram::{fnv_hex, PLATFORM};
-use super::util::{clean_id, head_shape, json_records, push_unique};
+use super::util::{clean_id, head_shape, json_posts, push_unique, Outcome};
 use super::{extract_hashtags, extract_mentions, Format};
 use crate::timefmt::{iso8601_to_ms, unix_seconds_to_ms};
 use crate::{Ingest, IngestError, IngestOptions};
@@ -40,24 +40,7 @@ impl Format for Telethon {
     }
 
     fn read(&self, input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestError> {
-        let mut post = PostRecord::default();
-        json_records(input, ingest, &mut |ingest, at, bytes| {
-            let v = match parse(bytes) {
-                Ok(v) => v,
-                Err(r) => return ingest.reject(at.line, format!("{}{r}", at.prefix()), bytes),
-            };
-            match message(&v, &mut post) {
-                Ok(None) => {
-                    ingest.accept(&post);
-                    Ok(())
-                }
-                Ok(Some(kind)) => {
-                    ingest.skip(kind);
-                    Ok(())
-                }
-                Err(r) => ingest.reject(at.line, format!("{}{r}", at.prefix()), bytes),
-            }
-        })
+        json_posts(input, ingest, &mut |_, v, post| message(v, post))
     }
 }
 
@@ -97,15 +80,15 @@ fn utf16_slice(text: &str, offset: u64, len: u64) -> Option<&str> {
     text.get(start?..end?)
 }
 
-fn message(v: &Value, post: &mut PostRecord) -> Result<Option<&'static str>, String> {
+fn message(v: &Value, post: &mut PostRecord) -> Result<Outcome, String> {
     if !v.is_object() {
         return Err("a message should be a JSON object".into());
     }
     match str_at(v, "_") {
         Some("Message") | None => {}
-        Some("MessageService") => return Ok(Some("service messages")),
-        Some("MessageEmpty") => return Ok(Some("empty messages")),
-        Some(_) => return Ok(Some("objects that are not messages")),
+        Some("MessageService") => return Ok(Outcome::Skip("service messages")),
+        Some("MessageEmpty") => return Ok(Outcome::Skip("empty messages")),
+        Some(_) => return Ok(Outcome::Skip("objects that are not messages")),
     }
     post.clear();
     post.platform.push_str(PLATFORM);
@@ -201,7 +184,7 @@ fn message(v: &Value, post: &mut PostRecord) -> Result<Option<&'static str>, Str
             push_unique(&mut post.urls, u);
         }
     }
-    Ok(None)
+    Ok(Outcome::Post)
 }
 
 #[cfg(test)]

@@ -9,9 +9,9 @@
 //! with `RT @user: ` when `retweeted_username` is known, as the JSON readers do. Time comes
 //! from the snowflake id when it is one, otherwise from `created_at`.
 
-use super::csvrows::{col, read_csv, Row, RowOutcome};
+use super::csvrows::{col, read_csv, Row};
 use super::twitter::{media_id, set_time, PLATFORM};
-use super::util::{clean_id, csv_header, list_cell, push_unique};
+use super::util::{clean_id, csv_header, list_cell, push_unique, Outcome};
 use super::{extract_hashtags, extract_mentions, Format};
 use crate::timefmt::auto_to_ms;
 use crate::{Ingest, IngestError, IngestOptions};
@@ -136,7 +136,7 @@ fn fill(
     row: &Row<'_>,
     _ingest: &mut Ingest,
     post: &mut PostRecord,
-) -> Result<RowOutcome, String> {
+) -> Result<Outcome, String> {
     post.clear();
     post.platform.push_str(PLATFORM);
     post.id
@@ -234,5 +234,5 @@ fn fill(
             push_unique(&mut post.media, media_id(&m));
         }
     }
-    Ok(RowOutcome::Post)
+    Ok(Outcome::Post)
 }

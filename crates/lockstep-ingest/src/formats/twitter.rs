@@ -112,6 +112,29 @@ pub(crate) fn v1_notice(t: &Value) -> Option<&'static str> {
     None
 }
 
+/// A retweet's text as `RT @author: original`, as the platform starts it but with the
+/// original uncut; the retweet's `own` text when either part is unknown. The retweeted
+/// author counts as mentioned, as in the platform's entities.
+fn retweet_text(
+    post: &mut PostRecord,
+    author: Option<&str>,
+    original: Option<&str>,
+    own: Option<&str>,
+) {
+    match (author, original) {
+        (Some(a), Some(txt)) => {
+            post.text.push_str("RT @");
+            post.text.push_str(a);
+            post.text.push_str(": ");
+            post.text.push_str(txt);
+        }
+        _ => post.text.push_str(own.unwrap_or("")),
+    }
+    if let Some(a) = author {
+        push_unique(&mut post.mentions, a);
+    }
+}
+
 fn v1_full_text(t: &Value) -> Option<&str> {
     str_at(t, "full_text")
         .or_else(|| get(t, "extended_tweet").and_then(|e| str_at(e, "full_text")))
@@ -182,18 +205,7 @@ pub(crate) fn from_v1(t: &Value, post: &mut PostRecord) -> Result<(), String> {
         let rid = v1_id(rt).ok_or("retweeted_status has no id")?;
         post.repost_of = Some(clean_id(&rid, "retweeted id")?.to_string());
         let author = get(rt, "user").and_then(|u| str_at(u, "screen_name"));
-        match (author, v1_full_text(rt)) {
-            (Some(a), Some(txt)) => {
-                post.text.push_str("RT @");
-                post.text.push_str(a);
-                post.text.push_str(": ");
-                post.text.push_str(txt);
-            }
-            _ => post.text.push_str(v1_full_text(t).unwrap_or("")),
-        }
-        if let Some(a) = author {
-            push_unique(&mut post.mentions, a);
-        }
+        retweet_text(post, author, v1_full_text(rt), v1_full_text(t));
     } else {
         post.text.push_str(v1_full_text(t).unwrap_or(""));
         let q = id_at(t, "quoted_status_id_str")
@@ -330,19 +342,7 @@ pub(crate) fn from_v2(t: &Value, inc: &Includes<'_>, post: &mut PostRecord) -> R
     let content = original.unwrap_or(t);
     match original {
         Some(o) => {
-            let who = v2_username(o, inc);
-            match (who, v2_text(o)) {
-                (Some(w), Some(txt)) => {
-                    post.text.push_str("RT @");
-                    post.text.push_str(w);
-                    post.text.push_str(": ");
-                    post.text.push_str(txt);
-                }
-                _ => post.text.push_str(v2_text(t).unwrap_or("")),
-            }
-            if let Some(w) = who {
-                push_unique(&mut post.mentions, w);
-            }
+            retweet_text(post, v2_username(o, inc), v2_text(o), v2_text(t));
         }
         None => post.text.push_str(v2_text(t).unwrap_or("")),
     }

@@ -15,9 +15,9 @@
 //!   `tweetid`) hold accounts, not posts: their rows are skipped and counted, since the
 //!   post model has no account record yet.
 
-use super::csvrows::{col, read_csv, Row, RowOutcome};
+use super::csvrows::{col, read_csv, Row};
 use super::twitter::{set_time, PLATFORM};
-use super::util::{clean_id, csv_header, list_cell, push_unique};
+use super::util::{clean_id, csv_header, list_cell, push_unique, Outcome};
 use super::{extract_hashtags, extract_mentions, Format};
 use crate::timefmt::auto_to_ms;
 use crate::{Ingest, IngestError, IngestOptions};
@@ -105,9 +105,9 @@ fn fill(
     row: &Row<'_>,
     ingest: &mut Ingest,
     post: &mut PostRecord,
-) -> Result<RowOutcome, String> {
+) -> Result<Outcome, String> {
     if p.users_only {
-        return Ok(RowOutcome::Skip("account rows of a users file"));
+        return Ok(Outcome::Skip("account rows of a users file"));
     }
     post.clear();
     post.platform.push_str(PLATFORM);
@@ -157,5 +157,5 @@ fn fill(
         None if p.mentions.is_none() => extract_mentions(&post.text, &mut post.mentions),
         None => {}
     }
-    Ok(RowOutcome::Post)
+    Ok(Outcome::Post)
 }

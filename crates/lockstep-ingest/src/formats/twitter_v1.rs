@@ -3,12 +3,10 @@
 //! `retweeted_status` (the outer `text` is cut to "RT @x: ...…"); `extended_tweet` and
 //! `full_text` are preferred over `text`. Stream notices (`delete`, `limit`) are skipped.
 
-use super::json::parse;
 use super::twitter::{from_v1, v1_notice};
-use super::util::{head_shape, json_records};
+use super::util::{head_shape, json_posts, Outcome};
 use super::Format;
 use crate::{Ingest, IngestError, IngestOptions};
-use lockstep_model::PostRecord;
 use std::io::BufRead;
 
 pub(crate) struct TwitterV1;
@@ -26,23 +24,9 @@ impl Format for TwitterV1 {
     }
 
     fn read(&self, input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestError> {
-        let mut post = PostRecord::default();
-        json_records(input, ingest, &mut |ingest, at, bytes| {
-            let v = match parse(bytes) {
-                Ok(v) => v,
-                Err(r) => return ingest.reject(at.line, format!("{}{r}", at.prefix()), bytes),
-            };
-            if let Some(kind) = v1_notice(&v) {
-                ingest.skip(kind);
-                return Ok(());
-            }
-            match from_v1(&v, &mut post) {
-                Ok(()) => {
-                    ingest.accept(&post);
-                    Ok(())
-                }
-                Err(r) => ingest.reject(at.line, format!("{}{r}", at.prefix()), bytes),
-            }
+        json_posts(input, ingest, &mut |_, v, post| match v1_notice(v) {
+            Some(kind) => Ok(Outcome::Skip(kind)),
+            None => from_v1(v, post).map(|()| Outcome::Post),
         })
     }
 }

@@ -1,8 +1,12 @@
 //! Helpers shared by the readers: the JSON record driver, first-record shape for
 //! detection, id hygiene and list cells.
 
-use crate::records::{Action, Event, JsonScanner, Line, Lines, Seg};
+use super::header_names;
+use super::json::parse;
+use crate::records::{Action, Event, JsonScanner, Line, Lines, Malformed, Seg};
 use crate::{Ingest, IngestError};
+use lockstep_model::PostRecord;
+use serde_json::Value;
 use std::io::BufRead;
 
 /// Where a JSON record came from, for rejections.
@@ -26,6 +30,37 @@ impl At {
 
 /// Handles one JSON record's bytes.
 pub(crate) type RecordFn<'a> = dyn FnMut(&mut Ingest, At, &[u8]) -> Result<(), IngestError> + 'a;
+
+/// What a reader made of one record.
+pub(crate) enum Outcome {
+    /// The post was filled: accept it.
+    Post,
+    /// Not a post (a like, a stream notice, an account row): count it under this kind.
+    Skip(&'static str),
+}
+
+/// Fills the post from one parsed JSON record, or says why the record is unusable.
+pub(crate) type FillJson<'a> =
+    dyn FnMut(At, &Value, &mut PostRecord) -> Result<Outcome, String> + 'a;
+
+/// [`json_records`] for readers that make at most one post of a record: each record is
+/// parsed and handed to `fill`, whose answer is accepted, counted or quarantined here, so
+/// these readers all word and place rejections the same way.
+pub(crate) fn json_posts(
+    input: &mut dyn BufRead,
+    ingest: &mut Ingest,
+    fill: &mut FillJson<'_>,
+) -> Result<(), IngestError> {
+    let mut post = PostRecord::default();
+    json_records(input, ingest, &mut |ingest, at, bytes| {
+        match parse(bytes).and_then(|v| fill(at, &v, &mut post)) {
+            Ok(Outcome::Post) => ingest.accept(&post),
+            Ok(Outcome::Skip(kind)) => ingest.skip(kind),
+            Err(r) => return ingest.reject(at.line, format!("{}{r}", at.prefix()), bytes),
+        }
+        Ok(())
+    })
+}
 
 /// Read JSON records: one per line (JSON lines), or, when the input starts with `[`, the
 /// elements of a top-level array, or, when the first line is a lone `{`, pretty-printed
@@ -120,20 +155,7 @@ pub(crate) fn json_records(
                             prefix,
                         )?;
                     }
-                    Event::Error {
-                        line,
-                        offset,
-                        msg,
-                        partial,
-                        partial_at,
-                    } => reject_malformed(
-                        ingest,
-                        ("JSON document", "file"),
-                        (line, offset),
-                        &msg,
-                        partial,
-                        partial_at,
-                    )?,
+                    Event::Error(e) => reject_malformed(ingest, ("JSON document", "file"), &e)?,
                 }
             }
         }
@@ -235,7 +257,7 @@ pub(crate) fn head_shape(head: &[u8]) -> HeadShape {
                 }
             }
             Ok(Some(Event::TooLong { .. })) => {}
-            Ok(Some(Event::Error { .. })) | Ok(None) | Err(_) => break,
+            Ok(Some(Event::Error(_))) | Ok(None) | Err(_) => break,
         }
     }
     drop(sc);
@@ -259,17 +281,7 @@ pub(crate) fn csv_header(head: &[u8], forced: Option<u8>) -> Option<(u8, Vec<Str
         .from_reader(line);
     let mut rec = csv::ByteRecord::new();
     match rdr.read_byte_record(&mut rec) {
-        Ok(true) => Some((
-            delim,
-            rec.iter()
-                .map(|f| {
-                    String::from_utf8_lossy(f)
-                        .trim_start_matches('\u{feff}')
-                        .trim()
-                        .to_ascii_lowercase()
-                })
-                .collect(),
-        )),
+        Ok(true) => Some((delim, header_names(&rec))),
         _ => None,
     }
 }
@@ -320,14 +332,12 @@ pub(crate) fn clean_id<'a>(s: &'a str, what: &str) -> Result<&'a str, String> {
 pub(crate) fn reject_malformed(
     ingest: &mut Ingest,
     names: (&str, &str),
-    (line, offset): (u64, u64),
-    msg: &str,
-    partial: &[u8],
-    partial_at: Option<(u64, u64)>,
+    e: &Malformed<'_>,
 ) -> Result<(), IngestError> {
     let (what, rest) = names;
-    let (at, raw) = match partial_at {
-        Some((pl, _)) => (pl, partial),
+    let (line, offset, msg) = (e.line, e.offset, &e.msg);
+    let (at, raw) = match e.partial_at {
+        Some((pl, _)) => (pl, e.partial),
         None => (line, &[][..]),
     };
     ingest.reject(
