@@ -33,22 +33,6 @@ pub fn escape_json_text(json: &str) -> String {
     out
 }
 
-/// Escape text for HTML element content or a double-quoted attribute.
-pub fn html_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Standard base64 (RFC 4648, with padding).
 pub fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -200,14 +184,6 @@ mod tests {
         assert!(!p.contains("unsafe"));
         assert!(!p.contains("connect-src"));
         assert!(!p.contains('<') && !p.contains('"'));
-    }
-
-    #[test]
-    fn html_text_escapes_markup() {
-        assert_eq!(
-            html_text("<a href=\"x\" onclick='y'>&</a>"),
-            "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;"
-        );
     }
 
     #[test]
