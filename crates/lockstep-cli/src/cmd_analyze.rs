@@ -1,6 +1,7 @@
 //! `lockstep analyze`: from inputs to campaigns, with evidence for every claim.
 
 use crate::cli::AnalyzeArgs;
+use crate::cmd_network::{pair_stats_values, PAIR_STATS_COLUMNS};
 use crate::error::{CliError, CliResult};
 use crate::load::load;
 use anyhow::{anyhow, Context};
@@ -491,47 +492,31 @@ fn write_campaigns(
 fn write_edges(out: &Path, table: &PostTable, det: &Detection) -> CliResult<u64> {
     use lockstep_networks::{EdgeWriter, Value as V};
     let f = BufWriter::new(File::create(out.join("edges.csv"))?);
-    let mut w = EdgeWriter::new(
-        f,
-        table,
-        &[
-            "campaign_id",
-            "window_s",
-            "expected",
-            "neg_log10_p",
-            "neg_log10_q",
-            "posts_source",
-            "posts_target",
-            "objects",
-            "min_dt_s",
-            "mean_dt_s",
-            "source_first",
-            "target_first",
-        ],
-    )?;
+    let columns: Vec<&str> = [
+        "campaign_id",
+        "window_s",
+        "expected",
+        "neg_log10_p",
+        "neg_log10_q",
+    ]
+    .into_iter()
+    .chain(PAIR_STATS_COLUMNS)
+    .collect();
+    let mut w = EdgeWriter::new(f, table, &columns)?;
+    let mut values = Vec::with_capacity(columns.len());
     for be in &det.behaviours {
         for e in &be.edges {
             let s = &e.stats;
-            w.row(
-                s.a,
-                s.b,
-                s.co_actions,
-                be.behaviour.name(),
-                &[
-                    V::U(pair_campaign(det, s.a, s.b) as u64),
-                    V::F(e.window_ms as f64 / 1000.0),
-                    V::F(e.expected),
-                    V::F(-e.ln_p / std::f64::consts::LN_10),
-                    V::F(-e.ln_q / std::f64::consts::LN_10),
-                    V::U(s.posts_a),
-                    V::U(s.posts_b),
-                    V::U(s.objects),
-                    V::F(s.min_dt_ms as f64 / 1000.0),
-                    V::F(s.mean_dt_s()),
-                    V::U(s.a_first),
-                    V::U(s.b_first),
-                ],
-            )?;
+            values.clear();
+            values.extend([
+                V::U(pair_campaign(det, s.a, s.b) as u64),
+                V::F(e.window_ms as f64 / 1000.0),
+                V::F(e.expected),
+                V::F(-e.ln_p / std::f64::consts::LN_10),
+                V::F(-e.ln_q / std::f64::consts::LN_10),
+            ]);
+            values.extend(pair_stats_values(s));
+            w.row(s.a, s.b, s.co_actions, be.behaviour.name(), &values)?;
         }
     }
     Ok(w.finish()?)

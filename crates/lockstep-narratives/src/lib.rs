@@ -929,6 +929,28 @@ fn seed_name(t: &PostTable, seeds: &[SeedAccount], idx: &seeds::SeedIndex, s: u3
     }
 }
 
+/// Fixtures shared by the unit tests of several modules.
+#[cfg(test)]
+pub(crate) mod test_util {
+    use lockstep_model::{PostRecord, PostTable};
+
+    /// One Weibo post per text, each by its own account, a second apart.
+    pub(crate) fn table(texts: &[&str]) -> PostTable {
+        let mut t = PostTable::new();
+        for (i, text) in texts.iter().enumerate() {
+            t.push(&PostRecord {
+                platform: "weibo".into(),
+                id: format!("p{i}"),
+                author_id: format!("a{i}"),
+                time_ms: 1000 * i as i64,
+                text: text.to_string(),
+                ..Default::default()
+            });
+        }
+        t
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -301,23 +301,8 @@ pub fn group_templates(
 mod tests {
     use super::*;
     use crate::refine::{refine_templates, RefineParams};
-    use lockstep_model::PostRecord;
+    use crate::test_util::table;
     use lockstep_similar::{assign_templates, SimilarParams};
-
-    fn table(texts: &[&str]) -> PostTable {
-        let mut t = PostTable::new();
-        for (i, text) in texts.iter().enumerate() {
-            t.push(&PostRecord {
-                platform: "weibo".into(),
-                id: format!("p{i}"),
-                author_id: format!("a{i}"),
-                time_ms: 1000 * i as i64,
-                text: text.to_string(),
-                ..Default::default()
-            });
-        }
-        t
-    }
 
     #[test]
     fn distinctive_terms_and_narratives() {

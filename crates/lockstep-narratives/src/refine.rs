@@ -271,7 +271,7 @@ pub fn refine_templates(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lockstep_model::PostRecord;
+    use crate::test_util::table;
     use lockstep_similar::assign_templates;
 
     #[test]
@@ -289,17 +289,7 @@ mod tests {
             "有技术专家表示，芯片层面的后门一旦被植入，普通用户几乎无法察觉。[思考]",
             "【快讯】有技术专家表示，芯片层面的后门一旦被植入，普通用户几乎无法察觉。",
         ];
-        let mut t = PostTable::new();
-        for (i, text) in texts.iter().enumerate() {
-            t.push(&PostRecord {
-                platform: "weibo".into(),
-                id: format!("p{i}"),
-                author_id: format!("a{i}"),
-                time_ms: 1000 * i as i64,
-                text: text.to_string(),
-                ..Default::default()
-            });
-        }
+        let t = table(&texts);
         let sim = SimilarParams::default();
         let tpl = assign_templates(&t, &sim);
         assert_eq!(

@@ -12,7 +12,7 @@
 //!   `timeseries_references.csv`, `timeseries_overall.csv`:
 //!   `series,bin_start,posts,coordinated_posts`.
 
-use crate::group::{r4, Series};
+use crate::group::{r4, Series, Summary};
 use crate::Narratives;
 use lockstep_model::{PostIdx, PostTable, NONE};
 use lockstep_output::rfc3339;
@@ -52,6 +52,38 @@ fn series_rows(w: &mut impl Write, name: &str, s: &Series) -> std::io::Result<u6
         writeln!(w, ",{b},{},{}", s.posts[i], s.coordinated_posts[i])?;
     }
     Ok(s.bin_start.len() as u64)
+}
+
+/// `,campaign_id,coordinated` and the line end: the last columns of `echo_posts.csv` and
+/// `seed_amplifications.csv`, which must say the same of a post.
+fn campaign_tail(
+    w: &mut impl Write,
+    n: &Narratives,
+    coordinated: &[bool],
+    p: PostIdx,
+) -> std::io::Result<()> {
+    w.write_all(b",")?;
+    if let Some(&c) = n.post_campaign.get(p as usize).filter(|&&c| c != NONE) {
+        write!(w, "{c}")?;
+    }
+    let co = coordinated.get(p as usize).copied().unwrap_or(false);
+    writeln!(w, ",{}", co as u8)
+}
+
+/// Rows of every group that has a series, each named by its key: one helper for the
+/// narratives', campaigns', watch terms' and references' files, which differ only in
+/// what they list.
+fn keyed_series_rows<'a, K: AsRef<str>>(
+    w: &mut impl Write,
+    groups: impl IntoIterator<Item = (K, &'a Summary)>,
+) -> std::io::Result<u64> {
+    let mut k = 0;
+    for (key, summary) in groups {
+        if let Some(s) = &summary.series {
+            k += series_rows(w, key.as_ref(), s)?;
+        }
+    }
+    Ok(k)
 }
 
 fn json_file(path: &Path, v: &serde_json::Value) -> std::io::Result<()> {
@@ -170,12 +202,7 @@ pub fn write_outputs(
             }
             w.write_all(b",")?;
             csv_field(&mut w, table.account_id(table.author(p)))?;
-            w.write_all(b",")?;
-            if let Some(&c) = n.post_campaign.get(p as usize).filter(|&&c| c != NONE) {
-                write!(w, "{c}")?;
-            }
-            let co = coordinated.get(p as usize).copied().unwrap_or(false);
-            writeln!(w, ",{}", co as u8)?;
+            campaign_tail(&mut w, n, coordinated, p)?;
             counts.echo_posts += 1;
         }
         w.flush()?;
@@ -210,12 +237,7 @@ pub fn write_outputs(
             if let Some(d) = a.delay_ms {
                 write!(w, "{}", d as f64 / 1000.0)?;
             }
-            w.write_all(b",")?;
-            if let Some(&c) = n.post_campaign.get(p as usize).filter(|&&c| c != NONE) {
-                write!(w, "{c}")?;
-            }
-            let co = coordinated.get(p as usize).copied().unwrap_or(false);
-            writeln!(w, ",{}", co as u8)?;
+            campaign_tail(&mut w, n, coordinated, p)?;
             counts.amplifications += 1;
         }
         w.flush()?;
@@ -234,31 +256,21 @@ pub fn write_outputs(
         Ok(())
     };
     series_file("timeseries_narratives.csv", &mut |w| {
-        let mut k = 0;
-        for x in &n.narratives {
-            if let Some(s) = &x.summary.series {
-                k += series_rows(w, &x.id.to_string(), s)?;
-            }
-        }
-        Ok(k)
+        keyed_series_rows(
+            w,
+            n.narratives.iter().map(|x| (x.id.to_string(), &x.summary)),
+        )
     })?;
     series_file("timeseries_campaigns.csv", &mut |w| {
-        let mut k = 0;
-        for x in &n.campaigns {
-            if let Some(s) = &x.summary.series {
-                k += series_rows(w, &x.campaign_id.to_string(), s)?;
-            }
-        }
-        Ok(k)
+        keyed_series_rows(
+            w,
+            n.campaigns
+                .iter()
+                .map(|x| (x.campaign_id.to_string(), &x.summary)),
+        )
     })?;
     series_file("timeseries_watch.csv", &mut |w| {
-        let mut k = 0;
-        for x in &n.watch {
-            if let Some(s) = &x.summary.series {
-                k += series_rows(w, &x.term, s)?;
-            }
-        }
-        Ok(k)
+        keyed_series_rows(w, n.watch.iter().map(|x| (x.term.as_str(), &x.summary)))
     })?;
     series_file("timeseries_overall.csv", &mut |w| {
         let k = series_rows(w, "all", &n.overall.series)?;
@@ -271,13 +283,7 @@ pub fn write_outputs(
     })?;
     if let Some(refs) = &n.references {
         series_file("timeseries_references.csv", &mut |w| {
-            let mut k = 0;
-            for x in refs {
-                if let Some(s) = &x.summary.series {
-                    k += series_rows(w, &x.id.to_string(), s)?;
-                }
-            }
-            Ok(k)
+            keyed_series_rows(w, refs.iter().map(|x| (x.id.to_string(), &x.summary)))
         })?;
     }
     Ok(counts)
