@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -277,6 +277,90 @@ const SAMPLES_PER_CAMPAIGN: usize = 8;
 
 type Samples = Vec<Vec<Sample>>;
 
+/// The evidence samples of each campaign: the first [`SAMPLES_PER_CAMPAIGN`] co-actions in
+/// (behaviour, post, post, object) order, whatever order the threads find them in, so the
+/// same input always shows the same samples. An atomic bar per campaign (on the posts
+/// part of the key) turns most co-actions away without the lock once samples are kept.
+struct SampleKeeper {
+    kept: Vec<Mutex<Vec<(usize, u128, Sample)>>>,
+    bar: Vec<AtomicU64>,
+}
+
+impl SampleKeeper {
+    fn new(campaigns: usize) -> Self {
+        Self {
+            kept: (0..campaigns).map(|_| Mutex::new(Vec::new())).collect(),
+            bar: (0..campaigns).map(|_| AtomicU64::new(u64::MAX)).collect(),
+        }
+    }
+
+    /// Before behaviour `i`: campaigns whose samples are complete take no more.
+    fn start_behaviour(&self, i: usize) {
+        for (kept, bar) in self.kept.iter().zip(&self.bar) {
+            let full = kept
+                .lock()
+                .map(|k| k.len() >= SAMPLES_PER_CAMPAIGN && k.iter().all(|e| e.0 < i))
+                .unwrap_or(true);
+            // The bar is only a fast path: `offer` decides under the lock.
+            bar.store(if full { 0 } else { u64::MAX }, Ordering::Relaxed);
+        }
+    }
+
+    /// Offer campaign `c`'s (1-based) co-action of posts `p`, `q` on `object` in
+    /// behaviour `i`.
+    fn offer(
+        &self,
+        c: u32,
+        i: usize,
+        (p, q, object): (u32, u32, u32),
+        sample: impl FnOnce() -> Sample,
+    ) {
+        let c = c as usize - 1;
+        let posts = ((p.min(q) as u64) << 32) | p.max(q) as u64;
+        if posts > self.bar[c].load(Ordering::Relaxed) {
+            return;
+        }
+        let key = ((posts as u128) << 32) | object as u128;
+        let Ok(mut kept) = self.kept[c].lock() else {
+            return;
+        };
+        if kept.len() < SAMPLES_PER_CAMPAIGN {
+            kept.push((i, key, sample()));
+        } else {
+            // Only this behaviour's samples can give way: earlier behaviours come first.
+            let Some(worst) = (0..kept.len())
+                .filter(|&k| kept[k].0 == i)
+                .max_by_key(|&k| kept[k].1)
+            else {
+                return;
+            };
+            if kept[worst].1 <= key {
+                return;
+            }
+            kept[worst] = (i, key, sample());
+        }
+        if kept.len() >= SAMPLES_PER_CAMPAIGN {
+            let bar = kept
+                .iter()
+                .filter(|e| e.0 == i)
+                .map(|e| (e.1 >> 32) as u64)
+                .max();
+            self.bar[c].store(bar.unwrap_or(0), Ordering::Relaxed);
+        }
+    }
+
+    fn into_samples(self) -> Samples {
+        self.kept
+            .into_iter()
+            .map(|m| {
+                let mut k = m.into_inner().unwrap_or_else(|e| e.into_inner());
+                k.sort_by_key(|e| (e.0, e.1));
+                k.into_iter().map(|e| e.2).collect()
+            })
+            .collect()
+    }
+}
+
 /// Write evidence.csv: every co-action of every significant edge, tagged with its
 /// campaign. Returns which posts are coordinated, the campaign each post is evidence for
 /// (both accounts of the co-action in that campaign; 0 for none) and a few samples per
@@ -289,10 +373,7 @@ fn write_all_evidence(
 ) -> CliResult<(Vec<bool>, Vec<u32>, Samples, u64)> {
     let coordinated: Vec<AtomicBool> = (0..table.len()).map(|_| AtomicBool::new(false)).collect();
     let campaign_posts: Vec<AtomicU32> = (0..table.len()).map(|_| AtomicU32::new(0)).collect();
-    let counts: Vec<AtomicU32> = (0..det.campaigns.len())
-        .map(|_| AtomicU32::new(0))
-        .collect();
-    let samples: Mutex<Samples> = Mutex::new(vec![Vec::new(); det.campaigns.len()]);
+    let samples = SampleKeeper::new(det.campaigns.len());
     let mut w = BufWriter::with_capacity(1 << 20, File::create(out.join("evidence.csv"))?);
     let mut rows = 0;
     for (i, ((trace, _), be)) in traces.iter().zip(&det.behaviours).enumerate() {
@@ -305,6 +386,7 @@ fn write_all_evidence(
             .map(|e| (((e.stats.a as u64) << 32) | e.stats.b as u64, e.window_ms))
             .collect();
         let max_window = be.edges.iter().map(|e| e.window_ms).max().unwrap_or(0);
+        samples.start_behaviour(i);
         let keep = |x: &lockstep_traces::Event, y: &lockstep_traces::Event| -> Option<u32> {
             let (lo, hi) = if x.account < y.account {
                 (x.account, y.account)
@@ -322,18 +404,13 @@ fn write_all_evidence(
                 campaign_posts[x.post as usize].store(c, Ordering::Relaxed);
                 campaign_posts[y.post as usize].store(c, Ordering::Relaxed);
             }
-            if c > 0
-                && (counts[c as usize - 1].fetch_add(1, Ordering::Relaxed) as usize)
-                    < SAMPLES_PER_CAMPAIGN
-            {
-                if let Ok(mut s) = samples.lock() {
-                    s[c as usize - 1].push(Sample {
-                        behaviour: trace.behaviour,
-                        object: trace.object_label(table, x.object).to_string(),
-                        post_a: x.post,
-                        post_b: y.post,
-                    });
-                }
+            if c > 0 {
+                samples.offer(c, i, (x.post, y.post, x.object), || Sample {
+                    behaviour: trace.behaviour,
+                    object: trace.object_label(table, x.object).to_string(),
+                    post_a: x.post,
+                    post_b: y.post,
+                });
             }
             Some(c)
         };
@@ -353,9 +430,7 @@ fn write_all_evidence(
     w.flush()?;
     let coordinated = coordinated.into_iter().map(|b| b.into_inner()).collect();
     let campaign_posts = campaign_posts.into_iter().map(|c| c.into_inner()).collect();
-    let samples = samples
-        .into_inner()
-        .map_err(|_| anyhow!("evidence samples poisoned"))?;
+    let samples = samples.into_samples();
     Ok((coordinated, campaign_posts, samples, rows))
 }
 
