@@ -572,14 +572,21 @@ mod tests {
         .expect("write");
     }
 
-    #[test]
-    fn new_growth_and_identity_across_refreshes() {
+    /// A temporary directory (for the analysis files) with a fresh database, a
+    /// connection to it and its rules.
+    fn fixture() -> (tempfile::TempDir, Store, Connection, Rules) {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = dir.path().join("a.db");
-        let _s = Store::open(&db).expect("open");
+        let store = Store::open(&db).expect("open");
         let conn = connect(&db).expect("connect");
+        let rules = Rules::load(&conn).expect("load");
+        (dir, store, conn, rules)
+    }
+
+    #[test]
+    fn new_growth_and_identity_across_refreshes() {
+        let (dir, _store, conn, mut rules) = fixture();
         let config = Config::default();
-        let mut rules = Rules::load(&conn).expect("load");
         write(dir.path(), vec![campaign(1, &["a", "b", "c"], 0.9)]);
         let (alerts, live) = rules
             .evaluate(dir.path(), &config, 1000, &conn)
@@ -613,12 +620,8 @@ mod tests {
 
     #[test]
     fn an_alerted_campaign_set_aside_later_is_withdrawn_once() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let db = dir.path().join("a.db");
-        let _s = Store::open(&db).expect("open");
-        let conn = connect(&db).expect("connect");
+        let (dir, _store, conn, mut rules) = fixture();
         let config = Config::default();
-        let mut rules = Rules::load(&conn).expect("load");
         write(dir.path(), vec![campaign(1, &["a", "b", "c", "d"], 0.4)]);
         let (alerts, _) = rules
             .evaluate(dir.path(), &config, 1000, &conn)
@@ -667,10 +670,7 @@ mod tests {
 
     #[test]
     fn duplicate_keys_are_not_stored_twice() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let db = dir.path().join("a.db");
-        let _s = Store::open(&db).expect("open");
-        let conn = connect(&db).expect("connect");
+        let (_dir, _store, conn, _) = fixture();
         let a = NewAlert {
             key: "k".into(),
             kind: "echo",
