@@ -1005,6 +1005,39 @@ mod tests {
         }
     }
 
+    /// A Jetstream consumer of `url` delivering into `sink`: its status, the sender that
+    /// stops it and its task.
+    fn consume(
+        url: String,
+        sink: Arc<MemSink>,
+    ) -> (
+        Arc<JetstreamStatus>,
+        watch::Sender<bool>,
+        tokio::task::JoinHandle<()>,
+    ) {
+        let status = Arc::new(JetstreamStatus::default());
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let task = tokio::spawn(jetstream::run(url, sink, status.clone(), stop_rx));
+        (status, stop_tx, task)
+    }
+
+    /// Wait until `sink` holds `expected` posts.
+    async fn wait_for_posts(sink: &MemSink, expected: usize) {
+        wait_until("all posts", 60, || {
+            sink.inner.lock().unwrap().posts.len() >= expected
+        })
+        .await;
+    }
+
+    /// Tell the consumer to stop; it must end within `secs`.
+    async fn stop(stop_tx: watch::Sender<bool>, task: tokio::task::JoinHandle<()>, secs: u64) {
+        stop_tx.send(true).unwrap();
+        tokio::time::timeout(Duration::from_secs(secs), task)
+            .await
+            .expect("run stops on shutdown")
+            .unwrap();
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn consumer_resumes_after_cuts_and_failures_and_stops_on_shutdown() {
         let events = sample_and_generated();
@@ -1021,18 +1054,8 @@ mod tests {
         };
         let server = ReplayServer::start(events, opts).unwrap();
         let sink = Arc::new(MemSink::default());
-        let status = Arc::new(JetstreamStatus::default());
-        let (stop_tx, stop_rx) = watch::channel(false);
-        let task = tokio::spawn(jetstream::run(
-            server.url(path),
-            sink.clone(),
-            status.clone(),
-            stop_rx,
-        ));
-        wait_until("all posts", 60, || {
-            sink.inner.lock().unwrap().posts.len() >= expected
-        })
-        .await;
+        let (status, stop_tx, task) = consume(server.url(path), sink.clone());
+        wait_for_posts(&sink, expected).await;
         wait_until("connected", 10, || status.connected.load(Ordering::SeqCst)).await;
         let conns = server.log().connections();
         assert!(conns.len() >= 4, "{conns:?}");
@@ -1063,11 +1086,7 @@ mod tests {
         }
         assert_eq!(status.cursor_us.load(Ordering::SeqCst), max_time);
         assert_eq!(status.reconnects.load(Ordering::SeqCst), 3);
-        stop_tx.send(true).unwrap();
-        tokio::time::timeout(Duration::from_secs(5), task)
-            .await
-            .expect("run stops on shutdown")
-            .unwrap();
+        stop(stop_tx, task, 5).await;
         assert!(!status.connected.load(Ordering::SeqCst));
         server.stop().unwrap();
     }
@@ -1087,18 +1106,8 @@ mod tests {
             fail_once_at: 1500.into(),
             ..Default::default()
         });
-        let status = Arc::new(JetstreamStatus::default());
-        let (stop_tx, stop_rx) = watch::channel(false);
-        let task = tokio::spawn(jetstream::run(
-            server.url("/subscribe"),
-            sink.clone(),
-            status.clone(),
-            stop_rx,
-        ));
-        wait_until("all posts", 60, || {
-            sink.inner.lock().unwrap().posts.len() >= expected
-        })
-        .await;
+        let (status, stop_tx, task) = consume(server.url("/subscribe"), sink.clone());
+        wait_for_posts(&sink, expected).await;
         assert_eq!(sink.inner.lock().unwrap().posts.len(), expected);
         assert!(status.last_error.lock().unwrap().is_some());
         let conns = server.log().connections();
@@ -1114,11 +1123,7 @@ mod tests {
             "the failure happened"
         );
         // Shutdown while connected and idle.
-        stop_tx.send(true).unwrap();
-        tokio::time::timeout(Duration::from_secs(5), task)
-            .await
-            .expect("run stops on shutdown")
-            .unwrap();
+        stop(stop_tx, task, 5).await;
     }
 
     #[tokio::test]
@@ -1129,14 +1134,10 @@ mod tests {
             .local_addr()
             .unwrap()
             .port();
-        let status = Arc::new(JetstreamStatus::default());
-        let (stop_tx, stop_rx) = watch::channel(false);
-        let task = tokio::spawn(jetstream::run(
+        let (status, stop_tx, task) = consume(
             format!("ws://127.0.0.1:{port}/subscribe"),
             Arc::new(MemSink::default()),
-            status.clone(),
-            stop_rx,
-        ));
+        );
         tokio::time::sleep(Duration::from_millis(1500)).await;
         assert!(status.reconnects.load(Ordering::SeqCst) >= 1);
         assert!(status.last_error.lock().unwrap().is_some());
