@@ -291,28 +291,34 @@ impl Rules {
     /// on the first alert hears that the engine withdrew it, and why. The set-aside group
     /// must be mostly the campaign's members (80 %) and hold at least half of them.
     fn set_aside(&self, doc: &Value, used: &HashSet<i64>, alerts: &mut Vec<NewAlert>) {
-        let groups = doc["set_aside"].as_array().cloned().unwrap_or_default();
+        // Each group's members, gathered once for all tracked campaigns.
+        let groups: Vec<(HashSet<&str>, &Value)> = doc["set_aside"]
+            .as_array()
+            .map(|gs| {
+                gs.iter()
+                    .map(|g| {
+                        let members = g["members"]
+                            .as_array()
+                            .map(|m| m.iter().filter_map(Value::as_str).collect())
+                            .unwrap_or_default();
+                        (members, g)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         for t in &self.tracked {
             if t.alerted_size == 0 || used.contains(&t.id) {
                 continue;
             }
             let best = groups
                 .iter()
-                .map(|g| {
-                    let members: HashSet<String> = g["members"]
-                        .as_array()
-                        .map(|m| {
-                            m.iter()
-                                .filter_map(|x| x.as_str().map(str::to_string))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    let shared = members.intersection(&t.members).count() as f64;
+                .map(|(members, g)| {
+                    let shared = members.iter().filter(|m| t.members.contains(**m)).count() as f64;
                     let (of_group, of_campaign) = (
                         shared / members.len().max(1) as f64,
                         shared / t.members.len().max(1) as f64,
                     );
-                    (of_group, of_campaign, g)
+                    (of_group, of_campaign, *g)
                 })
                 // The set-aside group must be essentially the campaign: a campaign merged
                 // with outsiders into a loose group that is set aside says nothing about
