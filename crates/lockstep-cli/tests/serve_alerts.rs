@@ -169,22 +169,12 @@ fn stream_in_steps(
         let sent_at = Instant::now();
         send(server, header, &lines[from..to]);
         let newest = (lines[to - 1].0 * 1000.0).round() as i64;
-        let deadline = Instant::now() + Duration::from_secs(180);
-        loop {
-            let stats = server.stats();
+        server.wait_stats("the refresh to catch up", 180, |stats| {
             let wm = stats["watermark"]
                 .as_str()
                 .and_then(lockstep_ingest::timefmt::iso8601_to_ms);
-            if wm == Some(newest) && stats["pending"] == 0 {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "refresh did not catch up: {stats}\n{}",
-                server.log_text()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+            wm == Some(newest) && stats["pending"] == 0
+        });
         each(lines[to - 1].0, sent_at);
         from = to;
     }

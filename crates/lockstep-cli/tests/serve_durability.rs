@@ -14,7 +14,7 @@
 
 mod common;
 
-use common::serve::{cnt_row, post_cnt, Server, CNT_HEADER};
+use common::serve::{cnt_row, post_cnt, post_until_acked, Server, CNT_HEADER};
 use std::collections::VecDeque;
 use std::ffi::OsStr;
 use std::net::SocketAddr;
@@ -170,27 +170,12 @@ fn client(addr: SocketAddr, state: Arc<Mutex<State>>, stop: Arc<AtomicBool>) {
 
 /// Send batch `i` until it is acknowledged (bounded), returning (new, duplicates).
 fn send_until_acked(addr: SocketAddr, b: &BatchLog) -> (u64, u64) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let r = post_cnt(addr, b.body().as_bytes(), Duration::from_secs(60))
-            .expect("the live server answers");
-        if r.status == 200 {
-            let v = r.json();
-            assert_eq!(v["accepted"], b.len, "{v}");
-            return (
-                v["new"].as_u64().expect("new"),
-                v["duplicates"].as_u64().expect("duplicates"),
-            );
-        }
-        assert!(
-            r.status == 429 || r.status == 503,
-            "unexpected {} {}",
-            r.status,
-            r.text()
-        );
-        assert!(Instant::now() < deadline, "refused for 60 s");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    let v = post_until_acked(addr, b.body().as_bytes(), Duration::from_secs(60), 60).json();
+    assert_eq!(v["accepted"], b.len, "{v}");
+    (
+        v["new"].as_u64().expect("new"),
+        v["duplicates"].as_u64().expect("duplicates"),
+    )
 }
 
 const CYCLES: usize = 20;

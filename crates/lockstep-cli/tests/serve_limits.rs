@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::serve::{cnt_row, http, post_cnt, Server, CNT_HEADER};
+use common::serve::{cnt_row, http, post_cnt, post_until_acked, Server, CNT_HEADER};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -312,27 +312,9 @@ fn ingest_limits_hold_under_a_10x_burst() {
     let r = http(addr, "GET", "/healthz", None, t2).expect("healthz after the burst");
     assert_eq!((r.status, r.text().as_str()), (200, "ok"));
     let after = rows(9_000_000_000, 50);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let r =
-            post_cnt(addr, after.as_bytes(), t2).expect("ingest after the burst gets an answer");
-        if r.status == 200 {
-            assert_eq!(r.json()["new"], 50, "{}", r.text());
-            stored_before_burst += 50;
-            break;
-        }
-        assert!(
-            r.status == 429 || r.status == 503,
-            "after the burst: {} {}",
-            r.status,
-            r.text()
-        );
-        assert!(
-            Instant::now() < deadline,
-            "still refused 60 s after the burst"
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    let r = post_until_acked(addr, after.as_bytes(), t2, 60);
+    assert_eq!(r.json()["new"], 50, "{}", r.text());
+    stored_before_burst += 50;
     // The writer releases a batch's budget right after answering it: wait (bounded) for
     // the last release.
     let deadline = Instant::now() + Duration::from_secs(30);

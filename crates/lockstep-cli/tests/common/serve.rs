@@ -285,6 +285,32 @@ pub fn post_cnt(addr: SocketAddr, body: &[u8], timeout: Duration) -> io::Result<
     )
 }
 
+/// POST a cnt-csv body until it is acknowledged (200) and return that answer. On the way
+/// only refusals (429, 503) are allowed; each request must be answered within
+/// `request_timeout`, and the body must be taken within `give_up` seconds.
+pub fn post_until_acked(
+    addr: SocketAddr,
+    body: &[u8],
+    request_timeout: Duration,
+    give_up: u64,
+) -> Reply {
+    let deadline = Instant::now() + Duration::from_secs(give_up);
+    loop {
+        let r = post_cnt(addr, body, request_timeout).expect("the live server answers");
+        if r.status == 200 {
+            return r;
+        }
+        assert!(
+            r.status == 429 || r.status == 503,
+            "unexpected {} {}",
+            r.status,
+            r.text()
+        );
+        assert!(Instant::now() < deadline, "refused for {give_up} s");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
