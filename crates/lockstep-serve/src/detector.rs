@@ -147,7 +147,7 @@ fn run_inner(shared: &Shared, analyzer: Arc<dyn Analyzer>) -> anyhow::Result<()>
                 if let Ok(mut state) = shared.live.write() {
                     state.error = Some(format!("{e:#}"));
                 }
-                let _ = std::fs::remove_dir_all(&dir);
+                remove(&dir);
             }
         }
     }
