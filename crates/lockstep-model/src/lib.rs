@@ -7,11 +7,13 @@
 
 mod duration;
 mod interner;
+mod precision;
 mod record;
 mod table;
 
 pub use duration::parse_duration_ms;
 pub use interner::Interner;
+pub use precision::TimePrecision;
 pub use record::{PostKind, PostRecord};
 pub use table::{ListColumn, PostTable, PushOutcome, NONE};
 

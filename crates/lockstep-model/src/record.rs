@@ -1,4 +1,4 @@
-use crate::TimeMs;
+use crate::{TimeMs, TimePrecision};
 
 /// What a post is, as far as coordination goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -46,6 +46,8 @@ pub struct PostRecord {
     pub author_created_ms: Option<TimeMs>,
     /// When it was posted.
     pub time_ms: TimeMs,
+    /// How precisely `time_ms` is known (readers of minute stamps say so).
+    pub time_precision: TimePrecision,
     /// Id of the post this one re-shares verbatim.
     pub repost_of: Option<String>,
     /// Id of the post this one replies to.
@@ -77,6 +79,7 @@ impl PostRecord {
         self.author_handle.clear();
         self.author_created_ms = None;
         self.time_ms = 0;
+        self.time_precision = TimePrecision::default();
         self.repost_of = None;
         self.reply_to = None;
         self.quote_of = None;

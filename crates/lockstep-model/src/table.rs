@@ -1,4 +1,4 @@
-use crate::{AccountIdx, Interner, PostIdx, PostKind, PostRecord, TimeMs};
+use crate::{AccountIdx, Interner, PostIdx, PostKind, PostRecord, TimeMs, TimePrecision};
 
 /// Marker for "no value" in the `u32` columns of a [`PostTable`].
 pub const NONE: u32 = u32::MAX;
@@ -78,6 +78,7 @@ pub struct PostTable {
     key: Vec<u32>,
     author: Vec<AccountIdx>,
     time: Vec<TimeMs>,
+    precision: Vec<TimePrecision>,
     kind: Vec<PostKind>,
     repost_of: Vec<u32>,
     reply_to: Vec<u32>,
@@ -169,6 +170,7 @@ impl PostTable {
         }
         self.author.push(author);
         self.time.push(rec.time_ms);
+        self.precision.push(rec.time_precision);
         self.kind.push(rec.kind());
         let repost = self.ref_sym(&mut buf, &rec.platform, rec.repost_of.as_deref());
         self.repost_of.push(repost);
@@ -275,6 +277,25 @@ impl PostTable {
     /// When the post was made.
     pub fn time(&self, post: PostIdx) -> TimeMs {
         self.time[post as usize]
+    }
+
+    /// How precisely the post's time is known.
+    pub fn time_precision(&self, post: PostIdx) -> TimePrecision {
+        self.precision[post as usize]
+    }
+
+    /// All time precisions, indexed by post.
+    pub fn time_precisions(&self) -> &[TimePrecision] {
+        &self.precision
+    }
+
+    /// Posts per time precision, finest first (as [`TimePrecision::ALL`]).
+    pub fn precision_counts(&self) -> [usize; 4] {
+        let mut c = [0usize; 4];
+        for p in &self.precision {
+            c[*p as usize] += 1;
+        }
+        c
     }
 
     /// What the post is.
