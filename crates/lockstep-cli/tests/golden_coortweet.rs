@@ -1,4 +1,4 @@
-//! CooRTweet 2.1's published values on its own sample data (shared/data/README.md).
+//! CooRTweet 2.1's published values on its own sample data (tests/data/README.md).
 
 mod common;
 
@@ -40,7 +40,7 @@ fn vertices_edges(path: &std::path::Path) -> (BTreeSet<String>, BTreeSet<(String
 fn russian_coord_tweets_gives_2110_vertices_and_3721_edges() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("ru.csv");
-    let input = shared_data("coortweet_russian_coord_tweets.csv.gz");
+    let input = test_data("coortweet_russian_coord_tweets.csv.gz");
     coortweet_network(
         &input,
         &out,

@@ -29,7 +29,7 @@ fn num(v: &Value, key: &str) -> u64 {
 
 /// The Bluesky sample in time order, then h20's posts as live events after it.
 fn events(dir: &Path) -> (Vec<ReplayEvent>, usize) {
-    let mut events = replay::read_jsonl(&common::shared_data("bluesky_jetstream_v1_sample.jsonl"))
+    let mut events = replay::read_jsonl(&common::test_data("bluesky_jetstream_v1_sample.jsonl"))
         .expect("the Jetstream sample");
     replay::sort_by_time(&mut events);
     let sample_posts = replay::distinct_posts(

@@ -1,4 +1,4 @@
-//! Every real sample in shared/data loads with zero rejections and the counts the files
+//! Every real sample in tests/data loads with zero rejections and the counts the files
 //! contain (worked out independently from the files; see the comments).
 
 mod common;
@@ -11,7 +11,7 @@ use lockstep_model::PostKind;
 #[test]
 fn twarc_v2_page_counts() {
     let (t, rep) = load_file(
-        &shared_data("twarc_v2_brexit_page.jsonl"),
+        &test_data("twarc_v2_brexit_page.jsonl"),
         None,
         IngestOptions::default(),
     );
@@ -38,7 +38,7 @@ fn twarc_v2_page_counts() {
 #[test]
 fn twarc2_flat_counts() {
     let (t, rep) = load_file(
-        &shared_data("twarc2_flattened_sample.jsonl"),
+        &test_data("twarc2_flattened_sample.jsonl"),
         None,
         IngestOptions::default(),
     );
@@ -62,7 +62,7 @@ fn twarc2_flat_counts() {
 #[test]
 fn jetstream_counts() {
     let (t, rep) = load_file(
-        &shared_data("bluesky_jetstream_v1_sample.jsonl"),
+        &test_data("bluesky_jetstream_v1_sample.jsonl"),
         None,
         IngestOptions::default(),
     );
@@ -114,7 +114,7 @@ fn jetstream_counts() {
 #[test]
 fn coortweet_russian_counts() {
     let (t, rep) = load_file(
-        &shared_data("coortweet_russian_coord_tweets.csv.gz"),
+        &test_data("coortweet_russian_coord_tweets.csv.gz"),
         None,
         IngestOptions::default(),
     );
@@ -133,7 +133,7 @@ fn coortweet_russian_counts() {
 #[test]
 fn coortweet_german_counts() {
     let (t, rep) = load_file(
-        &shared_data("coortweet_german_elections.csv.gz"),
+        &test_data("coortweet_german_elections.csv.gz"),
         None,
         IngestOptions::default(),
     );

@@ -964,11 +964,9 @@ mod tests {
     }
 
     fn sample_and_generated() -> Vec<ReplayEvent> {
-        // shared/data beside the repository, or LOCKSTEP_SHARED_DATA.
-        let dir = std::env::var_os("LOCKSTEP_SHARED_DATA")
-            .map(std::path::PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-        let sample = dir.join("bluesky_jetstream_v1_sample.jsonl");
+        // The real Jetstream sample in the repository's tests/data.
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/data/bluesky_jetstream_v1_sample.jsonl");
         let mut events = read_jsonl(&sample).unwrap();
         sort_by_time(&mut events);
         let last = events.last().unwrap().time_us;

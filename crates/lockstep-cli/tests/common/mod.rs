@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests: running the binary, the peer oracle and the
-//! shared real datasets; `serve` is the harness of the `lockstep serve` tests.
+//! real samples in `tests/data`; `serve` is the harness of the `lockstep serve` tests.
 #![allow(dead_code)]
 
 use std::collections::{BTreeSet, HashMap};
@@ -13,14 +13,10 @@ pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// `shared/data` beside the repository (read-only real samples).
-pub fn shared_data(name: &str) -> PathBuf {
-    let p = repo().join("../shared/data").join(name);
-    assert!(
-        p.exists(),
-        "missing shared dataset {} (shared/ must sit beside the repository)",
-        p.display()
-    );
+/// A real sample in the repository's `tests/data` (see its README for sources and licences).
+pub fn test_data(name: &str) -> PathBuf {
+    let p = repo().join("tests/data").join(name);
+    assert!(p.exists(), "missing sample {}", p.display());
     p
 }
 
@@ -139,9 +135,10 @@ pub fn run_cnt(
     min_weights: &str,
     format: &str,
 ) {
-    let status = Command::new(peer_python())
-        .arg(repo().join("tests/peer/cnt_networks.py"))
-        .args([
+    run_cnt_with(
+        &[input],
+        out,
+        &[
             "--format",
             format,
             "--networks",
@@ -150,18 +147,46 @@ pub fn run_cnt(
             windows,
             "--min-weights",
             min_weights,
-        ])
+        ],
+    );
+}
+
+/// Run tests/peer/cnt_networks.py on `inputs` into `out` with `args` (its options).
+pub fn run_cnt_with(inputs: &[&Path], out: &Path, args: &[&str]) {
+    let status = Command::new(peer_python())
+        .arg(repo().join("tests/peer/cnt_networks.py"))
+        .args(args)
         .arg("--out")
         .arg(out)
-        .arg(input)
+        .args(inputs)
         .stdout(std::process::Stdio::null())
         .status()
         .expect("running the peer oracle");
     assert!(
         status.success(),
-        "coordination-network-toolkit failed on {}",
-        input.display()
+        "coordination-network-toolkit failed on {inputs:?} with {args:?}"
     );
+}
+
+/// Write `rows` (the toolkit's eight columns) as its CSV at `path`.
+pub fn write_cnt_csv<R, F>(path: &Path, rows: impl IntoIterator<Item = R>)
+where
+    R: IntoIterator<Item = F>,
+    F: AsRef<[u8]>,
+{
+    let mut w = cnt_writer(path);
+    for r in rows {
+        w.write_record(r).expect("cnt row");
+    }
+    w.flush().expect("flush cnt csv");
+}
+
+/// The accounts that appear in an edge CSV (its nodes).
+pub fn nodes_of(path: &Path) -> BTreeSet<String> {
+    edge_set(path)
+        .into_iter()
+        .flat_map(|(s, t, _)| [s, t])
+        .collect()
 }
 
 /// `(source, target, weight)` rows of an edge CSV.
@@ -189,9 +214,9 @@ pub fn columns<const N: usize>(header: &[String], names: [&str; N]) -> [usize; N
     })
 }
 
-/// Read a gzip CSV from shared/data as header-keyed rows.
+/// Read a gzip CSV from `tests/data`: its header and rows.
 pub fn read_gz_csv(name: &str) -> (Vec<String>, Vec<Vec<String>>) {
-    let f = std::fs::File::open(shared_data(name)).expect("open");
+    let f = std::fs::File::open(test_data(name)).expect("open");
     let mut r = csv::Reader::from_reader(flate2::read::GzDecoder::new(f));
     let header = r
         .headers()

@@ -4,16 +4,12 @@
 use lockstep_ingest::{format_by_name, Ingest, IngestOptions, IngestReport, InputFile, PostTable};
 use std::path::PathBuf;
 
-/// `shared/data` beside the repository (read-only real samples).
-pub fn shared_data(name: &str) -> PathBuf {
+/// A real sample in the repository's `tests/data` (see its README for sources and licences).
+pub fn test_data(name: &str) -> PathBuf {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
+        .join("../../tests/data")
         .join(name);
-    assert!(
-        p.exists(),
-        "missing shared dataset {} (shared/ must sit beside the repository)",
-        p.display()
-    );
+    assert!(p.exists(), "missing sample {}", p.display());
     p
 }
 
