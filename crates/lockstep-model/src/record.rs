@@ -48,6 +48,11 @@ pub struct PostRecord {
     pub time_ms: TimeMs,
     /// How precisely `time_ms` is known (readers of minute stamps say so).
     pub time_precision: TimePrecision,
+    /// The time in Unix seconds exactly as a peer tool reads the input (Python's
+    /// `float()` of the field), when that is finer than `time_ms` says: only the reader
+    /// of coordination-network-toolkit's CSV sets it, only `--semantics cnt` reads it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_exact_s: Option<f64>,
     /// Id of the post this one re-shares verbatim.
     pub repost_of: Option<String>,
     /// Id of the post this one replies to.
@@ -80,6 +85,7 @@ impl PostRecord {
         self.author_created_ms = None;
         self.time_ms = 0;
         self.time_precision = TimePrecision::default();
+        self.time_exact_s = None;
         self.repost_of = None;
         self.reply_to = None;
         self.quote_of = None;

@@ -92,6 +92,12 @@ pub struct PostTable {
     media_lists: ListColumn,
     /// Explicit objects as (post, object) pairs; long formats add them row by row.
     object_refs: Vec<(PostIdx, u32)>,
+    /// Rows of long formats that repeat a stored (post, object) row exactly (same author
+    /// and time), one entry per extra copy: CooRTweet counts every row.
+    object_repeats: Vec<(PostIdx, u32)>,
+    /// (post, seconds) for posts whose time the reader knew finer than `time`, ascending
+    /// by post: see [`PostRecord::time_exact_s`].
+    exact_times: Vec<(PostIdx, f64)>,
 }
 
 fn key_of(buf: &mut String, platform: &str, id: &str) {
@@ -171,6 +177,9 @@ impl PostTable {
         self.author.push(author);
         self.time.push(rec.time_ms);
         self.precision.push(rec.time_precision);
+        if let Some(t) = rec.time_exact_s {
+            self.exact_times.push((post, t));
+        }
         self.kind.push(rec.kind());
         let repost = self.ref_sym(&mut buf, &rec.platform, rec.repost_of.as_deref());
         self.repost_of.push(repost);
@@ -213,6 +222,10 @@ impl PostTable {
         if rec.objects.is_empty() {
             return PushOutcome::Duplicate(post);
         }
+        // The same row again (same author and time too), as opposed to a row that only
+        // reuses the id.
+        let same_row = rec.time_ms == self.time[post as usize]
+            && self.account_id(self.author[post as usize]) == rec.author_id;
         let mut added = false;
         for o in &rec.objects {
             let sym = self.objects.intern(o);
@@ -227,6 +240,8 @@ impl PostTable {
             if !known {
                 self.object_refs.push((post, sym));
                 added = true;
+            } else if same_row {
+                self.object_repeats.push((post, sym));
             }
         }
         if added {
@@ -356,6 +371,20 @@ impl PostTable {
         &self.object_refs
     }
 
+    /// Extra copies of (post, object) rows that a long-format input repeated exactly
+    /// (same object, author, content and time), one entry per copy beyond the first. They
+    /// are duplicates everywhere but under CooRTweet's semantics, which counts every row.
+    pub fn object_ref_repeats(&self) -> &[(PostIdx, u32)] {
+        &self.object_repeats
+    }
+
+    /// (post, Unix seconds) for the posts whose time the reader knew more precisely than
+    /// [`PostTable::time`] (finer than a millisecond, or not a whole number of them), in
+    /// post order: the values a peer tool compares (see [`PostRecord::time_exact_s`]).
+    pub fn exact_times(&self) -> &[(PostIdx, f64)] {
+        &self.exact_times
+    }
+
     /// The account's id on its platform.
     pub fn account_id(&self, account: AccountIdx) -> &str {
         id_of(self.accounts.resolve(account))
@@ -444,5 +473,22 @@ mod tests {
         assert_eq!(t.push(&r), PushOutcome::Merged(0));
         assert_eq!(t.push(&r), PushOutcome::Duplicate(0));
         assert_eq!(t.object_refs().len(), 2);
+        // The exact repeat is remembered for CooRTweet; a row that only reuses the
+        // content id with another time is not a repeat of it.
+        assert_eq!(t.object_ref_repeats(), &[(0, 1)]);
+        r.time_ms += 1;
+        assert_eq!(t.push(&r), PushOutcome::Duplicate(0));
+        assert_eq!(t.object_ref_repeats().len(), 1);
+    }
+
+    #[test]
+    fn keeps_exact_times_beside_milliseconds() {
+        let mut t = PostTable::new();
+        t.push(&rec("1", "u", 1000));
+        let mut r = rec("2", "u", 1000);
+        r.time_exact_s = Some(1.0003);
+        t.push(&r);
+        assert_eq!(t.time(1), 1000);
+        assert_eq!(t.exact_times(), &[(1, 1.0003)]);
     }
 }

@@ -136,6 +136,13 @@ fn parse_row(rec: &csv::ByteRecord, post: &mut PostRecord) -> Result<(), String>
             ts.chars().take(40).collect::<String>()
         )
     })?;
+    // The toolkit compares `float(timestamp)`; keep that double when milliseconds do not
+    // give it back (more than three decimals), for `--semantics cnt`.
+    post.time_exact_s = ts
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|&s| s != post.time_ms as f64 / 1000.0);
     // An empty field means no URL (the toolkit turns it into one empty URL that links
     // every URL-less post; we do not copy that defect).
     for u in field(rec, 7)?.split(' ').filter(|u| !u.is_empty()) {
