@@ -6,11 +6,15 @@ Python API (preprocess, compute_*, get_edge_rows); nothing of the toolkit is cop
 usage: cnt_networks.py --format csv|twitter_json --out DIR
                        --networks co_retweet,co_tweet,... --windows 10,60 --min-weights 1,2
                        [--similarity 0.8[,0.5...]] [--min-doc-size 1]
-                       [--n-cpus 2] [--db FILE] [--keep-empty-url-defect] INPUT...
+                       [--n-cpus 2] [--db FILE] [--keep-empty-url-defect]
+                       [--self-loops] [--nodes] INPUT...
 
 Writes DIR/<network>_w<window>_m<min_weight>.csv with the header source,target,weight
-(self-loops dropped, as the toolkit's export does), and DIR/timings.json with seconds spent
-in preprocessing and in each computation.
+(self-loops dropped, as the toolkit's export does by default; kept with --self-loops, its
+--include_self_loops), and DIR/timings.json with seconds spent in preprocessing and in each
+computation. With --nodes, also DIR/<same name>.nodes: the number of nodes of the toolkit's
+own networkx graph (graph.load_networkx_graph, with the same loops setting), which is what
+the toolkit's test suite asserts.
 
 co_similar_tweet is computed once per value of --similarity and written to
 DIR/co_similar_tweet_w<window>_m<min_weight>_s<similarity>.csv (the value as given). It
@@ -30,7 +34,7 @@ import sqlite3
 import time
 
 from coordination_network_toolkit import compute_networks as cn
-from coordination_network_toolkit.graph import get_edge_rows
+from coordination_network_toolkit.graph import get_edge_rows, load_networkx_graph
 from coordination_network_toolkit.similarity import get_similarity_fn_from_min_size
 from coordination_network_toolkit.preprocess import (
     preprocess_csv_files,
@@ -58,6 +62,8 @@ def main():
     p.add_argument("--keep-empty-url-defect", action="store_true")
     p.add_argument("--similarity", default="0.8")
     p.add_argument("--min-doc-size", type=float, default=1)
+    p.add_argument("--self-loops", action="store_true")
+    p.add_argument("--nodes", action="store_true")
     p.add_argument("inputs", nargs="+")
     a = p.parse_args()
 
@@ -107,13 +113,18 @@ def main():
                     t = time.perf_counter()
                     compute()
                     rows = sorted(
-                        (str(s), str(d), int(wt)) for s, d, wt, _ in get_edge_rows(db, net)
+                        (str(s), str(d), int(wt))
+                        for s, d, wt, _ in get_edge_rows(db, net, loops=a.self_loops)
                     )
                     timings[name] = time.perf_counter() - t
                     with open(os.path.join(a.out, f"{name}.csv"), "w", newline="") as f:
                         out = csv.writer(f)
                         out.writerow(["source", "target", "weight"])
                         out.writerows(rows)
+                    if a.nodes:
+                        g = load_networkx_graph(db, net, loops=a.self_loops, n_messages=10)
+                        with open(os.path.join(a.out, f"{name}.nodes"), "w") as f:
+                            f.write(f"{len(g.nodes)}\n")
     with open(os.path.join(a.out, "timings.json"), "w") as f:
         json.dump(timings, f, indent=1)
 

@@ -117,6 +117,12 @@ pub struct NetworkArgs {
     /// CooRTweet's edge_weight quantile for the weight_threshold flag.
     #[arg(long, default_value_t = 0.5)]
     pub edge_weight: f64,
+    /// Keep loops (an account co-acting with itself), as the peers can: with `--semantics
+    /// cnt` the toolkit's graph with loops (its --include_self_loops; in 1.5.2 every message
+    /// matches itself, so a loop weighs all of the account's messages of the behaviour);
+    /// with `--semantics coortweet` CooRTweet's remove_loops = FALSE.
+    #[arg(long)]
+    pub self_loops: bool,
     /// Also write every co-action (post pairs, object, dt) to this CSV file.
     #[arg(long)]
     pub evidence: Option<PathBuf>,

@@ -146,6 +146,10 @@ pub fn analyze_table(
             (Behaviour::CoSimilar, Some(t)) => co_similar_trace(table, t),
             _ => extract(table, *b, Semantics::Native).map_err(|e| CliError::usage(anyhow!(e)))?,
         };
+        if a.behaviours.is_some() && trace.is_empty() {
+            let why = lockstep_traces::nothing_to_work_on(table, *b, "--behaviours");
+            eprintln!("lockstep: warning: {why}");
+        }
         let windows = window_override
             .map(|w| vec![w])
             .unwrap_or_else(|| default_windows(*b));

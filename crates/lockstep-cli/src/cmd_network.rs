@@ -58,6 +58,11 @@ pub fn run(a: NetworkArgs) -> CliResult {
             "--window must be a non-negative number of seconds"
         )));
     }
+    if a.self_loops && semantics == Semantics::Native {
+        return Err(CliError::usage(anyhow!(
+            "--self-loops applies to --semantics cnt and coortweet (the peers' graphs with loops)"
+        )));
+    }
     if a.similarity.is_some() && !behaviours.contains(&Behaviour::CoSimilar) {
         return Err(CliError::usage(anyhow!(
             "--similarity applies to co-similar only"
@@ -68,6 +73,7 @@ pub fn run(a: NetworkArgs) -> CliResult {
         min_weight: a.min_weight,
         min_participation: a.min_participation,
         edge_weight_quantile: a.edge_weight,
+        self_loops: a.self_loops,
     };
     // Several behaviours in one run share one load; --out is then a directory holding
     // `<behaviour>.csv` (and `<behaviour>-evidence.csv` with --evidence).
@@ -165,6 +171,12 @@ fn one_network(
     } else {
         (trace_for(table, behaviour, semantics)?, None)
     };
+    if trace.is_empty() {
+        eprintln!(
+            "lockstep: warning: {}",
+            lockstep_traces::nothing_to_work_on(table, behaviour, "--behaviour")
+        );
+    }
 
     let file =
         File::create(out_path).with_context(|| format!("creating {}", out_path.display()))?;
@@ -244,12 +256,26 @@ fn one_network(
     if let Some(path) = evidence_path {
         let f = File::create(path).with_context(|| format!("creating {}", path.display()))?;
         let mut w = BufWriter::with_capacity(1 << 20, f);
-        let keep = |x: &lockstep_traces::Event, y: &lockstep_traces::Event| match &similar {
-            Some(sets) => sets.matches(x.post, y.post).then_some(0),
-            None => Some(0),
+        // Under the toolkit's semantics, times that are not whole seconds are compared on
+        // its clock; a pair is evidence if either side's test accepts it.
+        let clock = (semantics == Semantics::Cnt)
+            .then(|| cnt::PeerClock::new(table, &trace, params.window_ms))
+            .flatten();
+        let sweep_ms = clock
+            .as_ref()
+            .map_or(params.window_ms, |c| c.sweep_window_ms(params.window_ms));
+        let keep = |x: &lockstep_traces::Event, y: &lockstep_traces::Event| {
+            if let Some(c) = &clock {
+                if !(c.within(x, y) || c.within(y, x)) {
+                    return None;
+                }
+            }
+            match &similar {
+                Some(sets) => sets.matches(x.post, y.post).then_some(0),
+                None => Some(0),
+            }
         };
-        let rows =
-            evidence::write_evidence(table, &trace, params.window_ms, &keep, None, &mut w, true)?;
+        let rows = evidence::write_evidence(table, &trace, sweep_ms, &keep, None, &mut w, true)?;
         eprintln!("lockstep: wrote {rows} co-actions to {}", path.display());
     }
     eprintln!(

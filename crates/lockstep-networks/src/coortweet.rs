@@ -1,29 +1,36 @@
 //! CooRTweet 2.1's coordinated network: `detect_groups` followed by
 //! `generate_coordinated_network` (the full graph, with its quantile flag).
 //!
-//! Its rules, as this module reproduces them:
-//! 1. keep accounts with at least `min_participation` rows (shares);
-//! 2. per object, every unordered pair of rows by different accounts and different
-//!    contents with `|dt| <= window` is a coordinated pair;
-//! 3. an account qualifies if at least `min_participation` of its rows have a content that
-//!    appears in some pair; a pair is kept if either account qualifies;
-//! 4. the undirected edge weight is the number of kept pairs (not distinct posts), and an
-//!    edge is flagged when its weight is strictly above the `edge_weight` quantile (R's
-//!    default type 7) of all edge weights.
+//! Its rules (R/detect_groups.R, R/calc_group_combinations.R,
+//! R/generate_coordinated_network.R), as this module reproduces them. A *row* is one
+//! (object, account, content, time) of the long format: one event of the trace, exact
+//! duplicate rows included (CooRTweet never deduplicates; its vignette calls `unique()`
+//! before `detect_groups`, and lockstep's table keeps such repeats for this semantics).
+//! 1. keep accounts with at least `min_participation` rows;
+//! 2. per object, every unordered pair of rows with `|dt| <= window` is a coordinated
+//!    pair (a self-join of the object's rows on row number);
+//! 3. unless loops are kept ([`NetworkParams::self_loops`], CooRTweet's
+//!    `remove_loops = FALSE`), pairs of one account, pairs of one content and pairs with a
+//!    row whose content id is its own object id are removed;
+//! 4. an account qualifies if at least `min_participation` of its rows have a content that
+//!    appears in some remaining pair; a pair is kept if either account qualifies;
+//! 5. the undirected edge weight is the number of kept pairs (not distinct posts), a loop
+//!    is an edge of its own, and an edge is flagged when its weight is strictly above the
+//!    `edge_weight` quantile (R's default type 7) of all edge weights.
 
 use crate::pairs::{pair_key, pair_of};
-use crate::{events_per_account, sweep_for, NetworkParams};
+use crate::{events_per_account, NetworkParams};
 use foldhash::HashMap;
-use lockstep_kernel::Sink;
 use lockstep_model::PostTable;
-use lockstep_traces::{Event, ObjectSpace, Trace};
+use lockstep_traces::{Event, Trace};
+use rayon::prelude::*;
 
 /// One undirected edge.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct CoortweetEdge {
     /// Lower account index.
     pub a: u32,
-    /// Higher account index.
+    /// Higher account index (equal to `a` for a loop).
     pub b: u32,
     /// Number of coordinated pairs of shares.
     pub weight: u64,
@@ -55,80 +62,115 @@ pub fn quantile_type7(sorted: &[u64], p: f64) -> f64 {
     sorted[lo] as f64 + (h - lo as f64) * (sorted[hi] as f64 - sorted[lo] as f64)
 }
 
-#[derive(Default)]
-struct PairedPosts(Vec<u32>);
-
-impl Sink for PairedPosts {
-    fn co_action(&mut self, a: &Event, b: &Event) {
-        if a.post != b.post {
-            self.0.push(a.post);
-            self.0.push(b.post);
+/// Visit every unordered pair of rows `(i, j)`, `i < j`, on the same object with
+/// `t_j - t_i <= window_ms` (`events` sorted by object, then time), in parallel over runs
+/// of whole objects; each run gets its own state from `make`.
+///
+/// Written here rather than with the kernel's sweep because CooRTweet pairs an account's
+/// rows with each other (loops) and repeated rows with each other, which the kernel's
+/// co-actions, being between different accounts, never include.
+fn for_each_pair<S, M, V>(events: &[Event], window_ms: i64, make: M, visit: V) -> Vec<S>
+where
+    S: Send,
+    M: Fn() -> S + Sync,
+    V: Fn(&mut S, usize, usize) + Sync,
+{
+    let target = (events.len() / (rayon::current_num_threads() * 16)).max(4096);
+    let mut runs = Vec::new();
+    let (mut start, mut i) = (0, 0);
+    while i < events.len() {
+        let mut j = i + 1;
+        while j < events.len() && events[j].object == events[i].object {
+            j += 1;
         }
-    }
-}
-
-struct Weights<'a> {
-    qualified: &'a [bool],
-    map: HashMap<u64, (u64, i64)>,
-}
-
-impl Sink for Weights<'_> {
-    fn co_action(&mut self, x: &Event, y: &Event) {
-        if x.post == y.post
-            || !(self.qualified[x.account as usize] || self.qualified[y.account as usize])
-        {
-            return;
+        if j - start >= target {
+            runs.push((start, j));
+            start = j;
         }
-        let (lo, hi) = if x.account < y.account {
-            (x.account, y.account)
-        } else {
-            (y.account, x.account)
-        };
-        let w = self.map.entry(pair_key(lo, hi)).or_insert((0, 0));
-        w.0 += 1;
-        w.1 += y.time - x.time;
+        i = j;
     }
+    if start < events.len() {
+        runs.push((start, events.len()));
+    }
+    runs.par_iter()
+        .map(|&(lo, hi)| {
+            let mut state = make();
+            for i in lo..hi {
+                let e = &events[i];
+                let mut j = i + 1;
+                while j < hi && events[j].object == e.object && events[j].time - e.time <= window_ms
+                {
+                    visit(&mut state, i, j);
+                    j += 1;
+                }
+            }
+            state
+        })
+        .collect()
 }
 
 /// CooRTweet's network for `trace` (any behaviour; CooRTweet's own data is the
-/// `co-object` trace of its long format).
+/// `co-object` trace of its long format, built with
+/// [`lockstep_traces::Semantics::Coortweet`] so that repeated rows count).
 pub fn network(table: &PostTable, trace: &Trace, params: &NetworkParams) -> CoortweetNetwork {
     let mp = params.min_participation;
     let rows = events_per_account(table, trace);
-    let filtered = Trace {
-        behaviour: trace.behaviour,
-        semantics: trace.semantics,
-        events: trace
-            .events
-            .iter()
-            .filter(|e| rows[e.account as usize] >= mp)
-            .copied()
-            .collect(),
-        space: ObjectSpace::Single(""),
-        multi_object_posts: trace.multi_object_posts,
+    let ev: Vec<Event> = trace
+        .events
+        .iter()
+        .filter(|e| rows[e.account as usize] >= mp)
+        .copied()
+        .collect();
+    let loops = params.self_loops;
+    // A row that shares its own content (object id = content id) pairs with nothing while
+    // loops are removed.
+    let own: Vec<bool> = if loops {
+        Vec::new()
+    } else {
+        ev.iter()
+            .map(|e| trace.object_label(table, e.object) == table.post_id(e.post))
+            .collect()
     };
-    let sweep = sweep_for(table, params);
+    let kept = |i: usize, j: usize| {
+        loops || (ev[i].account != ev[j].account && ev[i].post != ev[j].post && !own[i] && !own[j])
+    };
 
     let mut paired = vec![false; table.len()];
-    for s in sweep.run(&filtered, PairedPosts::default) {
-        for p in s.0 {
-            paired[p as usize] = true;
+    let parts = for_each_pair(&ev, params.window_ms, Vec::new, |v: &mut Vec<u32>, i, j| {
+        if kept(i, j) {
+            v.push(ev[i].post);
+            v.push(ev[j].post);
         }
+    });
+    for p in parts.into_iter().flatten() {
+        paired[p as usize] = true;
     }
     let mut paired_rows = vec![0u64; table.account_count()];
-    for e in &filtered.events {
+    for e in &ev {
         if paired[e.post as usize] {
             paired_rows[e.account as usize] += 1;
         }
     }
     let qualified: Vec<bool> = paired_rows.iter().map(|&n| n >= mp.max(1)).collect();
 
+    let parts = for_each_pair(
+        &ev,
+        params.window_ms,
+        HashMap::<u64, (u64, i64)>::default,
+        |map, i, j| {
+            let (x, y) = (&ev[i], &ev[j]);
+            if !kept(i, j) || !(qualified[x.account as usize] || qualified[y.account as usize]) {
+                return;
+            }
+            let key = pair_key(x.account.min(y.account), x.account.max(y.account));
+            let w = map.entry(key).or_insert((0, 0));
+            w.0 += 1;
+            w.1 += y.time - x.time;
+        },
+    );
     let mut total: HashMap<u64, (u64, i64)> = HashMap::default();
-    for s in sweep.run(&filtered, || Weights {
-        qualified: &qualified,
-        map: HashMap::default(),
-    }) {
-        for (k, (n, dt)) in s.map {
+    for part in parts {
+        for (k, (n, dt)) in part {
             let t = total.entry(k).or_insert((0, 0));
             t.0 += n;
             t.1 += dt;

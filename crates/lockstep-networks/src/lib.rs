@@ -35,6 +35,10 @@ pub struct NetworkParams {
     pub min_participation: u64,
     /// CooRTweet: quantile of edge weights above which an edge is flagged.
     pub edge_weight_quantile: f64,
+    /// The peers' graphs with loops: an account co-acting with itself. [`cnt`]: the
+    /// toolkit's export with `--include_self_loops`; [`coortweet`]: `detect_groups` with
+    /// `remove_loops = FALSE`. Off by default, as in both peers.
+    pub self_loops: bool,
 }
 
 impl Default for NetworkParams {
@@ -44,19 +48,12 @@ impl Default for NetworkParams {
             min_weight: 1,
             min_participation: 2,
             edge_weight_quantile: 0.5,
+            self_loops: false,
         }
     }
 }
 
-/// The sweep configuration for a table and trace.
-pub(crate) fn sweep_for(table: &PostTable, params: &NetworkParams) -> lockstep_kernel::Sweep {
-    lockstep_kernel::Sweep {
-        window_ms: params.window_ms,
-        accounts: table.account_count(),
-    }
-}
-
-/// Count of distinct trace events per account.
+/// Count of trace events per account (rows, for the long format).
 pub(crate) fn events_per_account(table: &PostTable, trace: &Trace) -> Vec<u64> {
     let mut n = vec![0u64; table.account_count()];
     for e in &trace.events {

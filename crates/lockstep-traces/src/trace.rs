@@ -61,7 +61,7 @@ impl Trace {
         }
     }
 
-    /// Number of distinct accounts acting in this trace.
+    /// True when the trace has no event: the input has nothing this behaviour works on.
     pub fn is_empty(&self) -> bool {
         self.events.is_empty()
     }
@@ -95,8 +95,12 @@ where
 
 /// Reduce the table to the trace of one behaviour under the given semantics.
 ///
-/// Returns an error for behaviours this build cannot derive (so far: co-similar, which
-/// needs the near-duplicate stage).
+/// co-similar is not derived here: its objects are near-duplicate templates
+/// (`lockstep_similar::co_similar_trace`) or, under the toolkit's semantics, every
+/// non-repost compared pairwise (`lockstep_similar::cnt::cnt_trace`); asking for it
+/// returns an error that says so. Under CooRTweet's semantics the co-object trace also
+/// holds the rows the input repeated exactly ([`PostTable::object_ref_repeats`]), as
+/// CooRTweet counts every row.
 pub fn extract(
     table: &PostTable,
     behaviour: Behaviour,
@@ -123,14 +127,22 @@ pub fn extract(
             (0..n).map(|p| ev(table, p, 0)).collect(),
             ObjectSpace::Single("*"),
         ),
-        Behaviour::CoObject => (
-            table
-                .object_refs()
-                .iter()
-                .map(|&(p, o)| ev(table, p, o))
-                .collect(),
-            ObjectSpace::Objects,
-        ),
+        Behaviour::CoObject => {
+            let repeats: &[(PostIdx, u32)] = if semantics == Semantics::Coortweet {
+                table.object_ref_repeats()
+            } else {
+                &[]
+            };
+            (
+                table
+                    .object_refs()
+                    .iter()
+                    .chain(repeats)
+                    .map(|&(p, o)| ev(table, p, o))
+                    .collect(),
+                ObjectSpace::Objects,
+            )
+        }
         Behaviour::CoLink => link_events(table, semantics),
         Behaviour::CoText => {
             let (events, labels) = match semantics {
@@ -172,7 +184,8 @@ pub fn extract(
         }
         Behaviour::CoSimilar => {
             return Err(
-                "co-similar needs the near-duplicate stage, which this build does not have yet"
+                "co-similar is derived by lockstep-similar (near-duplicate templates, or the \
+                 toolkit's pairwise comparison), not by extract"
                     .into(),
             )
         }
