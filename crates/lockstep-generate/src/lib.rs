@@ -103,6 +103,7 @@ mod scenario;
 mod text;
 mod timefmt;
 mod tweet;
+mod weibo;
 mod writer;
 
 use std::path::PathBuf;
@@ -117,6 +118,10 @@ pub use scenario::{
     ACCOUNTS_PER_POST, HOTSPOT_ACCOUNTS, HOTSPOT_RETWEETS, POSTS_PER_SCALE, POSTS_PER_SECOND,
 };
 pub use timefmt::{snowflake, snowflake_time_ms, COLLECTION_START, TWITTER_EPOCH_MS};
+pub use weibo::{
+    weibo_bid, weibo_mid_of_bid, CHECKED_DIR, TRUTH_CHECKED_CSV, TRUTH_SEARCH_CSV, WEIBO_KEYWORDS,
+    WEIBO_MAX_SCALE, WEIBO_SEARCH_CSV, WEIBO_SEARCH_HEADER,
+};
 pub use writer::{CSV_HEADER, TRUTH_POSTS_HEADER};
 
 /// File name of the toolkit CSV inside the output directory.
@@ -210,6 +215,18 @@ fn run(opts: &GenerateOptions, knobs: Option<&ScenarioKnobs>) -> Result<Generate
             "scale must be a number in (0, {MAX_SCALE}], got {}",
             opts.scale
         );
+    }
+    if kind == scenario::Scenario::Weibo {
+        if knobs.is_some() {
+            bail!("scenario \"weibo\" has no knobs; knobs apply to organic, mixed and h20");
+        }
+        let w = weibo::generate(opts.seed, opts.scale, &opts.out_dir)?;
+        return Ok(GenerateSummary {
+            posts: w.posts,
+            accounts: w.accounts,
+            campaign_accounts: w.campaign_accounts,
+            files: w.files,
+        });
     }
     let realistic = matches!(
         kind,

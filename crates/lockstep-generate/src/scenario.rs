@@ -12,7 +12,7 @@ use crate::text::{campaign_domain, campaign_tags};
 use crate::timefmt::COLLECTION_START;
 
 /// Names of the scenarios [`crate::generate`] knows.
-pub const SCENARIOS: &[&str] = &["basic", "hotspot", "organic", "mixed", "h20"];
+pub const SCENARIOS: &[&str] = &["basic", "hotspot", "organic", "mixed", "h20", "weibo"];
 
 /// Posts per unit of scale.
 pub const POSTS_PER_SCALE: f64 = 100_000.0;
@@ -41,6 +41,8 @@ pub(crate) enum Scenario {
     Mixed,
     /// Chinese/English background, hard negatives and the H20 episode.
     H20,
+    /// The Weibo world (weibo-search CSV and CHECKED JSON; see [`crate::weibo`]).
+    Weibo,
 }
 
 impl Scenario {
@@ -52,6 +54,7 @@ impl Scenario {
             "organic" => Some(Self::Organic),
             "mixed" => Some(Self::Mixed),
             "h20" => Some(Self::H20),
+            "weibo" => Some(Self::Weibo),
             _ => None,
         }
     }
