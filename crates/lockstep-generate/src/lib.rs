@@ -76,6 +76,15 @@
 //!   users discuss the episode too (for and against, sometimes linking or quoting the
 //!   articles), so the narrative is not all coordinated.
 //!
+//! * `weibo` — a Weibo world in other files: `weibo-search.csv` (dataabc/weibo-search's
+//!   21-column CSV) and `checked/` (CHECKED-style JSON cascades), with `truth.csv`,
+//!   `truth_search.csv`, `truth_checked.csv`, `truth_posts.csv`, `truth_events.csv` and
+//!   `seed_accounts.csv`; its own hard negatives (fan clubs, comment threads, state-media
+//!   echo, generic commenters, news bursts, viral cascades) and campaigns (boost ring,
+//!   copy-paste group, hashtag push, reply swarm). Files, id spaces and what every structure
+//!   leaves in the data: the `weibo` module (`src/weibo/mod.rs`). Up to scale
+//!   [`WEIBO_MAX_SCALE`]; no knobs.
+//!
 //! Hard negatives (realistic scenarios; an account in several groups keeps the first label
 //! in this order):
 //!
