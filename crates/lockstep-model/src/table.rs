@@ -256,6 +256,12 @@ impl PostTable {
         id_of(self.refs.resolve(self.key[post as usize]))
     }
 
+    /// The platform the post came from (`unknown` when the input did not say).
+    pub fn post_platform(&self, post: PostIdx) -> &str {
+        let key = self.refs.resolve(self.key[post as usize]);
+        key.split_once(KEY_SEP).map_or("unknown", |(p, _)| p)
+    }
+
     /// The id behind a reference symbol (as stored in `repost_of`, `reply_to`, `quote_of`).
     pub fn ref_id(&self, sym: u32) -> &str {
         id_of(self.refs.resolve(sym))
@@ -461,6 +467,12 @@ mod tests {
         let mut r = rec("1", "u", 10);
         r.platform = "bluesky".into();
         assert_eq!(t.push(&r), PushOutcome::Added(1));
+        assert_eq!(t.post_platform(0), "twitter");
+        assert_eq!(t.post_platform(1), "bluesky");
+        r.platform = String::new();
+        r.id = "2".into();
+        t.push(&r);
+        assert_eq!(t.post_platform(2), "unknown");
     }
 
     #[test]

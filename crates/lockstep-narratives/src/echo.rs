@@ -25,6 +25,7 @@ use crate::time::parse_time_ms;
 use lockstep_model::{PostIdx, PostTable, TimeMs, NONE};
 use lockstep_similar::shingle::units;
 use lockstep_similar::SimilarParams;
+use lockstep_traces::text::post_words;
 use lockstep_traces::text::Normaliser;
 use lockstep_traces::urls::canonical_url;
 use rayon::prelude::*;
@@ -406,7 +407,10 @@ impl EchoIndex {
                                 containment: f32::NAN,
                             });
                         }
-                        let units = bigrams(&mut nz, table.text(p), &mut norm, &mut u, &mut g);
+                        // Text echo is judged on the author's own words; a repost of an echo
+                        // echoes by the repost below.
+                        let units =
+                            bigrams(&mut nz, post_words(table, p), &mut norm, &mut u, &mut g);
                         if units < self.params.min_units.max(2) {
                             return None;
                         }

@@ -49,6 +49,7 @@ use group::{group_by_label, r4, summarise, Context, Summary};
 use lockstep_model::{PostIdx, PostTable, NONE};
 use lockstep_output::rfc3339;
 use lockstep_similar::Templates;
+use lockstep_traces::text::post_words;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::time::Instant;
@@ -531,8 +532,7 @@ pub fn analyze_narratives(
             if name.is_empty() {
                 // No distinctive term (all stop words or too short): the text itself.
                 if let Some(&t) = templates_of[g].first() {
-                    name = table
-                        .text(templates.representative(t))
+                    name = post_words(table, templates.representative(t))
                         .chars()
                         .take(40)
                         .collect();

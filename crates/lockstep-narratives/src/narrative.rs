@@ -20,6 +20,7 @@ use crate::refine::TemplateSet;
 use crate::terms::{jieba, normaliser, terms_of_normalised};
 use jieba_rs::Jieba;
 use lockstep_model::{Interner, PostIdx, PostTable, NONE};
+use lockstep_traces::text::post_words;
 use rayon::prelude::*;
 
 /// Terms and their weights, per template.
@@ -91,7 +92,7 @@ fn tokenise_all(texts: &[String], jieba: &Jieba) -> Vec<Vec<String>> {
 pub fn template_vectors(table: &PostTable, templates: &TemplateSet, p: &TermParams) -> TermVectors {
     let nt = templates.len();
     let texts: Vec<&str> = (0..nt as u32)
-        .map(|t| table.text(templates.representative(t)))
+        .map(|t| post_words(table, templates.representative(t)))
         .collect();
     let reps = normalise_all(&texts);
     drop(texts);
@@ -106,7 +107,7 @@ pub fn template_vectors(table: &PostTable, templates: &TemplateSet, p: &TermPara
         .step_by(stride)
         .filter(|&q| eligible(q))
         .take(p.background_sample)
-        .map(|q| table.text(q as PostIdx))
+        .map(|q| post_words(table, q as PostIdx))
         .collect();
     let background = sample.len();
     let bg = normalise_all(&sample);

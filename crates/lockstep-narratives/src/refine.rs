@@ -25,6 +25,7 @@
 use lockstep_model::{PostIdx, PostTable, NONE};
 use lockstep_similar::shingle::intersection;
 use lockstep_similar::{SimilarParams, Templates};
+use lockstep_traces::text::post_words;
 use rayon::prelude::*;
 
 /// Parameters of template refinement.
@@ -126,7 +127,7 @@ fn merge_variants(
                 id: t.to_string(),
                 author_id: "t".into(),
                 time_ms: i as i64,
-                text: table.text(templates.representative(t)).to_string(),
+                text: post_words(table, templates.representative(t)).to_string(),
                 ..Default::default()
             });
         }
@@ -191,14 +192,14 @@ pub fn refine_templates(
             if members.len() < min_posts {
                 return (members, Vec::new());
             }
-            let r = lockstep_similar::shingle_set(table.text(rep), similar);
-            let rep_text = table.text(rep);
+            let r = lockstep_similar::shingle_set(post_words(table, rep), similar);
+            let rep_text = post_words(table, rep);
             let mut kept = Vec::with_capacity(members.len());
             // (leader set, posts)
             let mut groups: Vec<(Vec<u32>, Vec<PostIdx>)> = Vec::new();
             let mut cache: foldhash::HashMap<&str, Option<Vec<u32>>> = Default::default();
             for &q in &members {
-                let text = table.text(q);
+                let text = post_words(table, q);
                 if text == rep_text {
                     kept.push(q);
                     continue;

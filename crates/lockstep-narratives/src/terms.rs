@@ -28,11 +28,13 @@ pub fn is_han(c: char) -> bool {
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x323AF | 0x3007)
 }
 
-/// Normalisation used for terms and watch terms: hashtags kept, traditional Chinese folded.
+/// Normalisation used for terms and watch terms: hashtags kept, traditional Chinese folded,
+/// Weibo emoji codes (`[哈哈]`) removed (they are pictures, not words).
 pub fn normalise_options() -> NormaliseOptions {
     NormaliseOptions {
         strip_hashtags: false,
         fold: Some(lockstep_similar::fold::t2s as fn(char) -> char),
+        strip_emoji_codes: true,
     }
 }
 

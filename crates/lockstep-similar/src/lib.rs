@@ -53,7 +53,9 @@ pub struct SimilarParams {
     pub strip_hashtags: bool,
     /// Fold traditional Chinese characters to simplified (default true).
     pub fold_chinese: bool,
-    /// Give reposts templates too (default false: a repost's text is the original's).
+    /// Treat every repost's text as its reposter's own (default false: only Weibo reposts
+    /// have own words, their comment before the `//@` chain; a retweet's or a forward's
+    /// text is its original's; see [`templates::post_text`]).
     pub include_reposts: bool,
     /// Templates with fewer posts are dropped (default 2: a template is a text used at
     /// least twice).

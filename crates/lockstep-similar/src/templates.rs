@@ -65,6 +65,19 @@ pub fn normalise_options(params: &SimilarParams) -> NormaliseOptions {
         fold: params
             .fold_chinese
             .then_some(crate::fold::t2s as fn(char) -> char),
+        strip_emoji_codes: true,
+    }
+}
+
+/// The text of post `p` that templates compare: its author's own words
+/// ([`lockstep_traces::text::post_words`]: a Weibo repost's comment without its chain,
+/// nothing for a retweet or a default `转发微博`), or with `include_reposts` every repost's
+/// text as its own.
+pub fn post_text<'t>(table: &'t PostTable, p: PostIdx, params: &SimilarParams) -> &'t str {
+    if params.include_reposts && table.repost_of(p) != NONE {
+        lockstep_traces::text::own_words(table.text(p), false)
+    } else {
+        lockstep_traces::text::post_words(table, p)
     }
 }
 
@@ -126,17 +139,11 @@ fn build_docs(table: &PostTable, params: &SimilarParams) -> Docs {
                 let mut flat = Vec::new();
                 for p in lo..(lo + CHUNK).min(hi) {
                     let p = p as PostIdx;
-                    if !params.include_reposts && table.repost_of(p) != NONE {
+                    let text = post_text(table, p, params);
+                    if text.is_empty() {
                         continue;
                     }
-                    if shingle_text(
-                        table.text(p),
-                        params,
-                        &mut normaliser,
-                        &mut norm,
-                        &mut ub,
-                        &mut sh,
-                    ) {
+                    if shingle_text(text, params, &mut normaliser, &mut norm, &mut ub, &mut sh) {
                         rows.push((p, set_hash(&sh), sh.len() as u32));
                         flat.extend_from_slice(&sh);
                     }
@@ -761,6 +768,65 @@ mod tests {
         for (p, text) in texts.iter().enumerate().skip(PARAPHRASES.len()) {
             assert_eq!(tpl.template_of(p as u32), None, "{text}");
         }
+    }
+
+    #[test]
+    fn short_swarm_replies_with_rotating_extras_form_one_template() {
+        // A reply swarm's short slogan, each copy with other topics, emoji codes, emoji
+        // and mentions appended: the slogan is the text, the rest is decoration.
+        let variants = [
+            "不安全！拒绝H20！ #芯片安全",
+            "不安全！拒绝H20！#国产芯片# [怒]",
+            "不安全!拒绝H20! [怒][怒][怒] @人民日报",
+            "#拒绝H20# 不安全！拒绝H20！[加油][加油]",
+            "不安全！！拒绝H20！😡😡 #芯片安全# #国产替代#",
+            "@环球时报 不安全，拒绝H20 [doge]",
+            "不安全！拒絕H20！[鄙视]",
+        ];
+        let mut texts: Vec<&str> = variants.to_vec();
+        texts.extend(["拒绝加班！不安全的工作环境", "H20芯片今天发布了新版本"]);
+        let t = table(&texts);
+        let tpl = assign_templates(&t, &SimilarParams::default());
+        let expected: Vec<u32> = (0..variants.len() as u32).collect();
+        assert_eq!(groups(&tpl), vec![expected]);
+    }
+
+    #[test]
+    fn weibo_reposts_compare_their_own_words() {
+        // Reposts whose comments are copies: the comment before `//@` is compared, the
+        // chain (different in each) is not; default texts and retweets take no part.
+        let mut t = table(&["美国政府一直在隐瞒真实疫情数据，真相必须公开"]);
+        let rows = [
+            (
+                "weibo",
+                "美国政府一直在隐瞒真实疫情数据，真相必须公开！//@张三:完全不同的一段很长的话",
+            ),
+            (
+                "weibo",
+                "美国政府一直在隐瞒真实疫情数据!真相必须公开[怒]//@李四:另一段毫不相干的原文内容",
+            ),
+            (
+                "weibo",
+                "转发微博//@王五:美国政府一直在隐瞒真实疫情数据，真相必须公开",
+            ),
+            (
+                "twitter",
+                "RT @x: 美国政府一直在隐瞒真实疫情数据，真相必须公开",
+            ),
+        ];
+        for (i, (platform, text)) in rows.iter().enumerate() {
+            t.push(&PostRecord {
+                platform: platform.to_string(),
+                id: format!("r{i}"),
+                author_id: format!("b{i}"),
+                time_ms: 10_000 + i as i64,
+                repost_of: Some("p0".into()),
+                text: text.to_string(),
+                ..Default::default()
+            });
+        }
+        let tpl = assign_templates(&t, &SimilarParams::default());
+        assert_eq!(groups(&tpl), vec![vec![0, 1, 2]]);
     }
 
     #[test]

@@ -15,16 +15,27 @@
 //! 4. An optional per-character fold, applied after case folding: co-similar passes
 //!    traditional → simplified Chinese here (lockstep-similar owns the table).
 //! 5. A leading retweet prefix `RT @user:` is removed, and so are links (`http://`,
-//!    `https://`, `www.`) and `@mentions` (an `@` not preceded by a letter or digit, up to
-//!    the next white space), so `email a@b.c` keeps its address.
+//!    `https://`, `www.`) and `@mentions`: an `@` not preceded by an ASCII letter or digit
+//!    (so `email a@b.c` keeps its address, while Weibo's `同意@张三` is a mention), and the
+//!    handle after it (letters of any script, digits, `_`, `-`, `.`) with a colon right
+//!    after it (`@张三：`), since Weibo writes no space after a mention.
 //! 6. Optionally hashtags are removed: Twitter style `#tag` (the `#` and the letters,
 //!    digits, marks and underscores after it) and Weibo style `#话题#` (from `#` to the next
 //!    `#` when no white space comes between, at most 64 characters).
 //! 7. White space is collapsed to single spaces and trimmed.
 //!
 //! Punctuation, emoji and symbols are kept: co-text compares the whole string, and
-//! co-similar's shingler drops them itself.
+//! co-similar's shingler drops them itself. Co-similar also removes Weibo's bracketed
+//! emoji codes (`[哈哈]`, `[doge]`: see [`NormaliseOptions::strip_emoji_codes`]), which
+//! are pictures, not words.
+//!
+//! Before any of this, [`own_words`] cuts a post down to what its author wrote: on Weibo a
+//! repost's text is the reposter's comment followed by the chain it came through
+//! (`说得好//@张三:原文…`), a reply may start with `回复@张三:`, and most reposts and many
+//! comments carry no words at all (empty, the default `转发微博`, or only emoji codes).
+//! Only the own words are the author's text for co-text, co-similar and narratives.
 
+use lockstep_model::{PostIdx, PostTable, NONE};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
@@ -96,13 +107,19 @@ pub struct NormaliseOptions {
     pub strip_hashtags: bool,
     /// Map each character after case folding (e.g. traditional to simplified Chinese).
     pub fold: Option<fn(char) -> char>,
+    /// Remove bracketed emoji codes (`[哈哈]`, `[doge]`, `[加油]`: see [`emoji_code_len`]).
+    /// Weibo renders them as pictures; a swarm appends them to its copies as it appends
+    /// emoji, so they are not words to compare.
+    pub strip_emoji_codes: bool,
 }
 
 impl NormaliseOptions {
-    /// co-text's key: hashtags kept (their text is content), no character fold.
+    /// co-text's key: hashtags and emoji codes kept (their text is content), no character
+    /// fold.
     pub const CO_TEXT: NormaliseOptions = NormaliseOptions {
         strip_hashtags: false,
         fold: None,
+        strip_emoji_codes: false,
     };
 }
 
@@ -157,6 +174,7 @@ impl Normaliser {
         out.clear();
         self.fold(text);
         let strip_tags = self.options.strip_hashtags;
+        let strip_codes = self.options.strip_emoji_codes;
         let mut s = self.folded.trim_start();
         if let Some(rest) = s.strip_prefix("rt @") {
             if let Some(colon) = rest.find(':') {
@@ -174,11 +192,16 @@ impl Normaliser {
             let skip = if (c == 'h'
                 && (rest.starts_with("http://") || rest.starts_with("https://")))
                 || (c == 'w' && at_word_start && rest.starts_with("www."))
-                || (c == '@' && at_word_start)
             {
                 rest.find(char::is_whitespace).unwrap_or(rest.len())
+            } else if c == '@' && !prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == '_') {
+                // Not after an ASCII letter or digit (`a@b.c` is an address), but right
+                // after Chinese text, as Weibo writes mentions (`同意@张三`).
+                mention_len(rest)
             } else if c == '#' && strip_tags && at_word_start {
                 hashtag_len(rest)
+            } else if c == '[' && strip_codes {
+                emoji_code_len(rest)
             } else {
                 0
             };
@@ -209,6 +232,46 @@ impl Normaliser {
     }
 }
 
+/// Length in bytes of the mention at the start of `s` (which starts with `@`): the handle
+/// (letters of any script, digits, `_`, `-`, `.`) and a colon right after it (`@张三：`).
+/// Weibo writes mentions without a space after them (`回复@张三:好的`), so a mention ends
+/// where the handle's characters do, not at the next white space.
+fn mention_len(s: &str) -> usize {
+    let body = &s[1..];
+    let mut end = body
+        .char_indices()
+        .find(|&(_, c)| !(is_word(c) || c == '-' || c == '.'))
+        .map_or(body.len(), |(i, _)| i);
+    // A trailing full stop ends the sentence, not the handle.
+    while end > 0 && body[..end].ends_with(['.', '-']) {
+        end -= 1;
+    }
+    let mut len = 1 + end;
+    if let Some(c) = s[len..].chars().next() {
+        if c == ':' || c == '\u{FF1A}' {
+            len += c.len_utf8();
+        }
+    }
+    len
+}
+
+/// Length in bytes of the bracketed emoji code at the start of `s` (which starts with
+/// `[`): `[` then one to eight letters (any script; no digits, spaces or punctuation) then
+/// `]`, as Weibo writes `[哈哈]`, `[doge]`, `[吃瓜]`; 0 when `s` does not start with one.
+pub fn emoji_code_len(s: &str) -> usize {
+    let mut n = 0;
+    for (i, c) in s.char_indices().skip(1) {
+        if c == ']' {
+            return if n > 0 { i + 1 } else { 0 };
+        }
+        if !c.is_alphabetic() || n >= 8 {
+            return 0;
+        }
+        n += 1;
+    }
+    0
+}
+
 /// Length in bytes of the hashtag at the start of `s` (which starts with `#`), or 0 when
 /// no tag follows the `#`.
 fn hashtag_len(s: &str) -> usize {
@@ -235,6 +298,133 @@ fn hashtag_len(s: &str) -> usize {
     } else {
         1 + len
     }
+}
+
+/// Default texts Weibo fills in when a reposter writes nothing (simplified, traditional,
+/// English, and the "quick repost" of 2020), compared after trimming a final `。` or `.`.
+const DEFAULT_TEXTS: [&str; 6] = [
+    "转发微博",
+    "轉發微博",
+    "快转微博",
+    "快轉微博",
+    "转发",
+    "轉發",
+];
+
+/// What of a post's text its author wrote: the words co-text, co-similar and narratives
+/// compare. Empty when the author wrote nothing of their own.
+///
+/// - A retweet (`is_repost` and a leading `RT @user:`) copies its original: no own words.
+/// - Weibo's repost chain: the text before the first `//@` is the reposter's comment; what
+///   follows (`//@张三:…//@李四:…`) are the comments of the accounts it passed through.
+/// - Weibo's reply prefix `回复@张三:` is removed, and so is a leading `:`/`：` and white
+///   space (crawlers leave one when they cut the commenter's name off).
+/// - Nothing is left of a text that is only a default repost text (`转发微博`, `轉發微博`,
+///   `快转微博`, `转发`, `Repost`, with or without a final `。`), or only emoji codes such as
+///   `[哈哈][蜡烛]` (see [`emoji_code_len`]) with white space or punctuation between them.
+///   Millions of reposts carry these; they say nothing about who wrote what.
+pub fn own_words(text: &str, is_repost: bool) -> &str {
+    let mut s = text.trim_start();
+    if is_repost {
+        if let Some(rest) = s.strip_prefix("RT @") {
+            if rest
+                .find(':')
+                .is_some_and(|c| !rest[..c].contains(char::is_whitespace))
+            {
+                return "";
+            }
+        }
+    }
+    if let Some(i) = s.find("//@") {
+        s = &s[..i];
+    }
+    for prefix in ["回复@", "回覆@"] {
+        if let Some(rest) = s.strip_prefix(prefix) {
+            if let Some((i, c)) = rest
+                .char_indices()
+                .take(32)
+                .find(|&(_, c)| c == ':' || c == '：')
+            {
+                s = &rest[i + c.len_utf8()..];
+            }
+            break;
+        }
+    }
+    let s = s
+        .trim_start_matches(|c: char| c == ':' || c == '：' || c.is_whitespace())
+        .trim_end();
+    let bare = s.trim_end_matches(['。', '.']).trim_end();
+    if DEFAULT_TEXTS.contains(&bare) || bare.eq_ignore_ascii_case("repost") {
+        return "";
+    }
+    if only_emoji_codes(s) {
+        return "";
+    }
+    s
+}
+
+/// True when reposts on `platform` carry the reposter's own words (Weibo: a repost's text
+/// is its comment, then the chain). Elsewhere a repost's text is its original's (a
+/// retweet's `RT @user: …`, a Telegram forward) or empty (a boost), never the reposter's.
+pub fn reposts_have_own_words(platform: &str) -> bool {
+    platform.eq_ignore_ascii_case("weibo")
+}
+
+/// [`own_words`] of post `p`: what its author wrote (empty for reposts outside Weibo).
+pub fn post_words(table: &PostTable, p: PostIdx) -> &str {
+    let repost = table.repost_of(p) != NONE;
+    if repost && !reposts_have_own_words(table.post_platform(p)) {
+        return "";
+    }
+    own_words(table.text(p), repost)
+}
+
+/// The hashtags of post `p` that its author wrote: all of them, except in a text with a
+/// Weibo repost chain, where only those in the own words count (a topic further down the
+/// chain is someone else's), and none for a repost outside Weibo (a retweet's tags are its
+/// original's).
+pub fn post_hashtags(table: &PostTable, p: PostIdx) -> Vec<u32> {
+    let syms = table.hashtag_syms(p);
+    if syms.is_empty() {
+        return Vec::new();
+    }
+    let text = table.text(p);
+    let repost = table.repost_of(p) != NONE;
+    if !repost && !text.contains("//@") {
+        return syms.to_vec();
+    }
+    let own = post_words(table, p);
+    syms.iter()
+        .copied()
+        .filter(|&s| {
+            let tag = table.hashtags.resolve(s);
+            own.match_indices('#')
+                .any(|(i, _)| own[i + 1..].starts_with(tag))
+        })
+        .collect()
+}
+
+/// True when `s` holds nothing but emoji codes, white space and punctuation (an empty
+/// string included).
+pub fn only_emoji_codes(s: &str) -> bool {
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        let len = if c == '[' { emoji_code_len(rest) } else { 0 };
+        if len > 0 {
+            rest = &rest[len..];
+        } else if c.is_whitespace() || is_punctuation(c) {
+            rest = &rest[c.len_utf8()..];
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
+/// ASCII and CJK punctuation.
+fn is_punctuation(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}' | '\u{2010}'..='\u{2027}' | '·')
 }
 
 /// lockstep's co-text key ([`NormaliseOptions::CO_TEXT`]): NFKC, case folding, invisible
@@ -287,6 +477,7 @@ mod tests {
         Normaliser::new(NormaliseOptions {
             strip_hashtags: true,
             fold: Some(fold),
+            strip_emoji_codes: true,
         })
         .normalise(text)
     }
@@ -306,6 +497,132 @@ mod tests {
         assert_eq!(sim("中国製造 #中国製造2025"), "中国制造");
         // Variation selectors and zero-width joiners go, so emoji presentation is moot.
         assert_eq!(sim("支持❤\u{FE0F}国产"), sim("支持❤国产"));
+    }
+
+    #[test]
+    fn own_words_of_weibo_posts() {
+        // The reposter's comment before the chain.
+        assert_eq!(
+            own_words("说得好！//@张三:原文在这里//@李四:更早", true),
+            "说得好！"
+        );
+        assert_eq!(own_words("//@人民日报:【人民微评】致敬", true), "");
+        // Default texts, with or without a full stop, any script; emoji codes only.
+        for t in [
+            "",
+            "  ",
+            "转发微博",
+            "转发微博。",
+            "轉發微博",
+            "快转微博",
+            "Repost",
+            "repost.",
+            "转发",
+            "[哈哈]",
+            "[蜡烛][蜡烛] ",
+            "[doge]！",
+            "转发微博//@张三:好",
+            "：",
+            "：转发微博",
+        ] {
+            assert_eq!(own_words(t, true), "", "{t:?}");
+            assert_eq!(own_words(t, false), "", "{t:?}");
+        }
+        // Words with codes keep them; a Twitter retweet has no words of its own.
+        assert_eq!(own_words("哈哈哈[哈哈]", false), "哈哈哈[哈哈]");
+        assert_eq!(own_words("RT @bob: hello there", true), "");
+        assert_eq!(
+            own_words("RT @bob: hello there", false),
+            "RT @bob: hello there"
+        );
+        // Weibo's reply prefix and a crawler's leading colon.
+        assert_eq!(own_words("回复@张三:不同意", false), "不同意");
+        assert_eq!(own_words("回复@张三：不同意//@李四:x", false), "不同意");
+        assert_eq!(own_words("：谣言呀。", false), "谣言呀。");
+        // Unicode emoji are content (co-text), only bracketed codes are not.
+        assert_eq!(own_words("🙏", false), "🙏");
+        assert!(only_emoji_codes("[赞]，[赞]"));
+        assert!(!only_emoji_codes("[1]"));
+    }
+
+    #[test]
+    fn emoji_codes_and_weibo_mentions() {
+        assert_eq!(emoji_code_len("[哈哈]后"), "[哈哈]".len());
+        assert_eq!(emoji_code_len("[doge]"), 6);
+        assert_eq!(emoji_code_len("[1]"), 0);
+        assert_eq!(emoji_code_len("[]"), 0);
+        assert_eq!(emoji_code_len("[很长很长很长很长很长]"), 0);
+        assert_eq!(emoji_code_len("[哈哈"), 0);
+        let codes = NormaliseOptions {
+            strip_emoji_codes: true,
+            ..NormaliseOptions::CO_TEXT
+        };
+        assert_eq!(
+            Normaliser::new(codes).normalise("不安全[怒][怒]！拒绝H20 [加油]"),
+            "不安全!拒绝h20"
+        );
+        // co-text keeps them.
+        assert_eq!(normalise("不安全[怒]"), "不安全[怒]");
+        // A Weibo mention ends where the handle does (and takes its colon along).
+        assert_eq!(normalise("@人民日报:致敬英雄"), "致敬英雄");
+        assert_eq!(normalise("致敬@人民日报 英雄"), "致敬 英雄");
+        assert_eq!(normalise("同意@张三，说得对"), "同意,说得对");
+        assert_eq!(normalise("hi @bob. bye"), "hi . bye");
+        assert_eq!(normalise("see @user.bsky.social now"), "see now");
+    }
+
+    #[test]
+    fn words_and_tags_of_posts_by_platform() {
+        use lockstep_model::PostRecord;
+        let mut t = PostTable::new();
+        let rec = |platform: &str, id: &str, repost: bool, text: &str, tags: &[&str]| PostRecord {
+            platform: platform.into(),
+            id: id.into(),
+            author_id: "a".into(),
+            repost_of: repost.then(|| "0".to_string()),
+            text: text.into(),
+            hashtags: tags.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        };
+        t.push(&rec(
+            "weibo",
+            "1",
+            true,
+            "#话题一#顶上去//@张三:#话题二# 原文",
+            &["话题一", "话题二"],
+        ));
+        t.push(&rec(
+            "weibo",
+            "2",
+            true,
+            "转发微博//@张三:#话题二#",
+            &["话题二"],
+        ));
+        t.push(&rec("twitter", "3", true, "RT @x: text #tag", &["tag"]));
+        t.push(&rec(
+            "telegram",
+            "4",
+            true,
+            "forwarded words #tag",
+            &["tag"],
+        ));
+        t.push(&rec("weibo", "5", false, "#话题一# 自己的话", &["话题一"]));
+        assert_eq!(post_words(&t, 0), "#话题一#顶上去");
+        assert_eq!(post_words(&t, 1), "");
+        assert_eq!(post_words(&t, 2), "");
+        assert_eq!(post_words(&t, 3), "", "a forward's text is its original's");
+        assert_eq!(post_words(&t, 4), "#话题一# 自己的话");
+        let tags = |p: PostIdx| -> Vec<&str> {
+            post_hashtags(&t, p)
+                .into_iter()
+                .map(|s| t.hashtags.resolve(s))
+                .collect()
+        };
+        assert_eq!(tags(0), ["话题一"]);
+        assert!(tags(1).is_empty());
+        assert!(tags(2).is_empty());
+        assert!(tags(3).is_empty());
+        assert_eq!(tags(4), ["话题一"]);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-use crate::text::{cnt_normalise, normalise};
+use crate::text::{cnt_normalise, normalise, post_hashtags, post_words};
 use crate::urls::canonical_url;
 use crate::{Behaviour, Semantics};
 use lockstep_model::{Interner, PostIdx, PostTable, TimeMs, NONE};
@@ -149,11 +149,14 @@ pub fn extract(
                 Semantics::Cnt => keyed(table, |p| {
                     not_repost(p).then(|| cnt_normalise(table.text(p)))
                 }),
+                // Own words only (see `text::own_words`): a Weibo repost's comment counts,
+                // its chain and default texts do not, and a retweet has none.
                 _ => keyed(table, |p| {
-                    if !not_repost(p) {
+                    let words = post_words(table, p);
+                    if words.is_empty() {
                         return None;
                     }
-                    let k = normalise(table.text(p));
+                    let k = normalise(words);
                     (!k.is_empty()).then_some(k)
                 }),
             };
@@ -161,8 +164,10 @@ pub fn extract(
         }
         Behaviour::CoHashtag => {
             let (events, labels) = keyed(table, |p| {
-                let syms = table.hashtag_syms(p);
-                if !not_repost(p) || syms.is_empty() {
+                // The author's own tags: a Weibo repost's topics in its comment count, a
+                // retweet's and those further down a repost chain do not.
+                let syms = post_hashtags(table, p);
+                if syms.is_empty() {
                     return None;
                 }
                 let mut tags: Vec<String> = syms
