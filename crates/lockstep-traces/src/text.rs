@@ -259,15 +259,13 @@ fn mention_len(s: &str) -> usize {
 /// `[`): `[` then one to eight letters (any script; no digits, spaces or punctuation) then
 /// `]`, as Weibo writes `[哈哈]`, `[doge]`, `[吃瓜]`; 0 when `s` does not start with one.
 pub fn emoji_code_len(s: &str) -> usize {
-    let mut n = 0;
-    for (i, c) in s.char_indices().skip(1) {
+    for (n, (i, c)) in s.char_indices().skip(1).enumerate() {
         if c == ']' {
             return if n > 0 { i + 1 } else { 0 };
         }
         if !c.is_alphabetic() || n >= 8 {
             return 0;
         }
-        n += 1;
     }
     0
 }
