@@ -17,6 +17,7 @@
 //! same words is coordination's signature, a burst of reposts of one post is a crowd's.
 
 use crate::stats::poisson_ln_sf;
+use crate::timing::CoActRule;
 use lockstep_traces::Trace;
 use std::collections::HashMap;
 
@@ -28,17 +29,15 @@ pub const MIN_OVERLAP: usize = 3;
 /// aggregators join everything; they would make the pairing quadratic).
 const MAX_BURSTS_PER_ACCOUNT: usize = 2_000;
 
-/// Each burst of `trace` at `window_ms`: its object and its distinct accounts, sorted.
-fn bursts(trace: &Trace, window_ms: i64) -> Vec<(u32, Vec<u32>)> {
+/// Each burst of `trace` under `rule` (consecutive events co-act): its object and its
+/// distinct accounts, sorted.
+fn bursts(trace: &Trace, rule: &CoActRule) -> Vec<(u32, Vec<u32>)> {
     let ev = &trace.events;
     let mut out = Vec::new();
     let mut i = 0;
     while i < ev.len() {
         let mut j = i + 1;
-        while j < ev.len()
-            && ev[j].object == ev[i].object
-            && ev[j].time - ev[j - 1].time <= window_ms
-        {
+        while j < ev.len() && ev[j].object == ev[i].object && rule.co_act(&ev[j - 1], &ev[j]) {
             j += 1;
         }
         if j - i >= MIN_BURST_ACCOUNTS {
@@ -59,11 +58,11 @@ fn bursts(trace: &Trace, window_ms: i64) -> Vec<(u32, Vec<u32>)> {
 /// `ln_alpha`), and the number of burst pairs tested.
 pub fn overlap_pairs(
     trace: &Trace,
-    window_ms: i64,
+    rule: &CoActRule,
     degree: &[u64],
     ln_alpha: f64,
 ) -> (HashMap<u64, f64>, f64) {
-    let bursts = bursts(trace, window_ms);
+    let bursts = bursts(trace, rule);
     let nb = bursts.len();
     let tests = nb as f64 * (nb as f64 - 1.0) / 2.0;
     let mut out: HashMap<u64, f64> = HashMap::new();
@@ -159,7 +158,15 @@ mod tests {
         for e in &ev {
             degree[e.account as usize] += 1;
         }
-        let (pairs, tests) = overlap_pairs(&trace(ev), 60_000, &degree, (0.01f64).ln());
+        let table = lockstep_model::PostTable::new();
+        let grid = crate::timing::Resolution {
+            millisecond: 1,
+            finest_step_ms: 1,
+            coarsest_step_ms: 1,
+            ..Default::default()
+        };
+        let rule = CoActRule::new(&table, &grid, 60_000);
+        let (pairs, tests) = overlap_pairs(&trace(ev), &rule, &degree, (0.01f64).ln());
         assert_eq!(tests, 6.0, "four bursts, six pairs");
         // The four shared accounts, all pairs among them, and nobody else.
         assert_eq!(pairs.len(), 6, "{pairs:?}");

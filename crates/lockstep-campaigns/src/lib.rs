@@ -13,6 +13,8 @@ pub mod communities;
 pub mod signals;
 pub mod significance;
 pub mod stats;
+pub mod timing;
+pub mod visits;
 
 use foldhash::HashMap;
 use lockstep_model::PostTable;
@@ -53,6 +55,10 @@ pub struct DetectParams {
     /// Cap on one behaviour's evidence for one pair, in -log10 q units, so one
     /// overwhelming behaviour does not drown the others in the fused graph.
     pub max_evidence: f64,
+    /// When set, acts of one account on one object with no gap over this many
+    /// milliseconds are one visit, and the test counts visits (see [`visits`]); `None`
+    /// tests every act (the behaviour before visits; see README, "Finding campaigns").
+    pub visit_gap_ms: Option<i64>,
 }
 
 impl Default for DetectParams {
@@ -69,6 +75,7 @@ impl Default for DetectParams {
             resolution: 1.0,
             seed: 42,
             max_evidence: 50.0,
+            visit_gap_ms: None,
         }
     }
 }
@@ -186,11 +193,28 @@ pub fn detect(
         alpha: params.alpha,
         min_co_actions: params.min_co_actions,
         group_evidence: params.group_evidence,
+        visit_gap_ms: params.visit_gap_ms.unwrap_or(0),
     };
     let behaviours: Vec<BehaviourEdges> = traces
         .iter()
         .map(|(trace, windows)| {
-            let (edges, summary) = test_behaviour(table, trace, windows, &test);
+            let resolution = timing::Resolution::of(table, trace);
+            let reduced;
+            let tested = match params.visit_gap_ms {
+                Some(gap) => {
+                    reduced = visits::visits(trace, gap, table.account_count());
+                    &reduced
+                }
+                None => trace,
+            };
+            let (edges, summary) = test_behaviour(
+                table,
+                tested,
+                trace.events.len(),
+                &resolution,
+                windows,
+                &test,
+            );
             BehaviourEdges {
                 behaviour: trace.behaviour,
                 edges,

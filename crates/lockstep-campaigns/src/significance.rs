@@ -8,20 +8,27 @@
 //! lambda_ab = d_a * d_b * C,   C = sum_o (n_o / E)^2 * p_o
 //! ```
 //!
-//! where `d_a` is the number of `a`'s events, `n_o` the events on object `o`, `E` all
-//! events, and `p_o` the share of pairs of `o`'s events that fall inside the window. Busy
-//! accounts and viral objects raise the expectation, so a fan who reposts everything or a
-//! cascade everyone joins does not become an edge by volume alone. The observed count is
-//! the number of co-action events, not distinct objects, so a ring that reuses one hashtag
-//! set in twelve rounds keeps its twelve. Each pair's upper-tail p-value is then corrected
-//! for the number of pairs that could have been tested (Benjamini–Hochberg over all
-//! `A(A-1)/2` pairs of active accounts), which controls the false discovery rate.
+//! where `d_a` is the number of `a`'s visits, `n_o` the visits on object `o`, `E` all
+//! visits, and `p_o` the share of pairs of `o`'s visits that fall inside the window. A
+//! *visit* ([`crate::visits`]) is an account's acts on one object with no gap over an hour,
+//! at the time of its first act: many acts of one account on one object (a comment
+//! thread, repeated reposting) are one decision, not independent draws, so they count once
+//! in the observation and in the null alike. Busy accounts and viral objects raise the
+//! expectation, so a fan who reposts everything or a cascade everyone joins does not become
+//! an edge by volume alone. The observed count is co-acting visits, not distinct objects,
+//! so a ring that reuses one hashtag set in twelve rounds hours apart keeps its twelve.
+//! Windows and `p_o` are applied on the data's own time grid ([`crate::timing`]): on minute
+//! stamps a 60 s window is the same or the adjacent minute, for the co-actions and for
+//! `p_o` alike. Each pair's upper-tail p-value is then corrected for the number of pairs
+//! that could have been tested (Benjamini–Hochberg over all `A(A-1)/2` pairs of active
+//! accounts), which controls the false discovery rate.
 
 use crate::stats::{bh_ln_q, poisson_ln_sf};
+use crate::timing::{CoActRule, Resolution, WindowUse};
 use lockstep_model::PostTable;
 use lockstep_networks::native::{self, PairStats};
 use lockstep_networks::NetworkParams;
-use lockstep_traces::{Behaviour, Trace};
+use lockstep_traces::{Behaviour, Event, Trace};
 use serde::Serialize;
 
 /// One tested, significant account pair in one behaviour.
@@ -35,8 +42,11 @@ pub struct SigEdge {
     pub ln_p: f64,
     /// ln of the Benjamini–Hochberg adjusted value.
     pub ln_q: f64,
-    /// The window that gave this edge, milliseconds.
+    /// The window that gave this edge, milliseconds (as asked for).
     pub window_ms: i64,
+    /// That window on the stamps' grid: the largest stamp difference of a co-action
+    /// (see [`crate::timing`]), milliseconds.
+    pub stamp_window_ms: i64,
 }
 
 /// What testing one behaviour found, with the figures behind it.
@@ -46,8 +56,19 @@ pub struct BehaviourSummary {
     pub behaviour: String,
     /// Windows tried, seconds.
     pub windows_s: Vec<f64>,
-    /// Events in the trace.
+    /// Events (acts) in the trace.
     pub events: usize,
+    /// Visits: acts of one account on one object with no gap over `visit_gap_s` count
+    /// once (see [`crate::visits`]); the test counts these.
+    pub visits: usize,
+    /// The visit gap, seconds.
+    pub visit_gap_s: f64,
+    /// How precisely the events' times are known.
+    pub resolution: Resolution,
+    /// The grid the windows were applied on (`millisecond`, `second`, `minute`, `mixed`).
+    pub time_grid: &'static str,
+    /// How each window was applied to the stamps.
+    pub windows: Vec<WindowUse>,
     /// Accounts with at least one event.
     pub accounts: usize,
     /// Distinct objects.
@@ -76,6 +97,8 @@ pub struct TestParams {
     pub min_co_actions: u64,
     /// …unless the pair is in a significant overlap of two bursts (see [`crate::bursts`]).
     pub group_evidence: bool,
+    /// Acts of one account on one object with no gap over this are one visit.
+    pub visit_gap_ms: i64,
 }
 
 /// Per-behaviour null model figures for one window.
@@ -86,13 +109,15 @@ struct Null {
     objects: usize,
 }
 
-fn null_model(table: &PostTable, trace: &Trace, window_ms: i64) -> Null {
+fn null_model(table: &PostTable, trace: &Trace, rule: &CoActRule) -> Null {
     let ev = &trace.events;
     let mut degree = vec![0u64; table.account_count()];
     for e in ev {
         degree[e.account as usize] += 1;
     }
     let e_total = ev.len() as f64;
+    let window = rule.stamp_ms;
+    let exact = rule.exact_by_stamps();
     let mut c = 0.0;
     let mut objects = 0;
     let mut i = 0;
@@ -105,17 +130,25 @@ fn null_model(table: &PostTable, trace: &Trace, window_ms: i64) -> Null {
         objects += 1;
         let n = (j - i) as f64;
         if j - i >= 2 {
-            // Unordered pairs of this object's events within the window.
+            // Unordered pairs of this object's visits that co-act, by the same rule as the
+            // observed co-actions (on one grid: stamps at most `window` apart).
             let mut within = 0u64;
             let mut hi = i;
             for k in i..j {
                 if hi < k + 1 {
                     hi = k + 1;
                 }
-                while hi < j && ev[hi].time - ev[k].time <= window_ms {
+                while hi < j && ev[hi].time - ev[k].time <= window {
                     hi += 1;
                 }
-                within += (hi - k - 1) as u64;
+                within += if exact {
+                    (hi - k - 1) as u64
+                } else {
+                    ev[k + 1..hi]
+                        .iter()
+                        .filter(|f| rule.co_act(&ev[k], f))
+                        .count() as u64
+                };
             }
             let p_o = within as f64 / (n * (n - 1.0) / 2.0);
             c += (n / e_total) * (n / e_total) * p_o;
@@ -133,17 +166,28 @@ fn null_model(table: &PostTable, trace: &Trace, window_ms: i64) -> Null {
 
 /// Test every pair of one behaviour at each window; an edge is significant at the window
 /// that gives it the smallest adjusted value, after a Bonferroni factor for the number of
-/// windows tried.
+/// windows tried. `visits` is the behaviour's trace reduced to visits
+/// ([`crate::visits::visits`]), `acts` the number of events before that reduction.
 pub fn test_behaviour(
     table: &PostTable,
-    trace: &Trace,
+    visits: &Trace,
+    acts: usize,
+    resolution: &Resolution,
     windows_ms: &[i64],
     params: &TestParams,
 ) -> (Vec<SigEdge>, BehaviourSummary) {
     let mut summary = BehaviourSummary {
-        behaviour: trace.behaviour.name().to_string(),
+        behaviour: visits.behaviour.name().to_string(),
         windows_s: windows_ms.iter().map(|w| *w as f64 / 1000.0).collect(),
-        events: trace.events.len(),
+        events: acts,
+        visits: visits.events.len(),
+        visit_gap_s: params.visit_gap_ms as f64 / 1000.0,
+        resolution: resolution.clone(),
+        time_grid: resolution.name(),
+        windows: windows_ms
+            .iter()
+            .map(|&w| resolution.window_use(w))
+            .collect(),
         accounts: 0,
         objects: 0,
         null_c: Vec::new(),
@@ -158,29 +202,31 @@ pub fn test_behaviour(
     let mut best: foldhash::HashMap<u64, SigEdge> = Default::default();
     let mut overlap_keys: foldhash::HashSet<u64> = Default::default();
     for &w in windows_ms {
-        let null = null_model(table, trace, w);
+        let rule = CoActRule::new(table, resolution, w);
+        let null = null_model(table, visits, &rule);
         summary.accounts = null.active;
         summary.objects = null.objects;
         summary.null_c.push(null.c);
         let m = null.active as f64 * (null.active as f64 - 1.0) / 2.0;
         summary.hypotheses = m;
         let net = NetworkParams {
-            window_ms: w,
+            window_ms: rule.stamp_ms,
             min_weight: 1,
             ..NetworkParams::default()
         };
         // Only where a burst means many accounts writing the same text: reposting,
         // linking or tagging something popular in a burst is what crowds do.
-        let authored = matches!(trace.behaviour, Behaviour::CoSimilar | Behaviour::CoText);
+        let authored = matches!(visits.behaviour, Behaviour::CoSimilar | Behaviour::CoText);
         let group = if params.group_evidence && authored {
-            crate::bursts::overlap_pairs(trace, w, &null.degree, ln_alpha - ln_windows).0
+            crate::bursts::overlap_pairs(visits, &rule, &null.degree, ln_alpha - ln_windows).0
         } else {
             Default::default()
         };
         let mut observed = 0u64;
         let mut tested: Vec<(PairStats, f64, f64)> = Vec::new();
         let mut in_overlaps: Vec<(PairStats, f64)> = Vec::new();
-        native::network(table, trace, &net, |edges| {
+        let matches = |a: &Event, b: &Event| rule.co_act(a, b);
+        native::network_matching(table, visits, &net, &matches, |edges| {
             observed += edges.len() as u64;
             for e in edges {
                 if e.co_actions >= params.min_co_actions {
@@ -211,6 +257,7 @@ pub fn test_behaviour(
                     ln_p,
                     ln_q,
                     window_ms: w,
+                    stamp_window_ms: rule.stamp_ms,
                 },
             );
         }
@@ -230,6 +277,7 @@ pub fn test_behaviour(
                 ln_p: ln_q,
                 ln_q,
                 window_ms: w,
+                stamp_window_ms: rule.stamp_ms,
             };
             if keep_best(&mut best, cand) {
                 overlap_keys.insert(key);
@@ -269,5 +317,97 @@ pub fn default_windows(behaviour: Behaviour) -> Vec<i64> {
     match behaviour {
         Behaviour::CoPost => vec![10_000],
         _ => vec![60_000, 900_000],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::visits::{visits, DEFAULT_VISIT_GAP_MS};
+    use lockstep_model::{PostRecord, TimePrecision};
+    use lockstep_traces::{extract, Semantics};
+
+    /// Minute-stamped Weibo comments: a background of 400 accounts commenting once under
+    /// 40 posts, and two accounts answering each other twenty times under one post.
+    fn thread_table() -> PostTable {
+        let mut t = PostTable::new();
+        let mut push = |id: String, author: String, minute: i64, reply: Option<String>| {
+            t.push(&PostRecord {
+                platform: "weibo".into(),
+                id,
+                author_id: author,
+                time_ms: minute * 60_000,
+                time_precision: TimePrecision::Minute,
+                reply_to: reply,
+                ..Default::default()
+            });
+        };
+        for p in 0..40 {
+            push(format!("root{p}"), "media".into(), p * 600, None);
+            for k in 0..10 {
+                push(
+                    format!("c{p}-{k}"),
+                    format!("u{}", (p * 10 + k) % 400),
+                    p * 600 + k,
+                    Some(format!("root{p}")),
+                );
+            }
+        }
+        for k in 0..20 {
+            push(format!("x{k}"), "a".into(), 3 + 2 * k, Some("root0".into()));
+            push(format!("y{k}"), "b".into(), 4 + 2 * k, Some("root0".into()));
+        }
+        t
+    }
+
+    fn significant(table: &PostTable, gap: Option<i64>) -> Vec<(String, String)> {
+        let trace = extract(table, Behaviour::CoReply, Semantics::Native).expect("trace");
+        let res = Resolution::of(table, &trace);
+        assert_eq!(res.name(), "minute");
+        let tested = match gap {
+            Some(g) => visits(&trace, g, table.account_count()),
+            None => extract(table, Behaviour::CoReply, Semantics::Native).expect("trace"),
+        };
+        let params = TestParams {
+            alpha: 0.01,
+            min_co_actions: 2,
+            group_evidence: false,
+            visit_gap_ms: gap.unwrap_or(0),
+        };
+        let (edges, _) = test_behaviour(
+            table,
+            &tested,
+            trace.events.len(),
+            &res,
+            &[60_000, 900_000],
+            &params,
+        );
+        edges
+            .iter()
+            .map(|e| {
+                (
+                    table.account_id(e.stats.a).to_string(),
+                    table.account_id(e.stats.b).to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_comment_thread_is_no_edge_once_acts_count_as_visits() {
+        let t = thread_table();
+        // Counting every act, the two talkers' 39 co-actions in one thread are "significant".
+        assert!(significant(&t, None).contains(&("a".into(), "b".into())));
+        // Counting visits, they co-act once: no edge, and nobody else either.
+        assert!(significant(&t, Some(DEFAULT_VISIT_GAP_MS)).is_empty());
+    }
+
+    #[test]
+    fn minute_ties_alone_make_no_edge() {
+        // Everyone under a post comments within its first ten minutes, so ties in one
+        // minute are everyday: p_o is counted on the same minute grid, no pair stands out.
+        let t = thread_table();
+        let pairs = significant(&t, Some(DEFAULT_VISIT_GAP_MS));
+        assert!(pairs.is_empty(), "{pairs:?}");
     }
 }

@@ -4,7 +4,7 @@
 use crate::NetworkParams;
 use lockstep_kernel::Neighbourhoods;
 use lockstep_model::PostTable;
-use lockstep_traces::Trace;
+use lockstep_traces::{Event, Trace};
 
 /// One undirected edge between accounts `a < b`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -109,8 +109,23 @@ pub fn network(
     table: &PostTable,
     trace: &Trace,
     params: &NetworkParams,
-    mut emit: impl FnMut(&[PairStats]),
+    emit: impl FnMut(&[PairStats]),
 ) {
+    network_matching(table, trace, params, &|_: &Event, _: &Event| true, emit);
+}
+
+/// Like [`network`], but two events within the window co-act only if `matches` says so
+/// (for example, when each pair is judged on its own stamps' time grids). `matches` must be
+/// symmetric; the window must hold every pair it can accept.
+pub fn network_matching<M>(
+    table: &PostTable,
+    trace: &Trace,
+    params: &NetworkParams,
+    matches: &M,
+    mut emit: impl FnMut(&[PairStats]),
+) where
+    M: Fn(&Event, &Event) -> bool + Sync,
+{
     let accounts = table.account_count();
     let nb = Neighbourhoods::new(trace, params.window_ms, accounts);
     let ev = nb.events();
@@ -129,7 +144,7 @@ pub fn network(
                     s.next_stamp = 1;
                 }
                 for f in &ev[nb.window(i)] {
-                    if f.account <= a {
+                    if f.account <= a || !matches(e, f) {
                         continue;
                     }
                     let b = f.account as usize;
