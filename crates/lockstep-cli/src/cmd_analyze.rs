@@ -387,9 +387,19 @@ fn write_all_evidence(
         let windows: foldhash::HashMap<u64, i64> = be
             .edges
             .iter()
-            .map(|e| (((e.stats.a as u64) << 32) | e.stats.b as u64, e.window_ms))
+            .map(|e| {
+                (
+                    ((e.stats.a as u64) << 32) | e.stats.b as u64,
+                    e.stamp_window_ms,
+                )
+            })
             .collect();
-        let max_window = be.edges.iter().map(|e| e.window_ms).max().unwrap_or(0);
+        let max_window = be
+            .edges
+            .iter()
+            .map(|e| e.stamp_window_ms)
+            .max()
+            .unwrap_or(0);
         samples.start_behaviour(i);
         let keep = |x: &lockstep_traces::Event, y: &lockstep_traces::Event| -> Option<u32> {
             let (lo, hi) = if x.account < y.account {
