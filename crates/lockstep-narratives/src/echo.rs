@@ -20,7 +20,8 @@
 //!
 //! Lag is the post's time minus the reference's `published_at`.
 
-use crate::group::r4;
+use crate::findings::ReferenceEcho;
+use crate::group::{r4, summarise, Context};
 use crate::time::parse_time_ms;
 use lockstep_model::{PostIdx, PostTable, TimeMs, NONE};
 use lockstep_similar::shingle::units;
@@ -470,6 +471,53 @@ pub fn lag_stats(lags: &mut [f64]) -> LagStats {
         p90_s: crate::group::quantile(lags, 0.9).map(r4),
         before_publication: before,
     }
+}
+
+/// The echo of each reference: how its posts match, first echo, lag and summary.
+pub(crate) fn reference_reports(
+    ctx: &Context,
+    refs: &[Reference],
+    found: &[EchoPost],
+) -> Vec<ReferenceEcho> {
+    let t = ctx.table;
+    let mut by_ref: Vec<Vec<&EchoPost>> = vec![Vec::new(); refs.len()];
+    for e in found {
+        if let Some(v) = by_ref.get_mut(e.reference as usize) {
+            v.push(e);
+        }
+    }
+    by_ref
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, mine)| {
+            let r = &refs[i];
+            let posts: Vec<PostIdx> = mine.iter().map(|e| e.post).collect();
+            let mut by_match = std::collections::BTreeMap::new();
+            for k in [EchoKind::Url, EchoKind::Text, EchoKind::Repost] {
+                by_match.insert(
+                    k.as_str().to_string(),
+                    mine.iter().filter(|e| e.kind == k).count() as u64,
+                );
+            }
+            let first = posts.iter().copied().min_by_key(|&p| (t.time(p), p));
+            let lag_of = |p: PostIdx| r.published_ms.map(|m| (t.time(p) - m) as f64 / 1000.0);
+            let mut lags: Vec<f64> = posts.iter().filter_map(|&p| lag_of(p)).collect();
+            ReferenceEcho {
+                id: i as u32 + 1,
+                reference: r.clone(),
+                canonical_url: if r.url.is_empty() {
+                    String::new()
+                } else {
+                    url_keys(&r.url).0
+                },
+                by_match,
+                first_echo_post: first.map(|p| t.post_id(p).to_string()),
+                first_echo_lag_s: first.and_then(lag_of),
+                lag: lag_stats(&mut lags),
+                summary: summarise(ctx, &posts, true),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

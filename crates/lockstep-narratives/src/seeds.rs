@@ -13,8 +13,10 @@
 //! did.
 
 use crate::echo::{cheap_host, url_keys, LoadError};
+use crate::findings::{Amplifier, SeedCampaign, SeedReport, SeedsEcho};
 use crate::group::{median, quantile, r4, Context};
-use lockstep_model::{AccountIdx, PostIdx, NONE};
+use crate::options::NarrativeOptions;
+use lockstep_model::{AccountIdx, PostIdx, PostTable, NONE};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::path::Path;
@@ -311,5 +313,161 @@ pub fn delay_stats(delays_ms: &[i64]) -> DelayStats {
         median_s: median(&mut s).map(r4),
         p25_s: quantile(&mut s, 0.25).map(r4),
         p75_s: quantile(&mut s, 0.75).map(r4),
+    }
+}
+
+/// The amplification of each seed account and the campaigns tied to seeds.
+pub(crate) fn seed_reports(
+    ctx: &Context,
+    seeds_in: &[SeedAccount],
+    idx: &SeedIndex,
+    amps: &[Amplification],
+    campaign_accounts: &foldhash::HashMap<u32, u64>,
+    options: &NarrativeOptions,
+) -> SeedsEcho {
+    let t = ctx.table;
+    let mut seed_posts = vec![0u64; seeds_in.len()];
+    for p in 0..t.len() as PostIdx {
+        let s = idx.seed_of_account[t.author(p) as usize];
+        if s != NONE {
+            seed_posts[s as usize] += 1;
+        }
+    }
+    // Campaign figures over a set of amplifications.
+    let campaigns_of = |list: &[&Amplification]| -> Vec<SeedCampaign> {
+        // Per campaign: amplifying accounts, delays, amplifications, seeds amplified.
+        type Acc = (Vec<u32>, Vec<i64>, u64, Vec<u32>);
+        let mut by: std::collections::BTreeMap<u32, Acc> = Default::default();
+        for a in list {
+            if let Some(c) = ctx.campaign(a.post) {
+                let e = by.entry(c).or_default();
+                e.0.push(t.author(a.post));
+                if let Some(d) = a.delay_ms {
+                    e.1.push(d);
+                }
+                e.2 += 1;
+                e.3.push(a.seed);
+            }
+        }
+        let mut out: Vec<SeedCampaign> = by
+            .into_iter()
+            .map(|(c, (mut accs, delays, n, mut ss))| {
+                accs.sort_unstable();
+                accs.dedup();
+                let members = campaign_accounts
+                    .get(&c)
+                    .copied()
+                    .unwrap_or(accs.len() as u64);
+                ss.sort_unstable();
+                let mut counts: Vec<(usize, u32)> = ss
+                    .chunk_by(|a, b| a == b)
+                    .map(|ch| (ch.len(), ch[0]))
+                    .collect();
+                counts.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                SeedCampaign {
+                    campaign_id: c,
+                    accounts: members,
+                    amplifying_accounts: accs.len() as u64,
+                    share_of_members: r4(accs.len() as f64 / members.max(1) as f64),
+                    amplifications: n,
+                    delay: delay_stats(&delays),
+                    seeds: counts
+                        .iter()
+                        .map(|&(_, s)| seed_name(t, seeds_in, idx, s))
+                        .collect(),
+                }
+            })
+            .collect();
+        out.sort_unstable_by(|a, b| {
+            b.amplifying_accounts
+                .cmp(&a.amplifying_accounts)
+                .then(a.campaign_id.cmp(&b.campaign_id))
+        });
+        out
+    };
+    let mut by_seed: Vec<Vec<&Amplification>> = vec![Vec::new(); seeds_in.len()];
+    for a in amps {
+        if let Some(v) = by_seed.get_mut(a.seed as usize) {
+            v.push(a);
+        }
+    }
+    let reports: Vec<SeedReport> = by_seed
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, mine)| {
+            let s = &seeds_in[i];
+            let account = idx.account_of_seed[i];
+            let mut by_kind = std::collections::BTreeMap::new();
+            for (k, name) in [
+                (AmpKind::Repost, "repost"),
+                (AmpKind::Quote, "quote"),
+                (AmpKind::Reply, "reply"),
+                (AmpKind::Link, "link"),
+            ] {
+                by_kind.insert(
+                    name.to_string(),
+                    mine.iter().filter(|a| a.kind == k).count() as u64,
+                );
+            }
+            let delays: Vec<i64> = mine.iter().filter_map(|a| a.delay_ms).collect();
+            let mut per: std::collections::BTreeMap<u32, Vec<Option<i64>>> = Default::default();
+            for a in &mine {
+                per.entry(t.author(a.post)).or_default().push(a.delay_ms);
+            }
+            let amplifier_accounts = per.len() as u64;
+            let mut top: Vec<(u32, Vec<Option<i64>>)> = per.into_iter().collect();
+            top.sort_unstable_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+            top.truncate(options.top_accounts);
+            let first_post_of = |a: u32| {
+                mine.iter()
+                    .find(|x| t.author(x.post) == a)
+                    .and_then(|x| ctx.campaign(x.post))
+            };
+            SeedReport {
+                key: s.key.clone(),
+                account_id: account.map(|a| t.account_id(a).to_string()),
+                handle: account
+                    .and_then(|a| t.account_handle(a).map(str::to_string))
+                    .or_else(|| s.handle.clone()),
+                label: s.label.clone(),
+                found: account.is_some(),
+                posts: seed_posts[i],
+                amplifications: mine.len() as u64,
+                amplifier_accounts,
+                by_kind,
+                delay: delay_stats(&delays),
+                top_amplifiers: top
+                    .into_iter()
+                    .map(|(a, ds)| {
+                        let mut d: Vec<f64> =
+                            ds.iter().flatten().map(|&x| x as f64 / 1000.0).collect();
+                        Amplifier {
+                            account_id: t.account_id(a).to_string(),
+                            handle: t.account_handle(a).map(str::to_string),
+                            amplifications: ds.len() as u64,
+                            median_delay_s: median(&mut d).map(r4),
+                            campaign_id: first_post_of(a),
+                        }
+                    })
+                    .collect(),
+                campaigns: campaigns_of(&mine),
+            }
+        })
+        .collect();
+    let all: Vec<&Amplification> = amps.iter().collect();
+    SeedsEcho {
+        seeds: reports,
+        campaigns: campaigns_of(&all),
+    }
+}
+
+/// Account id of seed `s` in the data, else its key as given.
+fn seed_name(t: &PostTable, seeds: &[SeedAccount], idx: &SeedIndex, s: u32) -> String {
+    match idx.account_of_seed.get(s as usize).copied().flatten() {
+        Some(a) => t.account_id(a).to_string(),
+        None => seeds
+            .get(s as usize)
+            .map(|x| x.key.clone())
+            .unwrap_or_default(),
     }
 }
