@@ -72,6 +72,23 @@ pub struct InputArgs {
     pub max_record_mib: usize,
 }
 
+impl InputArgs {
+    /// The library's reading options.
+    pub fn options(&self) -> lockstep_analyze::input::InputOptions {
+        lockstep_analyze::input::InputOptions {
+            inputs: self.inputs.clone(),
+            format: self.format.clone(),
+            strict: self.strict,
+            map: self.map.clone(),
+            time_format: self.time_format.clone(),
+            time_zone: self.time_zone.clone(),
+            platform: self.platform.clone(),
+            delimiter: self.delimiter,
+            max_record_mib: self.max_record_mib,
+        }
+    }
+}
+
 fn parse_map(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, c)) if !k.trim().is_empty() && !c.trim().is_empty() => {

@@ -4,39 +4,15 @@ use crate::cli::NetworkArgs;
 use crate::error::{CliError, CliResult};
 use crate::load::load;
 use anyhow::{anyhow, Context};
+use lockstep_analyze::{pair_stats_values, PAIR_STATS_COLUMNS};
 use lockstep_model::PostTable;
-use lockstep_networks::native::{self, PairStats};
+use lockstep_networks::native;
 use lockstep_networks::{cnt, coortweet, evidence, EdgeWriter, NetworkParams, Value};
 use lockstep_traces::{extract, Behaviour, Semantics, Trace};
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-
-/// Extra edge columns of a native pair, shared with `analyze`'s edges.csv so the two
-/// files describe a pair the same way.
-pub(crate) const PAIR_STATS_COLUMNS: [&str; 7] = [
-    "posts_source",
-    "posts_target",
-    "objects",
-    "min_dt_s",
-    "mean_dt_s",
-    "source_first",
-    "target_first",
-];
-
-/// The values of [`PAIR_STATS_COLUMNS`] for one pair.
-pub(crate) fn pair_stats_values(s: &PairStats) -> [Value<'static>; 7] {
-    [
-        Value::U(s.posts_a),
-        Value::U(s.posts_b),
-        Value::U(s.objects),
-        Value::F(s.min_dt_ms as f64 / 1000.0),
-        Value::F(s.mean_dt_s()),
-        Value::U(s.a_first),
-        Value::U(s.b_first),
-    ]
-}
 
 pub fn run(a: NetworkArgs) -> CliResult {
     let behaviours: Vec<Behaviour> = a

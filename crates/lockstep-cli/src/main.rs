@@ -13,7 +13,6 @@ mod cmd_report;
 mod cmd_serve;
 mod error;
 mod load;
-mod narratives;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -41,7 +41,7 @@ pub struct LiveState {
 }
 
 /// Run until shutdown.
-pub fn run(shared: Arc<Shared>, analyzer: Arc<dyn Analyzer>) {
+pub fn run(shared: Arc<Shared>, analyzer: Arc<Analyzer>) {
     if let Err(e) = run_inner(&shared, analyzer) {
         eprintln!("lockstep serve: detector stopped: {e:#}");
         if let Ok(mut live) = shared.live.write() {
@@ -50,7 +50,7 @@ pub fn run(shared: Arc<Shared>, analyzer: Arc<dyn Analyzer>) {
     }
 }
 
-fn run_inner(shared: &Shared, analyzer: Arc<dyn Analyzer>) -> anyhow::Result<()> {
+fn run_inner(shared: &Shared, analyzer: Arc<Analyzer>) -> anyhow::Result<()> {
     let conn = store::connect(shared.store.path())?;
     let r = shared.resolved;
     let mut window = crate::window::Window::new(

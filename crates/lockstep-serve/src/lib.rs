@@ -3,7 +3,7 @@
 //! Posts arrive over HTTP, from a Bluesky Jetstream socket and from a watched directory.
 //! Each batch is committed to SQLite before it is acknowledged ([`writer`]), then joins
 //! the rolling window of the last hours ([`window`]). Every refresh period the window is
-//! analysed by the same engine as `analyze` ([`Analyzer`], supplied by the binary), and
+//! analysed by the same engine as `analyze` ([`Analyzer`]: lockstep-analyze's pipeline), and
 //! the alert rules ([`alerts`]) turn what changed into alerts, which go to the dashboard
 //! over server-sent events and to webhooks with retries ([`webhook`]).
 //!
@@ -26,8 +26,10 @@ pub mod webhook;
 pub mod window;
 pub mod writer;
 
-use anyhow::Context;
+use anyhow::{anyhow, Context};
 use config::{Config, Resolved};
+use lockstep_analyze::{AnalyzeConfig, DetectParams, NarrativeInputs, Outputs, Timer};
+use lockstep_ingest::IngestReport;
 use lockstep_model::PostTable;
 use std::path::Path;
 use std::sync::atomic::AtomicU64;
@@ -35,11 +37,62 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 use tokio::sync::{broadcast, watch, Semaphore};
 
-/// The analysis a refresh runs: the binary supplies `analyze`'s pipeline, which writes its
-/// usual files (campaigns.json, narratives.json, echo.json, report.html, …) into `out`.
-pub trait Analyzer: Send + Sync + 'static {
-    /// Analyse `table` into the directory `out` (created by the callee).
-    fn analyze(&self, table: &PostTable, out: &Path) -> anyhow::Result<()>;
+/// The analysis a refresh runs: lockstep-analyze's pipeline with the service's settings,
+/// which writes its usual files (campaigns.json, narratives.json, echo.json, report.html,
+/// …) into a snapshot directory.
+pub struct Analyzer {
+    config: AnalyzeConfig,
+}
+
+impl Analyzer {
+    /// The analysis with `config` (see [`analysis_config`]).
+    pub fn new(config: AnalyzeConfig) -> Self {
+        Self { config }
+    }
+
+    /// Analyse `table` into the directory `out` (created here), without the Parquet
+    /// copies: a refresh every few seconds needs the JSON, the CSV files and report.html.
+    pub fn analyze(&self, table: &PostTable, out: &Path) -> anyhow::Result<()> {
+        lockstep_analyze::analyze(
+            table,
+            &self.config,
+            out,
+            &IngestReport::default(),
+            Outputs::Live,
+            (Instant::now(), Timer::start()),
+        )
+        .map_err(|e| anyhow!("{e:#}"))
+    }
+}
+
+/// `analyze`'s defaults with what the config sets: the false discovery rate, and the watch
+/// terms, reference articles and seed accounts of the alert rules, read once here. A
+/// missing or empty file, or a watch list without a term, is a usage error.
+pub fn analysis_config(config: &Config) -> lockstep_analyze::Result<AnalyzeConfig> {
+    let mut narratives = NarrativeInputs::load(
+        None,
+        config.alerts.references.as_deref(),
+        config.alerts.seed_accounts.as_deref(),
+    )?;
+    for w in &narratives.warnings {
+        eprintln!("lockstep: warning: {w}");
+    }
+    // The config's terms are a list: they go straight to the options, never through
+    // `--watch`'s comma-separated spelling, so a term may contain a comma.
+    narratives.options.watch = lockstep_analyze::watch_terms(&config.alerts.watch);
+    if narratives.options.watch.is_empty() && !config.alerts.watch.is_empty() {
+        return Err(lockstep_analyze::Error::usage(anyhow!(
+            "alerts.watch: no term"
+        )));
+    }
+    Ok(AnalyzeConfig {
+        detection: DetectParams {
+            alpha: config.detection.alpha,
+            ..DetectParams::default()
+        },
+        narratives,
+        ..AnalyzeConfig::default()
+    })
 }
 
 /// State shared by the HTTP handlers, the sources and the detector.
@@ -110,8 +163,10 @@ impl jetstream::JetstreamSink for StoreSink {
     }
 }
 
-/// Run the service until Ctrl-C or SIGTERM.
-pub fn run(config: Config, analyzer: Arc<dyn Analyzer>) -> anyhow::Result<()> {
+/// Run the service until Ctrl-C or SIGTERM, analysing with `analysis` (see
+/// [`analysis_config`]).
+pub fn run(config: Config, analysis: AnalyzeConfig) -> anyhow::Result<()> {
+    let analyzer = Arc::new(Analyzer::new(analysis));
     let resolved = config.resolve()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -121,11 +176,7 @@ pub fn run(config: Config, analyzer: Arc<dyn Analyzer>) -> anyhow::Result<()> {
     runtime.block_on(serve(config, resolved, analyzer))
 }
 
-async fn serve(
-    config: Config,
-    resolved: Resolved,
-    analyzer: Arc<dyn Analyzer>,
-) -> anyhow::Result<()> {
+async fn serve(config: Config, resolved: Resolved, analyzer: Arc<Analyzer>) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(resolved.bind)
         .await
         .with_context(|| format!("listening on {}", resolved.bind))?;

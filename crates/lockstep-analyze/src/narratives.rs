@@ -1,56 +1,16 @@
-//! The narratives stage of `lockstep analyze`: message templates, narratives, escalation,
+//! The narratives stage of an analysis: message templates, narratives, escalation,
 //! watch terms and the echo of reference sources (lockstep-narratives), and its outputs.
 
-use crate::cli::AnalyzeArgs;
-use crate::error::{CliError, CliResult};
-use anyhow::{anyhow, Context};
+use crate::config::NarrativeInputs;
+use crate::error::Result;
+use anyhow::Context;
 use lockstep_campaigns::Detection;
 use lockstep_model::{PostIdx, PostTable};
-use lockstep_narratives::{
-    analyze_narratives, load_references, load_seeds, parse_watch, write_outputs, NarrativeOptions,
-};
+use lockstep_narratives::{analyze_narratives, write_outputs, NarrativeOptions};
 use lockstep_similar::{assign_templates, SimilarParams, Templates};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::time::Instant;
-
-/// What the command line asks of the stage, with its files read.
-pub struct Prepared {
-    /// Options, with watch terms, references and seed accounts.
-    pub options: NarrativeOptions,
-    /// Warnings from reading the files.
-    pub warnings: Vec<String>,
-}
-
-/// Options from the command line, with the watch, reference and seed files read (a missing
-/// or empty file is a usage error, before any post is read).
-pub fn options(a: &AnalyzeArgs) -> CliResult<Prepared> {
-    let mut o = NarrativeOptions::default();
-    let mut warnings = Vec::new();
-    if let Some(w) = &a.watch {
-        o.watch = parse_watch(w)
-            .with_context(|| format!("reading --watch {w}"))
-            .map_err(CliError::usage)?;
-        if o.watch.is_empty() {
-            return Err(CliError::usage(anyhow!("--watch {w}: no term")));
-        }
-    }
-    if let Some(path) = &a.reference {
-        let (refs, warn) = load_references(path).map_err(|e| CliError::usage(anyhow!(e)))?;
-        o.references = refs;
-        warnings.extend(warn);
-    }
-    if let Some(path) = &a.seed_accounts {
-        o.seeds = load_seeds(path).map_err(|e| CliError::usage(anyhow!(e)))?;
-    }
-    for w in &warnings {
-        eprintln!("lockstep: warning: {w}");
-    }
-    Ok(Prepared {
-        options: o,
-        warnings,
-    })
-}
 
 /// Run the stage and write its files into `out`; returns the `narratives` section of
 /// summary.json. `templates` (lockstep-similar's, default parameters) are reused when an
@@ -64,8 +24,8 @@ pub fn run(
     det: &Detection,
     coordinated: &[bool],
     campaign_posts: &[u32],
-    prepared: &Prepared,
-) -> CliResult<Value> {
+    prepared: &NarrativeInputs,
+) -> Result<Value> {
     let warnings = &prepared.warnings;
     let started = Instant::now();
     // co-similar's templates (similarity 0.8), so a stage that already made them can pass

@@ -1,0 +1,742 @@
+//! The analysis: from a post table to campaigns, with evidence for every claim, and every
+//! output file of `lockstep analyze`.
+
+use crate::config::{AnalyzeConfig, Window};
+use crate::error::{Error, Result};
+use anyhow::{anyhow, Context};
+use lockstep_campaigns::signals::{signals, AccountSignals, CampaignSignals};
+use lockstep_campaigns::significance::default_windows;
+use lockstep_campaigns::{detect, DetectParams, Detection};
+use lockstep_model::{PostTable, NONE};
+use lockstep_networks::evidence::write_evidence;
+use lockstep_networks::native::PairStats;
+use lockstep_output::{rfc3339, write_gexf, write_graphml, AttrType, AttrValue, Edge, Graph, Node};
+use lockstep_similar::{assign_templates, co_similar_trace, SimilarParams};
+use lockstep_traces::{extract, Behaviour, Semantics, Trace};
+use serde_json::{json, Value};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// Extra edge columns of a native pair, shared by `network`'s CSV and `analyze`'s
+/// edges.csv so the two files describe a pair the same way.
+pub const PAIR_STATS_COLUMNS: [&str; 7] = [
+    "posts_source",
+    "posts_target",
+    "objects",
+    "min_dt_s",
+    "mean_dt_s",
+    "source_first",
+    "target_first",
+];
+
+/// The values of [`PAIR_STATS_COLUMNS`] for one pair.
+pub fn pair_stats_values(s: &PairStats) -> [lockstep_networks::Value<'static>; 7] {
+    use lockstep_networks::Value;
+    [
+        Value::U(s.posts_a),
+        Value::U(s.posts_b),
+        Value::U(s.objects),
+        Value::F(s.min_dt_ms as f64 / 1000.0),
+        Value::F(s.mean_dt_s()),
+        Value::U(s.a_first),
+        Value::U(s.b_first),
+    ]
+}
+
+/// Behaviours the data can support, in output order.
+fn supported(table: &PostTable) -> Vec<Behaviour> {
+    let n = table.len() as u32;
+    let any = |f: &dyn Fn(u32) -> bool| (0..n).any(f);
+    let mut out = Vec::new();
+    if any(&|p| table.repost_of(p) != NONE) {
+        out.push(Behaviour::CoRepost);
+    }
+    if any(&|p| !table.url_syms(p).is_empty()) {
+        out.push(Behaviour::CoLink);
+    }
+    if any(&|p| table.repost_of(p) == NONE && !table.text(p).is_empty()) {
+        out.push(Behaviour::CoText);
+        out.push(Behaviour::CoSimilar);
+    }
+    if any(&|p| table.reply_to(p) != NONE) {
+        out.push(Behaviour::CoReply);
+    }
+    if any(&|p| !table.hashtag_syms(p).is_empty()) {
+        out.push(Behaviour::CoHashtag);
+    }
+    if !table.object_refs().is_empty() {
+        out.push(Behaviour::CoObject);
+    }
+    out
+}
+
+/// Stage timings of one run, for summary.json.
+pub struct Timer {
+    started: Instant,
+    stages: Vec<(String, f64)>,
+}
+
+impl Timer {
+    /// A timer whose first stage starts now.
+    pub fn start() -> Self {
+        Self {
+            started: Instant::now(),
+            stages: Vec::new(),
+        }
+    }
+
+    /// End the current stage, naming it, and start the next.
+    pub fn lap(&mut self, name: &str) {
+        let now = Instant::now();
+        self.stages
+            .push((name.to_string(), (now - self.started).as_secs_f64()));
+        self.started = now;
+    }
+}
+
+/// Which files besides the core outputs an analysis writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outputs {
+    /// Everything, including the Parquet copies (`analyze`).
+    All,
+    /// No Parquet copies: a live service refreshing every few seconds needs the JSON, the
+    /// CSV files and report.html only.
+    Live,
+}
+
+/// Analyse posts already read: detection, evidence, narratives and every output file in
+/// `out`. `report` says how the posts were read (for summary.json); `clock` is when the
+/// run started and the timer its stages are logged on.
+pub fn analyze(
+    table: &PostTable,
+    config: &AnalyzeConfig,
+    out: &Path,
+    report: &lockstep_ingest::IngestReport,
+    outputs: Outputs,
+    clock: (Instant, Timer),
+) -> Result {
+    let (total, mut timer) = clock;
+    config.validate()?;
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let window_override = config.window.as_ref().map(|w| w.ms());
+    let behaviours: Vec<Behaviour> = match &config.behaviours {
+        Some(list) => list.clone(),
+        None => supported(table),
+    };
+    // Near-duplicate templates: the objects of co-similar (and the basis of narratives).
+    let templates = behaviours
+        .contains(&Behaviour::CoSimilar)
+        .then(|| assign_templates(table, &SimilarParams::default()));
+    let mut traces: Vec<(Trace, Vec<i64>)> = Vec::new();
+    for b in &behaviours {
+        let trace = match (b, &templates) {
+            (Behaviour::CoSimilar, Some(t)) => co_similar_trace(table, t),
+            _ => extract(table, *b, Semantics::Native).map_err(|e| Error::usage(anyhow!(e)))?,
+        };
+        if config.behaviours.is_some() && trace.is_empty() {
+            let why = lockstep_traces::nothing_to_work_on(table, *b, "--behaviours");
+            eprintln!("lockstep: warning: {why}");
+        }
+        let windows = window_override
+            .map(|w| vec![w])
+            .unwrap_or_else(|| default_windows(*b));
+        traces.push((trace, windows));
+    }
+    timer.lap("traces");
+
+    let params: &DetectParams = &config.detection;
+    let det =
+        detect(table, &traces, params).map_err(|e| anyhow!("community detection failed: {e}"))?;
+    timer.lap("detect");
+
+    let (coordinated, campaign_posts, samples, evidence_rows) =
+        write_all_evidence(out, table, &traces, &det)?;
+    timer.lap("evidence");
+    let (acc_signals, camp_signals) = signals(table, &det, &coordinated);
+    timer.lap("signals");
+
+    write_accounts(out, table, &det, &acc_signals)?;
+    write_campaigns(out, table, &det, &camp_signals, &acc_signals, &samples)?;
+    let edges = write_edges(out, table, &det)?;
+    write_graphs(out, table, &det)?;
+    timer.lap("outputs");
+    // Templates, narratives, escalation, watch terms and echo of references / seed accounts.
+    let narratives = crate::narratives::run(
+        out,
+        table,
+        templates.as_ref(),
+        &det,
+        &coordinated,
+        &campaign_posts,
+        &config.narratives,
+    )?;
+    timer.lap("narratives");
+
+    let summary = json!({
+        "lockstep_version": env!("CARGO_PKG_VERSION"),
+        "command": "analyze",
+        "inputs": report.files,
+        "counts": {
+            "records": report.records,
+            "posts": table.len(),
+            "accounts": table.account_count(),
+            "duplicates": report.duplicates,
+            "merged": report.merged,
+            "rejected": report.rejected,
+            "kinds": {
+                "original": table.kind_counts()[0],
+                "repost": table.kind_counts()[1],
+                "reply": table.kind_counts()[2],
+                "quote": table.kind_counts()[3],
+            },
+            "edges": edges,
+            "evidence_rows": evidence_rows,
+            "campaigns": det.campaigns.len(),
+            "campaign_accounts": det.account_campaign.len(),
+        },
+        "rejected_file": report.quarantine,
+        "warnings": report.warnings,
+        "parameters": {
+            "semantics": "native",
+            "behaviours": behaviours.iter().map(|b| b.name()).collect::<Vec<_>>(),
+            "windows_s": traces
+                .iter()
+                .map(|(t, w)| (t.behaviour.name().to_string(), json!(w.iter().map(|x| *x as f64 / 1000.0).collect::<Vec<_>>())))
+                .collect::<serde_json::Map<String, Value>>(),
+            "window_override": config.window.as_ref().map(Window::as_str),
+            "detection": params,
+            "null_model": "Poisson, lambda = d_a * d_b * sum_o (n_o/E)^2 * p_o; Benjamini-Hochberg over A(A-1)/2 pairs per behaviour and window, Bonferroni over windows",
+            "community_detection": "Leiden (modularity) on the fused graph; edge strength = sum over behaviours of min(-log10 q, max_evidence)",
+            "threads": rayon::current_num_threads(),
+        },
+        "behaviours": det.behaviours.iter().map(|b| &b.summary).collect::<Vec<_>>(),
+        "narratives": narratives,
+        "timings_s": timer.stages.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<String, Value>>(),
+        "total_s": total.elapsed().as_secs_f64(),
+    });
+    let mut f = BufWriter::new(File::create(out.join("summary.json"))?);
+    serde_json::to_writer_pretty(&mut f, &summary)?;
+    f.write_all(b"\n")?;
+    f.flush()?;
+    eprintln!(
+        "lockstep: {} campaign(s), {} accounts, {} significant edges, {} evidence rows in {} ({:.1} s)",
+        det.campaigns.len(),
+        det.account_campaign.len(),
+        edges,
+        evidence_rows,
+        out.display(),
+        total.elapsed().as_secs_f64()
+    );
+    // Posts behind the evidence, Parquet copies of the tables, and report.html.
+    after_analyze(out, table, &coordinated, outputs == Outputs::All)?;
+    Ok(())
+}
+
+fn campaign_of(det: &Detection, account: u32) -> u32 {
+    det.account_campaign
+        .get(&account)
+        .map_or(0, |&(ci, _)| det.campaigns[ci].id)
+}
+
+/// Campaign id of a pair if both accounts are in the same campaign, else 0.
+fn pair_campaign(det: &Detection, a: u32, b: u32) -> u32 {
+    let (ca, cb) = (campaign_of(det, a), campaign_of(det, b));
+    if ca == cb {
+        ca
+    } else {
+        0
+    }
+}
+
+/// One sample of evidence kept for campaigns.json.
+#[derive(Clone, Debug)]
+struct Sample {
+    behaviour: Behaviour,
+    object: String,
+    post_a: u32,
+    post_b: u32,
+}
+
+const SAMPLES_PER_CAMPAIGN: usize = 8;
+
+type Samples = Vec<Vec<Sample>>;
+
+/// The evidence samples of each campaign: the first [`SAMPLES_PER_CAMPAIGN`] co-actions in
+/// (behaviour, post, post, object) order, whatever order the threads find them in, so the
+/// same input always shows the same samples. An atomic bar per campaign (on the posts
+/// part of the key) turns most co-actions away without the lock once samples are kept.
+struct SampleKeeper {
+    kept: Vec<Mutex<Vec<(usize, u128, Sample)>>>,
+    bar: Vec<AtomicU64>,
+}
+
+impl SampleKeeper {
+    fn new(campaigns: usize) -> Self {
+        Self {
+            kept: (0..campaigns).map(|_| Mutex::new(Vec::new())).collect(),
+            bar: (0..campaigns).map(|_| AtomicU64::new(u64::MAX)).collect(),
+        }
+    }
+
+    /// Before behaviour `i`: campaigns whose samples are complete take no more.
+    fn start_behaviour(&self, i: usize) {
+        for (kept, bar) in self.kept.iter().zip(&self.bar) {
+            let full = kept
+                .lock()
+                .map(|k| k.len() >= SAMPLES_PER_CAMPAIGN && k.iter().all(|e| e.0 < i))
+                .unwrap_or(true);
+            // The bar is only a fast path: `offer` decides under the lock.
+            bar.store(if full { 0 } else { u64::MAX }, Ordering::Relaxed);
+        }
+    }
+
+    /// Offer campaign `c`'s (1-based) co-action of posts `p`, `q` on `object` in
+    /// behaviour `i`.
+    fn offer(
+        &self,
+        c: u32,
+        i: usize,
+        (p, q, object): (u32, u32, u32),
+        sample: impl FnOnce() -> Sample,
+    ) {
+        let c = c as usize - 1;
+        let posts = ((p.min(q) as u64) << 32) | p.max(q) as u64;
+        if posts > self.bar[c].load(Ordering::Relaxed) {
+            return;
+        }
+        let key = ((posts as u128) << 32) | object as u128;
+        let Ok(mut kept) = self.kept[c].lock() else {
+            return;
+        };
+        if kept.len() < SAMPLES_PER_CAMPAIGN {
+            kept.push((i, key, sample()));
+        } else {
+            // Only this behaviour's samples can give way: earlier behaviours come first.
+            let Some(worst) = (0..kept.len())
+                .filter(|&k| kept[k].0 == i)
+                .max_by_key(|&k| kept[k].1)
+            else {
+                return;
+            };
+            if kept[worst].1 <= key {
+                return;
+            }
+            kept[worst] = (i, key, sample());
+        }
+        if kept.len() >= SAMPLES_PER_CAMPAIGN {
+            let bar = kept
+                .iter()
+                .filter(|e| e.0 == i)
+                .map(|e| (e.1 >> 32) as u64)
+                .max();
+            self.bar[c].store(bar.unwrap_or(0), Ordering::Relaxed);
+        }
+    }
+
+    fn into_samples(self) -> Samples {
+        self.kept
+            .into_iter()
+            .map(|m| {
+                let mut k = m.into_inner().unwrap_or_else(|e| e.into_inner());
+                k.sort_by_key(|e| (e.0, e.1));
+                k.into_iter().map(|e| e.2).collect()
+            })
+            .collect()
+    }
+}
+
+/// Write evidence.csv: every co-action of every significant edge, tagged with its
+/// campaign. Returns which posts are coordinated, the campaign each post is evidence for
+/// (both accounts of the co-action in that campaign; 0 for none) and a few samples per
+/// campaign.
+fn write_all_evidence(
+    out: &Path,
+    table: &PostTable,
+    traces: &[(Trace, Vec<i64>)],
+    det: &Detection,
+) -> Result<(Vec<bool>, Vec<u32>, Samples, u64)> {
+    let coordinated: Vec<AtomicBool> = (0..table.len()).map(|_| AtomicBool::new(false)).collect();
+    let campaign_posts: Vec<AtomicU32> = (0..table.len()).map(|_| AtomicU32::new(0)).collect();
+    let samples = SampleKeeper::new(det.campaigns.len());
+    let mut w = BufWriter::with_capacity(1 << 20, File::create(out.join("evidence.csv"))?);
+    let mut rows = 0;
+    for (i, ((trace, _), be)) in traces.iter().zip(&det.behaviours).enumerate() {
+        if be.edges.is_empty() {
+            continue;
+        }
+        let windows: foldhash::HashMap<u64, i64> = be
+            .edges
+            .iter()
+            .map(|e| {
+                (
+                    ((e.stats.a as u64) << 32) | e.stats.b as u64,
+                    e.stamp_window_ms,
+                )
+            })
+            .collect();
+        let max_window = be
+            .edges
+            .iter()
+            .map(|e| e.stamp_window_ms)
+            .max()
+            .unwrap_or(0);
+        samples.start_behaviour(i);
+        let keep = |x: &lockstep_traces::Event, y: &lockstep_traces::Event| -> Option<u32> {
+            let (lo, hi) = if x.account < y.account {
+                (x.account, y.account)
+            } else {
+                (y.account, x.account)
+            };
+            let w = *windows.get(&(((lo as u64) << 32) | hi as u64))?;
+            if (y.time - x.time).abs() > w {
+                return None;
+            }
+            coordinated[x.post as usize].store(true, Ordering::Relaxed);
+            coordinated[y.post as usize].store(true, Ordering::Relaxed);
+            let c = pair_campaign(det, lo, hi);
+            if c > 0 {
+                campaign_posts[x.post as usize].store(c, Ordering::Relaxed);
+                campaign_posts[y.post as usize].store(c, Ordering::Relaxed);
+            }
+            if c > 0 {
+                samples.offer(c, i, (x.post, y.post, x.object), || Sample {
+                    behaviour: trace.behaviour,
+                    object: trace.object_label(table, x.object).to_string(),
+                    post_a: x.post,
+                    post_b: y.post,
+                });
+            }
+            Some(c)
+        };
+        rows += write_evidence(
+            table,
+            trace,
+            max_window,
+            &keep,
+            Some("campaign_id"),
+            &mut w,
+            i == 0 || rows == 0,
+        )?;
+    }
+    if rows == 0 {
+        writeln!(w, "campaign_id,{}", lockstep_networks::evidence::HEADER)?;
+    }
+    w.flush()?;
+    let coordinated = coordinated.into_iter().map(|b| b.into_inner()).collect();
+    let campaign_posts = campaign_posts.into_iter().map(|c| c.into_inner()).collect();
+    let samples = samples.into_samples();
+    Ok((coordinated, campaign_posts, samples, rows))
+}
+
+fn write_accounts(
+    out: &Path,
+    table: &PostTable,
+    det: &Detection,
+    sig: &[Vec<AccountSignals>],
+) -> Result {
+    let mut w = csv::Writer::from_path(out.join("accounts.csv"))?;
+    w.write_record([
+        "account_id",
+        "campaign_id",
+        "score",
+        "handle",
+        "role",
+        "posts",
+        "coordinated_posts",
+        "coordinated_share",
+        "leads",
+        "follows",
+        "created_at",
+        "first_post",
+        "last_post",
+    ])?;
+    for (c, accs) in det.campaigns.iter().zip(sig) {
+        for (&m, s) in c.members.iter().zip(accs) {
+            let score = det.account_campaign.get(&m).map_or(0.0, |x| x.1);
+            w.write_record([
+                table.account_id(m).to_string(),
+                c.id.to_string(),
+                format!("{score:.4}"),
+                table.account_handle(m).unwrap_or("").to_string(),
+                s.role.to_string(),
+                s.posts.to_string(),
+                s.coordinated_posts.to_string(),
+                format!(
+                    "{:.4}",
+                    if s.posts == 0 {
+                        0.0
+                    } else {
+                        s.coordinated_posts as f64 / s.posts as f64
+                    }
+                ),
+                s.leads.to_string(),
+                s.follows.to_string(),
+                table.account_created(m).map(rfc3339).unwrap_or_default(),
+                rfc3339(s.first_post_ms),
+                rfc3339(s.last_post_ms),
+            ])?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn write_campaigns(
+    out: &Path,
+    table: &PostTable,
+    det: &Detection,
+    sig: &[CampaignSignals],
+    acc: &[Vec<AccountSignals>],
+    samples: &[Vec<Sample>],
+) -> Result {
+    let list: Vec<Value> = det
+        .campaigns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let s = &sig[i];
+            json!({
+                "id": c.id,
+                "score": c.score,
+                "size": c.members.len(),
+                "score_components": c.components,
+                "behaviours": c.behaviours.iter().map(|(b, n)| (b.clone(), json!(n))).collect::<serde_json::Map<String, Value>>(),
+                "internal_edges": c.edges,
+                "first_post": rfc3339(s.first_post_ms),
+                "last_post": rfc3339(s.last_post_ms),
+                "coordinated_share": s.coordinated_share,
+                "hour_profile_utc": s.hour_profile_utc,
+                "busiest_9h_start_utc": s.busiest_9h_start_utc,
+                "busiest_9h_share": s.busiest_9h_share,
+                "implied_utc_offset": s.implied_utc_offset,
+                "creation_batches": s.creation_batches,
+                "creation_known": s.creation_known,
+                "leaders": s.leaders.iter().map(|&m| table.account_id(m)).collect::<Vec<_>>(),
+                "members": c.members.iter().zip(&acc[i]).map(|(&m, a)| json!({
+                    "account_id": table.account_id(m),
+                    "handle": table.account_handle(m),
+                    "score": det.account_campaign.get(&m).map_or(0.0, |x| x.1),
+                    "role": a.role,
+                    "posts": a.posts,
+                    "coordinated_posts": a.coordinated_posts,
+                })).collect::<Vec<_>>(),
+                "evidence_samples": samples[i].iter().map(|x| json!({
+                    "behaviour": x.behaviour.name(),
+                    "object": x.object,
+                    "post_a": table.post_id(x.post_a),
+                    "account_a": table.account_id(table.author(x.post_a)),
+                    "time_a": rfc3339(table.time(x.post_a)),
+                    "text_a": table.text(x.post_a),
+                    "post_b": table.post_id(x.post_b),
+                    "account_b": table.account_id(table.author(x.post_b)),
+                    "time_b": rfc3339(table.time(x.post_b)),
+                    "text_b": table.text(x.post_b),
+                    "dt_s": (table.time(x.post_b) - table.time(x.post_a)).abs() as f64 / 1000.0,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut f = BufWriter::new(File::create(out.join("campaigns.json"))?);
+    let set_aside: Vec<Value> = det
+        .set_aside
+        .iter()
+        .map(|g| {
+            json!({
+                "accounts": g.accounts,
+                "reason": g.reason,
+                "score_components": g.components,
+                "members": g.members.iter().map(|&m| table.account_id(m)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::to_writer_pretty(
+        &mut f,
+        &json!({ "campaigns": list, "set_aside": set_aside }),
+    )?;
+    f.write_all(b"\n")?;
+    f.flush()?;
+    Ok(())
+}
+
+fn write_edges(out: &Path, table: &PostTable, det: &Detection) -> Result<u64> {
+    use lockstep_networks::{EdgeWriter, Value as V};
+    let f = BufWriter::new(File::create(out.join("edges.csv"))?);
+    let columns: Vec<&str> = [
+        "campaign_id",
+        "window_s",
+        "expected",
+        "neg_log10_p",
+        "neg_log10_q",
+    ]
+    .into_iter()
+    .chain(PAIR_STATS_COLUMNS)
+    .collect();
+    let mut w = EdgeWriter::new(f, table, &columns)?;
+    let mut values = Vec::with_capacity(columns.len());
+    for be in &det.behaviours {
+        for e in &be.edges {
+            let s = &e.stats;
+            values.clear();
+            values.extend([
+                V::U(pair_campaign(det, s.a, s.b) as u64),
+                V::F(e.window_ms as f64 / 1000.0),
+                V::F(e.expected),
+                V::F(-e.ln_p / std::f64::consts::LN_10),
+                V::F(-e.ln_q / std::f64::consts::LN_10),
+            ]);
+            values.extend(pair_stats_values(s));
+            w.row(s.a, s.b, s.co_actions, be.behaviour.name(), &values)?;
+        }
+    }
+    Ok(w.finish()?)
+}
+
+/// The fused graph of every account with a significant edge, for Gephi and networkx.
+fn write_graphs(out: &Path, table: &PostTable, det: &Detection) -> Result {
+    let mut nodes: Vec<u32> = det.fused.iter().flat_map(|f| [f.a, f.b]).collect();
+    nodes.sort_unstable();
+    nodes.dedup();
+    let index: foldhash::HashMap<u32, usize> =
+        nodes.iter().enumerate().map(|(i, &a)| (a, i)).collect();
+    let g = Graph {
+        node_attrs: vec![
+            ("campaign".into(), AttrType::Int),
+            ("score".into(), AttrType::Float),
+            ("handle".into(), AttrType::Text),
+            ("posts".into(), AttrType::Int),
+        ],
+        edge_attrs: vec![
+            ("behaviours".into(), AttrType::Text),
+            ("co_actions".into(), AttrType::Int),
+            ("campaign".into(), AttrType::Int),
+        ],
+        nodes: nodes
+            .iter()
+            .map(|&a| Node {
+                id: table.account_id(a).to_string(),
+                label: table
+                    .account_handle(a)
+                    .unwrap_or(table.account_id(a))
+                    .to_string(),
+                values: vec![
+                    AttrValue::Int(campaign_of(det, a) as i64),
+                    AttrValue::Float(det.account_campaign.get(&a).map_or(0.0, |x| x.1)),
+                    AttrValue::Text(table.account_handle(a).unwrap_or("").to_string()),
+                    AttrValue::Int(0),
+                ],
+            })
+            .collect(),
+        edges: det
+            .fused
+            .iter()
+            .map(|f| {
+                let names: Vec<&str> = f
+                    .parts
+                    .iter()
+                    .map(|&(bi, _)| det.behaviours[bi].behaviour.name())
+                    .collect();
+                let co: u64 = f
+                    .parts
+                    .iter()
+                    .map(|&(bi, ei)| det.behaviours[bi].edges[ei].stats.co_actions)
+                    .sum();
+                Edge {
+                    source: index[&f.a],
+                    target: index[&f.b],
+                    weight: f.strength,
+                    values: vec![
+                        AttrValue::Text(names.join(" ")),
+                        AttrValue::Int(co as i64),
+                        AttrValue::Int(pair_campaign(det, f.a, f.b) as i64),
+                    ],
+                }
+            })
+            .collect(),
+    };
+    let mut f = BufWriter::new(File::create(out.join("network.gexf"))?);
+    write_gexf(
+        &mut f,
+        &g,
+        "lockstep: accounts with significant co-action edges; weight = summed evidence (-log10 q)",
+    )?;
+    f.flush()?;
+    let mut f = BufWriter::new(File::create(out.join("network.graphml"))?);
+    write_graphml(&mut f, &g)?;
+    f.flush()?;
+    Ok(())
+}
+
+/// Called at the end of `analyze`: write `coordinated_posts.csv` (every post that took
+/// part in a co-action of a significant edge), the Parquet copies of the tables (when
+/// `parquet`), and `report.html`.
+fn after_analyze(out: &Path, table: &PostTable, coordinated: &[bool], parquet: bool) -> Result {
+    write_coordinated_posts(out, table, coordinated)?;
+    if parquet {
+        lockstep_report::export::write_parquet_exports(out)?;
+    }
+    let report = out.join("report.html");
+    lockstep_report::write_report(out, &report)?;
+    eprintln!("lockstep: report: {}", report.display());
+    Ok(())
+}
+
+fn write_coordinated_posts(out: &Path, table: &PostTable, coordinated: &[bool]) -> Result {
+    let path = out.join(lockstep_report::POSTS_FILE);
+    let mut w = csv::Writer::from_path(&path).with_context(|| path.display().to_string())?;
+    w.write_record([
+        "post_id",
+        "account_id",
+        "handle",
+        "time",
+        "kind",
+        "repost_of",
+        "reply_to",
+        "quote_of",
+        "text",
+        "urls",
+        "hashtags",
+    ])?;
+    let reference = |sym: u32| {
+        if sym == NONE {
+            ""
+        } else {
+            table.ref_id(sym)
+        }
+    };
+    let mut posts: Vec<u32> = (0..table.len() as u32)
+        .filter(|&p| coordinated.get(p as usize).copied().unwrap_or(false))
+        .collect();
+    posts.sort_by_key(|&p| (table.time(p), p));
+    for p in posts {
+        let author = table.author(p);
+        let urls: Vec<&str> = table
+            .url_syms(p)
+            .iter()
+            .map(|&u| table.urls.resolve(u))
+            .collect();
+        let tags: Vec<&str> = table
+            .hashtag_syms(p)
+            .iter()
+            .map(|&h| table.hashtags.resolve(h))
+            .collect();
+        w.write_record([
+            table.post_id(p),
+            table.account_id(author),
+            table.account_handle(author).unwrap_or(""),
+            &rfc3339(table.time(p)),
+            table.kind(p).as_str(),
+            reference(table.repost_of(p)),
+            reference(table.reply_to(p)),
+            reference(table.quote_of(p)),
+            table.text(p),
+            &urls.join(" "),
+            &tags.join(" "),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
