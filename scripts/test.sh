@@ -19,7 +19,7 @@ export LOCKSTEP_REPORT_PYTHON="$PWD/.venv-report/bin/python"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
-# The release binary runs the service tests (crates/lockstep-cli/tests/serve_*.rs stream
+# The release binary runs the service tests (crates/lockstep-serve/tests/serve_*.rs stream
 # hundreds of thousands of posts through `lockstep serve`) and the browser tests.
 cargo build --release -p lockstep-cli
 LOCKSTEP_BIN="${CARGO_TARGET_DIR:-$PWD/target}/release/lockstep"

@@ -1,12 +1,11 @@
 //! Helpers shared by the integration tests: running the binary, the peer oracle and the
-//! real samples in `tests/data`; `serve` is the harness of the `lockstep serve` tests.
+//! real samples in `tests/data`. (The `lockstep serve` tests and their harness live in
+//! crates/lockstep-serve/tests.)
 #![allow(dead_code)]
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-pub mod serve;
 
 /// The repository root.
 pub fn repo() -> PathBuf {

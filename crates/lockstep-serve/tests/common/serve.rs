@@ -51,12 +51,24 @@ const START_ATTEMPTS: usize = 3;
 /// (a restart on the same port must not overwrite the log of the run before it).
 static STARTS: AtomicUsize = AtomicUsize::new(0);
 
-/// The lockstep binary: `LOCKSTEP_BIN` when set (e.g. a release build, which the burst
-/// and durability tests want), else Cargo's.
+/// The lockstep binary, `LOCKSTEP_BIN`: the binary lives in another crate (lockstep-cli),
+/// and the burst and durability tests want a release build. `scripts/test.sh` builds it
+/// and sets the variable; without it these tests fail, never skip.
 pub fn bin() -> PathBuf {
-    std::env::var_os("LOCKSTEP_BIN")
+    let bin = std::env::var_os("LOCKSTEP_BIN")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_lockstep")))
+        .unwrap_or_else(|| {
+            panic!(
+            "LOCKSTEP_BIN is not set: build the binary (cargo build --release -p lockstep-cli) \
+             and point LOCKSTEP_BIN at it, as scripts/test.sh does"
+        )
+        });
+    assert!(
+        bin.exists(),
+        "LOCKSTEP_BIN={} does not exist",
+        bin.display()
+    );
+    bin
 }
 
 /// A port that was free a moment ago. Another process may take it before the server binds
