@@ -99,8 +99,8 @@ impl NarrativeInputs {
     }
 }
 
-/// Everything an analysis runs with.
-#[derive(Clone, Debug)]
+/// Everything an analysis runs with; the default is `lockstep analyze`'s.
+#[derive(Clone, Debug, Default)]
 pub struct AnalyzeConfig {
     /// One window for every behaviour, else each behaviour's defaults (60 s and 15 min).
     pub window: Option<Window>,
@@ -110,17 +110,6 @@ pub struct AnalyzeConfig {
     pub detection: DetectParams,
     /// Watch terms, references and seed accounts for the narratives stage.
     pub narratives: NarrativeInputs,
-}
-
-impl Default for AnalyzeConfig {
-    fn default() -> Self {
-        AnalyzeConfig {
-            window: None,
-            behaviours: None,
-            detection: DetectParams::default(),
-            narratives: NarrativeInputs::default(),
-        }
-    }
 }
 
 impl AnalyzeConfig {
