@@ -73,6 +73,11 @@ pub struct PostRecord {
     pub objects: Vec<String>,
     /// Language code, when the input gives one.
     pub lang: Option<String>,
+    /// Whether the author declares the post their own original work: WeChat's 原创 mark
+    /// (`copyright_stat` 1, wechat-article-exporter's `是否原创`). `Some(false)` when the
+    /// input says the post carries no such declaration (a reprint, or unmarked); `None` when
+    /// the input does not say. Reposts are told apart by `repost_of`, not by this flag.
+    pub claims_original: Option<bool>,
 }
 
 impl PostRecord {
@@ -96,6 +101,7 @@ impl PostRecord {
         self.media.clear();
         self.objects.clear();
         self.lang = None;
+        self.claims_original = None;
     }
 
     /// The kind implied by the references present.

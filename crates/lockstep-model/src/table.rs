@@ -84,6 +84,7 @@ pub struct PostTable {
     reply_to: Vec<u32>,
     quote_of: Vec<u32>,
     lang: Vec<u32>,
+    claims_original: Vec<Option<bool>>,
     text_ends: Vec<usize>,
     text: String,
     url_lists: ListColumn,
@@ -192,6 +193,7 @@ impl PostTable {
             None => NONE,
         };
         self.lang.push(lang);
+        self.claims_original.push(rec.claims_original);
         self.platforms.intern(if rec.platform.is_empty() {
             "unknown"
         } else {
@@ -305,6 +307,12 @@ impl PostTable {
         self.precision[post as usize]
     }
 
+    /// Change how precisely the post's time is known (an ingest that learns from the data
+    /// that a whole file's times sit on whole minutes marks them minute-precision).
+    pub fn set_time_precision(&mut self, post: PostIdx, precision: TimePrecision) {
+        self.precision[post as usize] = precision;
+    }
+
     /// All time precisions, indexed by post.
     pub fn time_precisions(&self) -> &[TimePrecision] {
         &self.precision
@@ -343,6 +351,12 @@ impl PostTable {
     pub fn lang(&self, post: PostIdx) -> Option<&str> {
         let l = self.lang[post as usize];
         (l != NONE).then(|| self.langs.resolve(l))
+    }
+
+    /// Whether the author declares the post original work (see
+    /// [`PostRecord::claims_original`]); None when the input did not say.
+    pub fn claims_original(&self, post: PostIdx) -> Option<bool> {
+        self.claims_original[post as usize]
     }
 
     /// The post's text.
@@ -458,6 +472,11 @@ mod tests {
         assert_eq!(t.account_id(t.author(1)), "v");
         assert_eq!(t.account_handle(t.author(1)), Some("@v"));
         assert_eq!(t.account_count(), 2);
+        assert_eq!(t.claims_original(0), None);
+        assert_eq!(t.time_precision(1), TimePrecision::Second);
+        t.set_time_precision(1, TimePrecision::Minute);
+        assert_eq!(t.time_precision(1), TimePrecision::Minute);
+        assert_eq!(t.precision_counts(), [0, 1, 1, 0]);
     }
 
     #[test]
