@@ -21,8 +21,11 @@ pub struct InputOptions {
     pub map: Vec<(String, String)>,
     /// How the generic formats' time column is written.
     pub time_format: Option<String>,
-    /// UTC offset of generic-format times written without one.
+    /// UTC offset of times written without one (generic formats: UTC by default; Weibo
+    /// and WeChat readers: Beijing time).
     pub time_zone: Option<String>,
+    /// When the data was collected (`--crawl-time`), for relative Weibo stamps.
+    pub crawl_time: Option<String>,
     /// Platform name for the generic formats.
     pub platform: Option<String>,
     /// Field delimiter of generic-csv.
@@ -40,6 +43,7 @@ impl Default for InputOptions {
             map: Vec::new(),
             time_format: None,
             time_zone: None,
+            crawl_time: None,
             platform: None,
             delimiter: None,
             max_record_mib: 64,
@@ -72,6 +76,7 @@ pub fn load(args: &InputOptions, quarantine: Option<PathBuf>) -> Result<Loaded> 
         mapping: args.map.clone(),
         time_format: args.time_format.clone(),
         time_zone: args.time_zone.clone(),
+        crawl_time: args.crawl_time.clone(),
         platform: args.platform.clone(),
         delimiter: args.delimiter,
         max_record_bytes: args.max_record_mib.max(1).saturating_mul(1 << 20),

@@ -57,9 +57,15 @@ pub struct InputArgs {
     /// iso8601, twitter, or a pattern such as `%Y-%m-%d %H:%M:%S`.
     #[arg(long, value_name = "FORMAT")]
     pub time_format: Option<String>,
-    /// UTC offset of generic-format times written without one, e.g. `+08:00` (default UTC).
+    /// UTC offset of times written without one, e.g. `+08:00` (default: UTC for the
+    /// generic formats, Beijing time +08:00 for the Weibo and WeChat readers).
     #[arg(long, value_name = "OFFSET")]
     pub time_zone: Option<String>,
+    /// When the data was collected (RFC 3339, or `YYYY-MM-DD HH:MM[:SS]` in the time
+    /// zone): the Weibo and WeChat readers resolve relative stamps (`刚刚`, `3分钟前`,
+    /// `昨天 12:30`) against it (default: each file's modification time).
+    #[arg(long, value_name = "TIME")]
+    pub crawl_time: Option<String>,
     /// Platform name for the generic formats (default: the mapped `platform` column, or
     /// `unknown`); ids are deduplicated per platform.
     #[arg(long)]
@@ -82,6 +88,7 @@ impl InputArgs {
             map: self.map.clone(),
             time_format: self.time_format.clone(),
             time_zone: self.time_zone.clone(),
+            crawl_time: self.crawl_time.clone(),
             platform: self.platform.clone(),
             delimiter: self.delimiter,
             max_record_mib: self.max_record_mib,

@@ -1,10 +1,12 @@
-//! Ingest throughput of one input file in one format, on one thread: prints
-//! `format bytes posts seconds MB/s posts/s`. Used by `bench/ingest_throughput.sh`.
+//! Ingest throughput of one input file (or every file under a directory) in one format
+//! (`auto`: detected per file), on one thread: prints `format bytes posts seconds MB/s
+//! posts/s`, then rejections, accounts and posts per time precision. Used by
+//! `bench/ingest_throughput.sh`.
 //!
-//! usage: ingest_bench FORMAT FILE [--map KEY=COLUMN]...
+//! usage: ingest_bench FORMAT FILE|DIR [--map KEY=COLUMN]...
 //!        ingest_bench --convert-v2 IN.jsonl OUT.jsonl   (v1.1 tweets -> v2 pages of 100)
 
-use lockstep_ingest::{format_by_name, Ingest, IngestOptions, InputFile};
+use lockstep_ingest::{expand_inputs, format_by_name, Ingest, IngestOptions};
 use std::io::{BufRead, Write};
 use std::time::Instant;
 
@@ -27,23 +29,34 @@ fn main() {
             }
         }
     }
-    let fmt = format_by_name(format).unwrap_or_else(|e| {
+    let fmt = if format == "auto" {
+        None
+    } else {
+        Some(format_by_name(format).unwrap_or_else(|e| {
+            eprintln!("{e}");
+            std::process::exit(2)
+        }))
+    };
+    let inputs = expand_inputs(&[file.into()]).unwrap_or_else(|e| {
         eprintln!("{e}");
         std::process::exit(2)
     });
-    let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+    let bytes: u64 = inputs
+        .iter()
+        .map(|f| std::fs::metadata(&f.path).map(|m| m.len()).unwrap_or(0))
+        .sum();
     let mut ingest = Ingest::new(IngestOptions {
         mapping,
         ..IngestOptions::default()
     });
     let t0 = Instant::now();
-    let input = InputFile {
-        path: file.into(),
-        display: file.clone(),
-    };
-    if let Err(e) = ingest.read_file(&input, Some(fmt)) {
-        eprintln!("{e}");
-        std::process::exit(1);
+    for input in &inputs {
+        if let Err(e) = ingest.read_file(input, fmt) {
+            eprintln!("{e}");
+            if fmt.is_some() {
+                std::process::exit(1);
+            }
+        }
     }
     let (table, report) = ingest.finish().unwrap_or_else(|e| {
         eprintln!("{e}");
@@ -51,11 +64,15 @@ fn main() {
     });
     let s = t0.elapsed().as_secs_f64();
     println!(
-        "{format} {bytes} {} {s:.3} {:.1} {:.0} rejected={}",
+        "{format} {bytes} {} {s:.3} {:.1} {:.0} rejected={} records={} files={} accounts={} precisions={:?}",
         table.len(),
         bytes as f64 / 1e6 / s,
         table.len() as f64 / s,
-        report.rejected
+        report.rejected,
+        report.records,
+        report.files.len(),
+        table.account_count(),
+        report.precisions,
     );
 }
 

@@ -1,10 +1,11 @@
 use crate::input::{open_decompressed, InputFile};
+use crate::timefmt::{parse_crawl_time, parse_offset, BEIJING_MS};
 use crate::{formats, Format, IngestError};
-use lockstep_model::{PostRecord, PostTable, PushOutcome};
+use lockstep_model::{PostRecord, PostTable, PushOutcome, TimePrecision};
 use serde::Serialize;
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// How to read inputs and treat bad records.
 #[derive(Clone, Debug, Default)]
@@ -21,9 +22,13 @@ pub struct IngestOptions {
     /// (default), `unix`, `unix_ms`, `unix_us`, `iso8601`, `twitter`, or a strftime-like
     /// pattern such as `%Y-%m-%d %H:%M:%S`.
     pub time_format: Option<String>,
-    /// UTC offset of times written without one (`--time-zone +08:00`), generic formats
-    /// only. Default UTC.
+    /// UTC offset of times written without one (`--time-zone +08:00`). Default: UTC for
+    /// the generic formats, Beijing time (+08:00) for the Weibo and WeChat readers.
     pub time_zone: Option<String>,
+    /// When the data was collected (`--crawl-time`): RFC 3339, or `YYYY-MM-DD HH:MM[:SS]`
+    /// in the time zone. The Weibo and WeChat readers resolve relative stamps (`刚刚`,
+    /// `3分钟前`, `昨天 12:30`) against it; default: each file's modification time.
+    pub crawl_time: Option<String>,
     /// Platform name for the generic formats (`--platform`); default `unknown`, or the
     /// mapped `platform` column.
     pub platform: Option<String>,
@@ -38,7 +43,32 @@ impl IngestOptions {
     /// Check the options that can be wrong (mapping keys, time format, time zone) before
     /// any file is read.
     pub fn check(&self) -> Result<(), IngestError> {
-        crate::formats::generic::Mapping::from_options(self).map(|_| ())
+        crate::formats::generic::Mapping::from_options(self)?;
+        self.cn_clock(None).map(|_| ())
+    }
+
+    /// The UTC offset of zone-less times: `--time-zone`, else `default` (ms east of UTC).
+    pub fn zone_ms_or(&self, default: i64) -> Result<i64, IngestError> {
+        match self.time_zone.as_deref() {
+            None => Ok(default),
+            Some(z) => parse_offset(z).ok_or_else(|| {
+                IngestError::BadOption(format!(
+                    "--time-zone '{z}': expected an offset such as +08:00, -0500, UTC"
+                ))
+            }),
+        }
+    }
+
+    /// The time settings of the Weibo and WeChat readers: zone-less times are Beijing time
+    /// unless `--time-zone` says otherwise, and relative stamps resolve against
+    /// `--crawl-time`, else `file_mtime_ms`.
+    pub fn cn_clock(&self, file_mtime_ms: Option<i64>) -> Result<CnClock, IngestError> {
+        let zone_ms = self.zone_ms_or(BEIJING_MS)?;
+        let crawl_ms = match self.crawl_time.as_deref() {
+            Some(c) => Some(parse_crawl_time(c, zone_ms).map_err(IngestError::BadOption)?),
+            None => file_mtime_ms,
+        };
+        Ok(CnClock { zone_ms, crawl_ms })
     }
 
     /// The record length limit in force.
@@ -50,6 +80,75 @@ impl IngestOptions {
         }
     }
 }
+
+/// How the Weibo and WeChat readers place times: the zone of zone-less times and the
+/// crawl time relative stamps are resolved against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CnClock {
+    /// UTC offset of times written without one, in ms.
+    pub zone_ms: i64,
+    /// When the data was collected, if known (ms since the epoch).
+    pub crawl_ms: Option<i64>,
+}
+
+impl CnClock {
+    /// Parse a time as the Chinese platforms' exporters write it (see
+    /// [`crate::timefmt::cn_time`]).
+    pub fn parse(&self, s: &str) -> Result<(i64, TimePrecision), String> {
+        crate::timefmt::cn_time(s, self.zone_ms, self.crawl_ms)
+    }
+}
+
+/// Posts per time precision.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PrecisionCounts {
+    /// Times known to the millisecond (or finer).
+    pub millisecond: u64,
+    /// Times known to the second.
+    pub second: u64,
+    /// Times known to the minute.
+    pub minute: u64,
+    /// Times resolved from relative stamps or bare dates.
+    pub approximate: u64,
+}
+
+impl PrecisionCounts {
+    /// The count of one precision.
+    pub fn get(&self, p: TimePrecision) -> u64 {
+        match p {
+            TimePrecision::Millisecond => self.millisecond,
+            TimePrecision::Second => self.second,
+            TimePrecision::Minute => self.minute,
+            TimePrecision::Approximate => self.approximate,
+        }
+    }
+
+    fn add(&mut self, p: TimePrecision, n: u64) {
+        match p {
+            TimePrecision::Millisecond => self.millisecond += n,
+            TimePrecision::Second => self.second += n,
+            TimePrecision::Minute => self.minute += n,
+            TimePrecision::Approximate => self.approximate += n,
+        }
+    }
+
+    /// The precision most posts have (ties go to the coarser one); None without posts.
+    pub fn dominant(&self) -> Option<TimePrecision> {
+        let mut best: Option<(TimePrecision, u64)> = None;
+        for p in TimePrecision::ALL {
+            let n = self.get(p);
+            if n > 0 && best.is_none_or(|(_, b)| n >= b) {
+                best = Some((p, n));
+            }
+        }
+        best.map(|(p, _)| p)
+    }
+}
+
+/// Fewest posts (with times finer than a minute as read) a file must have before times
+/// that all sit on whole minutes are taken to mean minute precision: by chance, 20
+/// second-precision times all land on :00 with probability 60^-20.
+pub const MIN_POSTS_FOR_PRECISION: usize = 20;
 
 /// One quarantined record, as written to `rejected.jsonl`.
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -88,6 +187,14 @@ pub struct FileReport {
     /// Records that are not posts and were stepped over (likes, follows, service
     /// messages, account events), by kind.
     pub skipped: u64,
+    /// How precisely the file's times are known: the precision most of its new posts
+    /// have (None without posts).
+    pub time_precision: Option<TimePrecision>,
+    /// The file's new posts per time precision.
+    pub precisions: PrecisionCounts,
+    /// True when the reader gave finer times but all of them (at least
+    /// [`MIN_POSTS_FOR_PRECISION`]) sit on whole minutes, so they were marked minute-precision.
+    pub minute_from_data: bool,
 }
 
 /// Totals over a run's inputs.
@@ -107,6 +214,8 @@ pub struct IngestReport {
     pub rejected: u64,
     /// Records that are not posts and were stepped over.
     pub skipped: u64,
+    /// Posts per time precision over all inputs.
+    pub precisions: PrecisionCounts,
     /// Things worth telling the user that are not record-level errors.
     pub warnings: Vec<String>,
     /// Where rejected records were written, if any were.
@@ -120,6 +229,10 @@ pub struct Ingest {
     quarantine: Option<BufWriter<File>>,
     report: IngestReport,
     current: FileReport,
+    /// The file being read, when it is a file (not a stream).
+    current_path: Option<PathBuf>,
+    /// Its modification time (ms), the default crawl time.
+    current_mtime_ms: Option<i64>,
     skipped_kinds: Vec<(String, u64)>,
     notes: Vec<(String, u64)>,
     /// With [`Ingest::collect`]: new posts and rejections kept for the caller (a service
@@ -144,6 +257,8 @@ impl Ingest {
             quarantine: None,
             report: IngestReport::default(),
             current: FileReport::default(),
+            current_path: None,
+            current_mtime_ms: None,
             skipped_kinds: Vec::new(),
             notes: Vec::new(),
             collected: None,
@@ -195,20 +310,100 @@ impl Ingest {
         };
         self.skipped_kinds.clear();
         self.notes.clear();
+        self.current_path = Some(input.path.clone());
+        self.current_mtime_ms = std::fs::metadata(&input.path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .and_then(|d| i64::try_from(d.as_millis()).ok());
         if head.is_empty() {
             self.warn(format!("{}: empty input", input.display));
         }
+        let marks = self.marks();
         let result = match format.read_path(&input.path, opened.is_plain(), self) {
             Some(r) => r,
             None => format.read(&mut opened, self),
         };
-        let (sha256, bytes) = opened.finish().map_err(io_err)?;
+        let finished = opened.finish().map_err(io_err);
+        self.current_path = None;
+        self.current_mtime_ms = None;
+        let (sha256, bytes) = finished?;
         self.current.sha256 = sha256;
         self.current.bytes = bytes;
+        self.end_file(marks);
+        result
+    }
+
+    /// Where the current file's posts start in the table and in the collected posts.
+    fn marks(&self) -> (usize, usize) {
+        (
+            self.table.len(),
+            self.collected.as_ref().map_or(0, |(p, _)| p.len()),
+        )
+    }
+
+    /// Settle the file's time precision, write its notes and file its report.
+    fn end_file(&mut self, marks: (usize, usize)) {
+        self.settle_precision(marks);
         self.flush_file_notes();
         let done = std::mem::take(&mut self.current);
         self.report.files.push(done);
-        result
+    }
+
+    /// Count the file's new posts per precision, after marking them minute-precision when
+    /// the reader gave finer times that all sit on whole minutes (and there are enough to
+    /// tell).
+    fn settle_precision(&mut self, (first, first_collected): (usize, usize)) {
+        let end = self.table.len();
+        let posts = (first..end).map(|p| p as u32);
+        let mut finer = 0usize;
+        let mut on_minutes = true;
+        for p in posts.clone() {
+            if self.table.time_precision(p) < TimePrecision::Minute {
+                finer += 1;
+                if self.table.time(p).rem_euclid(60_000) != 0 {
+                    on_minutes = false;
+                    break;
+                }
+            }
+        }
+        if on_minutes && finer >= MIN_POSTS_FOR_PRECISION {
+            for p in posts.clone() {
+                if self.table.time_precision(p) < TimePrecision::Minute {
+                    self.table.set_time_precision(p, TimePrecision::Minute);
+                }
+            }
+            if let Some((collected, _)) = self.collected.as_mut() {
+                for rec in collected.iter_mut().skip(first_collected) {
+                    if rec.time_precision < TimePrecision::Minute {
+                        rec.time_precision = TimePrecision::Minute;
+                    }
+                }
+            }
+            self.current.minute_from_data = true;
+        }
+        let mut counts = PrecisionCounts::default();
+        for p in posts {
+            counts.add(self.table.time_precision(p), 1);
+        }
+        for q in TimePrecision::ALL {
+            self.report.precisions.add(q, counts.get(q));
+        }
+        self.current.time_precision = counts.dominant();
+        self.current.precisions = counts;
+    }
+
+    /// The file being read, when the input is a file (None for streams). Readers that
+    /// take something from the path (weibo-crawler's account id) or open it themselves use
+    /// it.
+    pub fn current_path(&self) -> Option<&Path> {
+        self.current_path.as_deref()
+    }
+
+    /// The time settings of the Weibo and WeChat readers for the current input (see
+    /// [`IngestOptions::cn_clock`]; the default crawl time is the file's modification time).
+    pub fn cn_clock(&self) -> Result<CnClock, IngestError> {
+        self.opts.cn_clock(self.current_mtime_ms)
     }
 
     /// Read one input from a stream (an HTTP body, a test buffer) named `display` in
@@ -248,10 +443,9 @@ impl Ingest {
         };
         self.skipped_kinds.clear();
         self.notes.clear();
+        let marks = self.marks();
         let result = format.read(input, self);
-        self.flush_file_notes();
-        let done = std::mem::take(&mut self.current);
-        self.report.files.push(done);
+        self.end_file(marks);
         result
     }
 

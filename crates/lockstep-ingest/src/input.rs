@@ -65,7 +65,9 @@ impl<R: Read> Read for Hashing<R> {
 
 enum Decoded {
     Plain(BufReader<Hashing<File>>),
-    Gzip(BufReader<flate2::bufread::MultiGzDecoder<BufReader<Hashing<File>>>>),
+    /// Boxed: the gzip decoder's state (zlib-rs, which calamine's zip switches flate2 to)
+    /// is several times the size of the other variants.
+    Gzip(Box<BufReader<flate2::bufread::MultiGzDecoder<BufReader<Hashing<File>>>>>),
     Zstd(BufReader<zstd::stream::read::Decoder<'static, BufReader<Hashing<File>>>>),
 }
 
@@ -89,10 +91,10 @@ pub fn open_decompressed(path: &Path) -> io::Result<Opened> {
     );
     let magic = raw.fill_buf()?;
     let inner = if magic.starts_with(&[0x1f, 0x8b]) {
-        Decoded::Gzip(BufReader::with_capacity(
+        Decoded::Gzip(Box::new(BufReader::with_capacity(
             BUF,
             flate2::bufread::MultiGzDecoder::new(raw),
-        ))
+        )))
     } else if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
         Decoded::Zstd(BufReader::with_capacity(
             BUF,
@@ -130,7 +132,7 @@ impl Opened {
     pub fn finish(self) -> io::Result<(String, u64)> {
         let mut raw = match self.inner {
             Decoded::Plain(r) => r,
-            Decoded::Gzip(r) => r.into_inner().into_inner(),
+            Decoded::Gzip(r) => (*r).into_inner().into_inner(),
             Decoded::Zstd(r) => r.into_inner().finish(),
         };
         io::copy(&mut raw, &mut io::sink())?;

@@ -14,7 +14,10 @@ pub mod timefmt;
 
 pub use error::IngestError;
 pub use formats::{detect, detect_with, format_by_name, Format};
-pub use ingest::{FileReport, Ingest, IngestOptions, IngestReport, Rejection};
+pub use ingest::{
+    CnClock, FileReport, Ingest, IngestOptions, IngestReport, PrecisionCounts, Rejection,
+    MIN_POSTS_FOR_PRECISION,
+};
 pub use input::{expand_inputs, open_decompressed, InputFile};
 
 pub use lockstep_model::PostTable;

@@ -1,6 +1,8 @@
 //! Timestamp parsing shared by the readers. Everything becomes milliseconds since the Unix
 //! epoch, UTC.
 
+use lockstep_model::TimePrecision;
+
 /// Unix seconds, possibly fractional (`1629072000`, `1629072000.25`, ` 1.6e9 `), as
 /// milliseconds. Rejects NaN, infinities and values beyond year ±100000.
 pub fn unix_seconds_to_ms(s: &str) -> Option<i64> {
@@ -474,6 +476,284 @@ pub fn strptime_ms(s: &str, pattern: &str, zone_ms: i64) -> Option<i64> {
     Some(local - off.unwrap_or(zone_ms))
 }
 
+/// Beijing time, the zone of Weibo and WeChat times written without an offset.
+pub const BEIJING_MS: i64 = 8 * 3_600_000;
+
+const MINUTE_MS: i64 = 60_000;
+const HOUR_MS: i64 = 3_600_000;
+const DAY_MS: i64 = 86_400_000;
+
+/// A time as the Weibo and WeChat exporters write it, with how precisely it is known.
+///
+/// `zone_ms` is the offset of times written without one (Beijing, +08:00, unless
+/// `--time-zone` says otherwise); `crawl_ms` is when the data was collected (`--crawl-time`,
+/// else the file's modification time), needed for relative stamps.
+///
+/// * Unix seconds (10 digits) → `Second`; Unix milliseconds (13 digits) → `Millisecond`.
+/// * `YYYY-MM-DD HH:MM` (also `T`, `/`, `YYYY年M月D日 HH:MM`) → `Minute`; with seconds →
+///   `Second`; with a fraction → `Millisecond`; an offset (`+08:00`, `+0800`) is honoured.
+/// * A date alone (`YYYY-MM-DD`, older weibo-crawler files) → midnight, `Approximate`.
+/// * `Tue Apr 07 10:56:25 +0800 2020` (the Weibo API's `created_at`) and the `%c` form
+///   crawlers leave when they drop the offset (`Tue Apr  7 10:56:25 2020`) → `Second`;
+///   without a year (`Tue Apr 07 10:56:25 +0800`) the year is the crawl's → `Approximate`.
+/// * Relative stamps, resolved against the crawl time → `Approximate`: `刚刚`, `N秒前`,
+///   `N分钟前`, `N小时前`, `N天前` (with or without `前`), `今天 HH:MM`, `昨天 HH:MM`,
+///   `前天 HH:MM`, `昨天` alone (the crawl time less one day, as weibo-crawler does),
+///   `MM月DD日 HH:MM` and `MM-DD [HH:MM]` (this year's dates on Weibo; a date after the
+///   crawl is taken from the year before).
+pub fn cn_time(
+    s: &str,
+    zone_ms: i64,
+    crawl_ms: Option<i64>,
+) -> Result<(i64, TimePrecision), String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err("empty time".into());
+    }
+    let shown = || t.chars().take(40).collect::<String>();
+    let unparsable = || format!("unparsable time '{}'", shown());
+    if t.bytes().all(|c| c.is_ascii_digit()) {
+        return match t.len() {
+            13 => t
+                .parse()
+                .map(|ms| (ms, TimePrecision::Millisecond))
+                .map_err(|_| unparsable()),
+            9..=11 => unix_seconds_to_ms(t)
+                .map(|ms| (ms, TimePrecision::Second))
+                .ok_or_else(unparsable),
+            _ => Err(unparsable()),
+        };
+    }
+    if let Some(r) = relative(t) {
+        let crawl = crawl_ms.ok_or_else(|| {
+            format!(
+                "relative time '{}' needs the crawl time (--crawl-time; a stream has no file modification time)",
+                shown()
+            )
+        })?;
+        return resolve_relative(r, crawl, zone_ms)
+            .map(|ms| (ms, TimePrecision::Approximate))
+            .ok_or_else(unparsable);
+    }
+    if let Some(x) = absolute(t, zone_ms) {
+        return Ok(x);
+    }
+    if let Some(x) = ctime(t, zone_ms, crawl_ms) {
+        return Ok(x);
+    }
+    Err(unparsable())
+}
+
+/// A relative stamp, before resolution.
+#[derive(Debug, PartialEq)]
+enum Relative {
+    /// This long before the crawl.
+    Ago(i64),
+    /// `days` before the crawl's date, at this local time of day (ms), or, without one,
+    /// exactly `days` days before the crawl.
+    DaysBack(i64, Option<i64>),
+    /// Month, day and optional local time of day in the crawl's year (or the year before).
+    MonthDay(u32, u32, Option<i64>),
+}
+
+fn hm(s: &str) -> Option<i64> {
+    let (h, m) = s.trim().split_once(':')?;
+    let (h, m): (i64, i64) = (h.trim().parse().ok()?, m.trim().parse().ok()?);
+    (h <= 23 && m <= 59 && (1..=2).contains(&s.trim().split(':').next()?.len()))
+        .then_some(h * HOUR_MS + m * MINUTE_MS)
+}
+
+fn relative(t: &str) -> Option<Relative> {
+    if t == "刚刚" {
+        return Some(Relative::Ago(0));
+    }
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 {
+        let n: i64 = t[..digits].parse().ok()?;
+        let unit = t[digits..].trim();
+        let unit = unit.strip_suffix('前').unwrap_or(unit).trim();
+        let step = match unit {
+            "秒" | "秒钟" => Some(1_000),
+            "分钟" | "分" => Some(MINUTE_MS),
+            "小时" => Some(HOUR_MS),
+            "天" => Some(DAY_MS),
+            _ => None,
+        };
+        if let Some(step) = step {
+            return n.checked_mul(step).map(Relative::Ago);
+        }
+    }
+    for (word, days) in [("今天", 0), ("昨天", 1), ("前天", 2)] {
+        if let Some(rest) = t.strip_prefix(word) {
+            let rest = rest.trim();
+            if rest.is_empty() {
+                return Some(Relative::DaysBack(days, None));
+            }
+            return hm(rest).map(|tod| Relative::DaysBack(days, Some(tod)));
+        }
+    }
+    // MM月DD日 [HH:MM]
+    if let Some((m, rest)) = t.split_once('月') {
+        if let Some((d, rest)) = rest.split_once('日') {
+            if !m.is_empty() && m.len() <= 2 && !d.is_empty() && d.len() <= 2 {
+                let (m, d): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
+                let tod = match rest.trim() {
+                    "" => None,
+                    x => Some(hm(x)?),
+                };
+                return Some(Relative::MonthDay(m, d, tod));
+            }
+        }
+        return None;
+    }
+    // MM-DD [HH:MM]
+    let b = t.as_bytes();
+    if b.len() >= 3 && b.len() <= 5 + 6 {
+        let (date, rest) = t.split_once(' ').unwrap_or((t, ""));
+        if let Some((m, d)) = date.split_once('-') {
+            if (1..=2).contains(&m.len())
+                && (1..=2).contains(&d.len())
+                && m.bytes().chain(d.bytes()).all(|c| c.is_ascii_digit())
+            {
+                let tod = match rest.trim() {
+                    "" => None,
+                    x => Some(hm(x)?),
+                };
+                return Some(Relative::MonthDay(m.parse().ok()?, d.parse().ok()?, tod));
+            }
+        }
+    }
+    None
+}
+
+fn resolve_relative(r: Relative, crawl: i64, zone_ms: i64) -> Option<i64> {
+    let local = crawl + zone_ms;
+    let day = local.div_euclid(DAY_MS);
+    match r {
+        Relative::Ago(d) => Some(crawl - d),
+        Relative::DaysBack(n, None) => Some(crawl - n * DAY_MS),
+        Relative::DaysBack(n, Some(tod)) => Some((day - n) * DAY_MS + tod - zone_ms),
+        Relative::MonthDay(m, d, tod) => {
+            if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+                return None;
+            }
+            let (y, _, _) = civil_from_days(day);
+            let at = |y: i64| days_from_civil(y, m, d) * DAY_MS + tod.unwrap_or(0) - zone_ms;
+            let this = at(y);
+            // A date after the crawl (with a day's slack for zones) is from last year.
+            Some(if this > crawl + DAY_MS {
+                at(y - 1)
+            } else {
+                this
+            })
+        }
+    }
+}
+
+/// `YYYY-MM-DD[ HH:MM[:SS[.fff]]][offset]` (also `T`, `/`) and `YYYY年M月D日 HH:MM`.
+fn absolute(t: &str, zone_ms: i64) -> Option<(i64, TimePrecision)> {
+    let owned;
+    let t = if t.contains('年') {
+        let (y, rest) = t.split_once('年')?;
+        let (m, rest) = rest.split_once('月')?;
+        let (d, rest) = rest.split_once('日')?;
+        owned = format!(
+            "{:0>4}-{:0>2}-{:0>2}{}{}",
+            y.trim(),
+            m.trim(),
+            d.trim(),
+            if rest.trim().is_empty() { "" } else { " " },
+            rest.trim()
+        );
+        owned.as_str()
+    } else {
+        t
+    };
+    let (ms, off) = iso8601_parts(t)?;
+    let precision = if t.len() == 10 {
+        TimePrecision::Approximate
+    } else {
+        let clock: &str = &t[11..];
+        let end = clock
+            .find(|c: char| !(c.is_ascii_digit() || c == ':'))
+            .unwrap_or(clock.len());
+        let fraction = clock[end..].starts_with(['.', ',']);
+        match (clock[..end].matches(':').count(), fraction) {
+            (_, true) => TimePrecision::Millisecond,
+            (1, _) => TimePrecision::Minute,
+            _ => TimePrecision::Second,
+        }
+    };
+    Some((ms - off.unwrap_or(zone_ms), precision))
+}
+
+/// `Tue Apr 07 10:56:25 +0800 2020`, `Tue Apr  7 10:56:25 2020`, `Tue Apr 07 10:56:25 +0800`.
+fn ctime(t: &str, zone_ms: i64, crawl_ms: Option<i64>) -> Option<(i64, TimePrecision)> {
+    if let Some(ms) = twitter_to_ms(t) {
+        return Some((ms, TimePrecision::Second));
+    }
+    let parts: Vec<&str> = t.split_whitespace().collect();
+    let (mon, day, hms, off, year) = match parts.as_slice() {
+        [_, mon, day, hms, year] if year.len() == 4 => (mon, day, hms, None, Some(*year)),
+        [_, mon, day, hms, off] if off.starts_with(['+', '-']) => (mon, day, hms, Some(*off), None),
+        _ => return None,
+    };
+    let mo = month_of(mon)?;
+    let d: u32 = day.parse().ok().filter(|d| (1..=31).contains(d))?;
+    let c: Vec<i64> = hms
+        .split(':')
+        .map(|x| x.parse().ok())
+        .collect::<Option<_>>()?;
+    let [h, mi, se] = c.as_slice() else {
+        return None;
+    };
+    if *h > 23 || *mi > 59 || *se > 60 {
+        return None;
+    }
+    let off = match off {
+        Some(o) => parse_offset(o)?,
+        None => zone_ms,
+    };
+    let tod = (h * 3600 + mi * 60 + se) * 1000;
+    match year {
+        Some(y) => {
+            let y: i64 = y.parse().ok()?;
+            Some((
+                days_from_civil(y, mo, d) * DAY_MS + tod - off,
+                TimePrecision::Second,
+            ))
+        }
+        None => {
+            let crawl = crawl_ms?;
+            let (y, _, _) = civil_from_days((crawl + off).div_euclid(DAY_MS));
+            let at = |y: i64| days_from_civil(y, mo, d) * DAY_MS + tod - off;
+            let ms = if at(y) > crawl + DAY_MS {
+                at(y - 1)
+            } else {
+                at(y)
+            };
+            Some((ms, TimePrecision::Approximate))
+        }
+    }
+}
+
+/// `--crawl-time`: RFC 3339 (`2024-05-03T10:00:00+08:00`) or `YYYY-MM-DD HH:MM[:SS]` in
+/// the time zone `zone_ms`; also Unix seconds.
+pub fn parse_crawl_time(s: &str, zone_ms: i64) -> Result<i64, String> {
+    let t = s.trim();
+    let ok = t.len() >= 16 || t.bytes().all(|c| c.is_ascii_digit());
+    let ms = if t.bytes().all(|c| c.is_ascii_digit()) {
+        unix_seconds_to_ms(t)
+    } else if ok {
+        iso8601_parts(t).map(|(ms, off)| ms - off.unwrap_or(zone_ms))
+    } else {
+        None
+    };
+    ms.ok_or_else(|| {
+        format!("--crawl-time '{t}': expected RFC 3339 (2024-05-03T10:00:00+08:00) or YYYY-MM-DD HH:MM[:SS] in the time zone")
+    })
+}
+
 /// Any of the timestamp spellings common in exports: Unix seconds or milliseconds
 /// (13 digits), ISO 8601.
 pub fn any_to_ms(s: &str) -> Option<i64> {
@@ -600,6 +880,66 @@ mod tests {
         assert_eq!(parse_offset("-0530"), Some(-(5 * 3600 + 1800) * 1000));
         assert_eq!(parse_offset("EST"), Some(-5 * 3_600_000));
         assert_eq!(parse_offset("Mars"), None);
+    }
+
+    #[test]
+    fn chinese_platform_times() {
+        use TimePrecision::*;
+        let z = BEIJING_MS;
+        // 2024-05-03T10:30:15+08:00
+        let crawl = 1_714_703_415_000;
+        let t = |s: &str| cn_time(s, z, Some(crawl)).unwrap();
+        assert_eq!(t("2020-04-02 08:52"), (1_585_788_720_000, Minute));
+        assert_eq!(t("2020-04-02T08:52:00"), (1_585_788_720_000, Second));
+        assert_eq!(t("2020-04-02 08:52:00+08:00"), (1_585_788_720_000, Second));
+        assert_eq!(t("2020-04-02 00:52:00 +0000"), (1_585_788_720_000, Second));
+        assert_eq!(t("2020年4月2日 08:52"), (1_585_788_720_000, Minute));
+        assert_eq!(t("2020-04-02"), (1_585_756_800_000, Approximate));
+        assert_eq!(t("1585788720"), (1_585_788_720_000, Second));
+        assert_eq!(t("1585788720123"), (1_585_788_720_123, Millisecond));
+        assert_eq!(
+            t("Thu Apr 02 08:52:00 +0800 2020"),
+            (1_585_788_720_000, Second)
+        );
+        assert_eq!(t("Thu Apr  2 08:52:00 2020"), (1_585_788_720_000, Second));
+        assert_eq!(
+            t("Thu Apr 02 08:52:00 +0800"),
+            (1_712_019_120_000, Approximate)
+        );
+        assert_eq!(t("刚刚"), (crawl, Approximate));
+        assert_eq!(t("30秒前"), (crawl - 30_000, Approximate));
+        assert_eq!(t("5分钟前"), (crawl - 300_000, Approximate));
+        assert_eq!(t("5分钟"), (crawl - 300_000, Approximate));
+        assert_eq!(t("2小时前"), (crawl - 7_200_000, Approximate));
+        assert_eq!(t("3天前"), (crawl - 3 * 86_400_000, Approximate));
+        // 2024-05-03T08:05+08:00 and the day before.
+        assert_eq!(t("今天 08:05"), (1_714_694_700_000, Approximate));
+        assert_eq!(t("昨天 08:05"), (1_714_608_300_000, Approximate));
+        assert_eq!(t("昨天"), (crawl - 86_400_000, Approximate));
+        assert_eq!(t("前天 23:59"), (1_714_579_140_000, Approximate));
+        // This year's dates, and one after the crawl that must be last year's.
+        assert_eq!(t("05月01日 12:00"), (1_714_536_000_000, Approximate));
+        assert_eq!(t("5-1 12:00"), (1_714_536_000_000, Approximate));
+        assert_eq!(t("12-31"), (1_703_952_000_000, Approximate));
+        assert!(cn_time("3分钟前", z, None)
+            .unwrap_err()
+            .contains("--crawl-time"));
+        for bad in [
+            "",
+            "soon",
+            "25:00",
+            "今天 25:00",
+            "13月1日",
+            "2020-13-01 00:00",
+            "12345",
+        ] {
+            assert!(cn_time(bad, z, Some(crawl)).is_err(), "{bad}");
+        }
+        assert_eq!(parse_crawl_time("2024-05-03 10:30:15", z), Ok(crawl));
+        assert_eq!(parse_crawl_time("2024-05-03T02:30:15Z", z), Ok(crawl));
+        assert_eq!(parse_crawl_time("2024-05-03 10:30", z), Ok(crawl - 15_000));
+        assert!(parse_crawl_time("yesterday", z).is_err());
+        assert!(parse_crawl_time("2024-05-03", z).is_err());
     }
 
     #[test]

@@ -96,6 +96,16 @@
   }
   function td(v, cls) { return el('td', { class: cls ? cls + ' d' : 'd' }, v); }
   function tdn(v, digits) { return el('td', { class: 'num' }, num(v, digits)); }
+  // An input's time precision (summary.json inputs[].time_precision, .precisions,
+  // .minute_from_data): the main one, and how many posts have another.
+  function timePrecision(f) {
+    if (!f.time_precision) return '—';
+    var out = f.time_precision + (f.minute_from_data ? ' (from the data)' : '');
+    var p = f.precisions || {};
+    var others = ['millisecond', 'second', 'minute', 'approximate'].filter(function (k) { return k !== f.time_precision && p[k]; })
+      .map(function (k) { return num(p[k]) + ' ' + k; });
+    return others.length ? out + '; ' + others.join(', ') : out;
+  }
   function table(headers, rows, numeric) {
     var t = el('table');
     var tr = el('tr');
@@ -257,10 +267,10 @@
     b.appendChild(el('h3', null, 'Inputs'));
     if (inputs.length === 0) b.appendChild(el('p', { class: 'muted' }, 'No input list in summary.json.'));
     else {
-      b.appendChild(scroll(table(['file', 'format', 'records', 'accepted', 'rejected', 'duplicates', 'bytes', 'sha256'],
+      b.appendChild(scroll(table(['file', 'format', 'records', 'accepted', 'rejected', 'duplicates', 'time precision', 'bytes', 'sha256'],
         inputs.map(function (f) {
-          return el('tr', null, td(f.path, 'mono'), td(f.format), tdn(f.records), tdn(f.accepted), tdn(f.rejected), tdn(f.duplicates), tdn(f.bytes), td(f.sha256, 'mono'));
-        }), [0, 0, 1, 1, 1, 1, 1, 0])));
+          return el('tr', null, td(f.path, 'mono'), td(f.format), tdn(f.records), tdn(f.accepted), tdn(f.rejected), tdn(f.duplicates), td(timePrecision(f)), tdn(f.bytes), td(f.sha256, 'mono'));
+        }), [0, 0, 1, 1, 1, 1, 0, 1, 0])));
     }
     var rej = DATA.rejected;
     b.appendChild(el('h3', null, 'Rejected records'));

@@ -50,6 +50,19 @@ impl Row<'_> {
     }
 }
 
+/// True if `rec` repeats the header `names` (as [`header_names`] spells them), without
+/// allocating: it runs on every row of the readers that allow repeated headers.
+fn is_header_row(rec: &csv::ByteRecord, names: &[String]) -> bool {
+    rec.len() == names.len()
+        && rec.iter().zip(names).all(|(cell, name)| {
+            std::str::from_utf8(cell).is_ok_and(|c| {
+                c.trim_start_matches('\u{feff}')
+                    .trim()
+                    .eq_ignore_ascii_case(name)
+            })
+        })
+}
+
 /// Index of the first of `names` present in the header (names are lowercase).
 pub(crate) fn col(header: &[String], names: &[&str]) -> Option<usize> {
     names
@@ -63,6 +76,17 @@ pub(crate) type Setup<'a, P> = dyn FnMut(&[String], &mut Ingest) -> Result<P, St
 pub(crate) type FillRow<'a, P> =
     dyn FnMut(&P, &Row<'_>, &mut Ingest, &mut PostRecord) -> Result<Outcome, String> + 'a;
 
+/// How strict [`read_csv_with`] is about a file's rows.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct CsvRules {
+    /// Rows may have fewer or more cells than the header (weibo-crawler writes 19 cells
+    /// for an original under a 39-column header); the row filler checks widths itself.
+    pub ragged: bool,
+    /// Rows that repeat the header (crawlers that append to a file write it on every run)
+    /// are stepped over and counted in a note, not rejected.
+    pub repeated_headers: bool,
+}
+
 /// Read a CSV with a header. `setup` gets the lowercased header names and returns the
 /// reader's column plan or a reason the header is unusable (the file is then rejected
 /// at line 1 and skipped); `row` fills the post for each data row.
@@ -70,6 +94,18 @@ pub(crate) fn read_csv<P>(
     input: &mut dyn BufRead,
     ingest: &mut Ingest,
     delimiter: Option<u8>,
+    setup: &mut Setup<'_, P>,
+    row: &mut FillRow<'_, P>,
+) -> Result<(), IngestError> {
+    read_csv_with(input, ingest, delimiter, CsvRules::default(), setup, row)
+}
+
+/// [`read_csv`] with [`CsvRules`].
+pub(crate) fn read_csv_with<P>(
+    input: &mut dyn BufRead,
+    ingest: &mut Ingest,
+    delimiter: Option<u8>,
+    rules: CsvRules,
     setup: &mut Setup<'_, P>,
     row: &mut FillRow<'_, P>,
 ) -> Result<(), IngestError> {
@@ -109,10 +145,15 @@ pub(crate) fn read_csv<P>(
             )?;
             continue;
         }
-        if rec.len() != names.len() {
-            if rec.len() == 1 && rec.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
-                continue; // blank line
-            }
+        if rules.repeated_headers && is_header_row(&rec, &names) {
+            ingest.note("repeated header rows stepped over");
+            continue;
+        }
+        let blank = rec.len() == 1 && rec.get(0).is_some_and(|f| f.trim_ascii().is_empty());
+        if rec.len() != names.len() && blank {
+            continue;
+        }
+        if rec.len() != names.len() && !rules.ragged {
             ingest.reject(
                 line,
                 format!(

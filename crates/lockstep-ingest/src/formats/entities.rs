@@ -60,6 +60,87 @@ pub fn extract_mentions(text: &str, out: &mut Vec<String>) {
     }
 }
 
+/// Weibo topics in `text`: every `#...#` pair (no line break inside, at most 64
+/// characters), trimmed, in order, duplicates kept once. Unlike [`extract_hashtags`],
+/// topics need no CJK character (`#plog#`), and a lone `#` starts nothing.
+pub fn weibo_topics(text: &str, out: &mut Vec<String>) {
+    let mut rest = text;
+    while let Some(open) = rest.find(['#', '＃']) {
+        let after = &rest[open + rest[open..].chars().next().map_or(1, char::len_utf8)..];
+        let Some(close) = after.find(['#', '＃']) else {
+            return;
+        };
+        let inner = &after[..close];
+        if !inner.trim().is_empty() && !inner.contains('\n') && inner.chars().count() <= 64 {
+            push_unique(out, inner.trim());
+            let skip = after[close..].chars().next().map_or(1, char::len_utf8);
+            rest = &after[close + skip..];
+        } else {
+            // Not a topic: the closing '#' may open the next one.
+            rest = &after[close..];
+        }
+    }
+}
+
+/// Weibo mentions in `text`, without `@`: a nickname is 1 to 30 letters (any script),
+/// digits, `_` or `-`, so `@人民日报:` and `回复@张三_zs:` give `人民日报` and `张三_zs`. An
+/// `@` after a Latin letter or digit (an e-mail address) starts nothing.
+pub fn weibo_mentions(text: &str, out: &mut Vec<String>) {
+    let mut prev: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        if (c == '@' || c == '＠') && !prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == '_')
+        {
+            let rest = &text[i + c.len_utf8()..];
+            let end = rest
+                .char_indices()
+                .take_while(|&(_, ch)| ch.is_alphanumeric() || ch == '_' || ch == '-')
+                .take(30)
+                .last()
+                .map_or(0, |(j, ch)| j + ch.len_utf8());
+            let handle = rest[..end].trim_end_matches('-');
+            if !handle.is_empty() {
+                push_unique(out, handle);
+            }
+        }
+        prev = Some(c);
+    }
+}
+
+/// `http://` and `https://` links written in `text` (Weibo's `t.cn` short links, links in
+/// article text): up to whitespace, a CJK character, a quote or a closing bracket.
+pub fn extract_urls(text: &str, out: &mut Vec<String>) {
+    let mut from = 0;
+    while let Some(p) = text[from..].find("http") {
+        let at = from + p;
+        let rest = &text[at..];
+        let body = rest
+            .strip_prefix("https://")
+            .or_else(|| rest.strip_prefix("http://"));
+        let Some(body) = body else {
+            from = at + 4;
+            continue;
+        };
+        let scheme = rest.len() - body.len();
+        let end = body
+            .find(|c: char| {
+                c.is_whitespace()
+                    || is_cjk(c)
+                    || matches!(
+                        c,
+                        '"' | '\'' | '<' | '>' | ')' | ']' | '}' | '）' | '】' | '，' | '。'
+                    )
+                    || (c as u32) >= 0x3000 && (c as u32) <= 0x303F
+                    || (c as u32) >= 0xFF00 && (c as u32) <= 0xFFEF
+            })
+            .unwrap_or(body.len());
+        let url = rest[..scheme + end].trim_end_matches(['.', ',', ';', ':', '!', '?']);
+        if url.len() > scheme + 1 {
+            push_unique(out, url);
+        }
+        from = at + scheme + end;
+    }
+}
+
 fn push_unique(out: &mut Vec<String>, s: &str) {
     if !s.is_empty() && !out.iter().any(|o| o == s) {
         out.push(s.to_string());
@@ -101,6 +182,39 @@ mod tests {
             ["英伟达H20芯片后门"]
         );
         assert_eq!(tags("#中国 芯片# 和 #国产#"), ["中国 芯片", "国产"]);
+    }
+
+    #[test]
+    fn weibo_entities() {
+        let mut t = Vec::new();
+        super::weibo_topics(
+            "#日常碎片##plog##疫情下的上海人生活现状# C# 和 #上海战疫 #",
+            &mut t,
+        );
+        // `#` pair from the left, as Weibo renders them: a stray `#` (C#) takes the next.
+        assert_eq!(t, ["日常碎片", "plog", "疫情下的上海人生活现状", "和"]);
+        let mut t = Vec::new();
+        super::weibo_topics("#a\nb# #ok#", &mut t);
+        assert_eq!(t, ["ok"]);
+        let mut m = Vec::new();
+        weibo_mentions(
+            "回复@张三_zs:好 //@人民日报: 转 mail a@b.c @新浪新闻O北京本轮疫情",
+            &mut m,
+        );
+        assert_eq!(m, ["张三_zs", "人民日报", "新浪新闻O北京本轮疫情"]);
+        let mut u = Vec::new();
+        extract_urls(
+            "看 http://t.cn/A6xyz12，还有(https://weibo.com/1/Lrcu?x=1) 和 https://a.b/c. httpx",
+            &mut u,
+        );
+        assert_eq!(
+            u,
+            [
+                "http://t.cn/A6xyz12",
+                "https://weibo.com/1/Lrcu?x=1",
+                "https://a.b/c"
+            ]
+        );
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! Generic CSV, JSON lines and Parquet with a column mapping, so exports without a reader
-//! of their own (Weibo crawls, Reddit dumps, CrowdTangle, Meta Content Library) load
-//! without code:
+//! of their own (Reddit dumps, CrowdTangle, Meta Content Library, crawls of other sites)
+//! load without code:
 //!
 //! ```text
-//! lockstep network weibo.csv --format generic-csv --map author=uid --map time=created_at \
+//! lockstep network crawl.csv --format generic-csv --map author=uid --map time=created_at \
 //!     --time-format '%Y-%m-%d %H:%M' --time-zone +08:00 --platform weibo ...
 //! ```
 //!
@@ -14,7 +14,8 @@
 //! JSON a dotted name walks into objects (`user.id`). `author` and `time` are required;
 //! without an `id` column each record gets `FILE:LINE` as its id. List keys accept JSON
 //! arrays or list cells in any spelling. The platform is `--platform`, else the mapped
-//! `platform` column, else `unknown`.
+//! `platform` column, else `unknown`. A mapped optional key that a JSON record lacks has
+//! no value there; a mapping that matches no record (or no column) of a file is a warning.
 
 use super::csvrows::{read_csv, Row};
 use super::util::{clean_id, csv_header, head_shape, json_posts, list_cell, push_unique, Outcome};
@@ -272,9 +273,13 @@ impl Mapping {
     }
 
     /// Resolve every key against the available column names (lowercase). Explicit
-    /// mappings must exist; guesses may not.
-    pub(crate) fn resolve(&self, names: &[String]) -> Result<[Option<usize>; 15], String> {
+    /// mappings of `author` and `time` must exist; an explicit mapping of an optional key
+    /// whose column is absent leaves the key without a value and is listed in
+    /// [`Resolved::absent`] (a JSON record without the key simply has none; the reader
+    /// warns only when no record of the file has it); guesses may fail silently.
+    pub(crate) fn resolve(&self, names: &[String]) -> Result<Resolved, String> {
         let mut out = [None; 15];
+        let mut absent = Vec::new();
         let find = |n: &str| -> Option<usize> {
             names.iter().position(|x| x == n).or_else(|| {
                 // A dotted JSON path: its first segment must exist.
@@ -285,15 +290,17 @@ impl Mapping {
         };
         for (i, slot) in out.iter_mut().enumerate() {
             match &self.explicit[i] {
-                Some(c) => {
-                    *slot = Some(find(c).ok_or_else(|| {
-                        format!(
+                Some(c) => match find(c) {
+                    Some(col) => *slot = Some(col),
+                    None if i == AUTHOR.0 || i == TIME.0 => {
+                        return Err(format!(
                             "--map {}={c}: no such column (columns: {})",
                             KEYS[i],
                             names.iter().take(40).cloned().collect::<Vec<_>>().join(",")
-                        )
-                    })?);
-                }
+                        ))
+                    }
+                    None => absent.push(i),
+                },
                 None => {
                     *slot = GUESSES[i]
                         .1
@@ -315,7 +322,31 @@ impl Mapping {
                 names.iter().take(40).cloned().collect::<Vec<_>>().join(",")
             ));
         }
-        Ok(out)
+        Ok(Resolved { cols: out, absent })
+    }
+
+    /// The warning for explicitly mapped keys that no record of a file has.
+    pub(crate) fn absent_warning(&self, file: &str, keys: &[usize], what: &str) -> Option<String> {
+        if keys.is_empty() {
+            return None;
+        }
+        let list: Vec<String> = keys
+            .iter()
+            .filter_map(|&k| {
+                self.explicit[k]
+                    .as_ref()
+                    .map(|c| format!("--map {}={c}", KEYS[k]))
+            })
+            .collect();
+        Some(format!(
+            "{file}: {} matched no {what} of the file; those keys have no values",
+            list.join(", ")
+        ))
+    }
+
+    /// Keys mapped explicitly with `--map`.
+    pub(crate) fn explicit_keys(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..KEYS.len()).filter(|&k| self.explicit[k].is_some())
     }
 
     /// The column name used for key `k` (for JSON lookups), given a resolution.
@@ -331,6 +362,15 @@ impl Mapping {
             _ => None,
         }
     }
+}
+
+/// Where each key's values are, for one header or record.
+#[derive(Clone, Debug)]
+pub(crate) struct Resolved {
+    /// Column of each key ([`KEYS`] order), None when the key has none.
+    pub(crate) cols: [Option<usize>; 15],
+    /// Explicitly mapped optional keys whose column is not there.
+    pub(crate) absent: Vec<usize>,
 }
 
 /// A record the generic filler reads from.
@@ -455,7 +495,12 @@ impl Format for GenericCsv {
             ingest,
             delim,
             &mut |names, ingest| {
-                let res = m.resolve(names)?;
+                let resolved = m.resolve(names)?;
+                if let Some(w) = m.absent_warning(ingest.current_file(), &resolved.absent, "column")
+                {
+                    ingest.warn(w);
+                }
+                let res = resolved.cols;
                 if res[ID.0].is_none() {
                     ingest.warn(format!(
                         "{}: no id column: posts get FILE:LINE ids (map one with --map id=COLUMN)",
@@ -517,12 +562,18 @@ impl Format for GenericJsonl {
     fn read(&self, input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestError> {
         let m = Mapping::from_options(ingest.options())?;
         let file = ingest.current_file().to_string();
-        json_posts(input, ingest, &mut |at, v, post| {
+        // Explicitly mapped keys no record has had so far; warned about at the end.
+        let mut never: Vec<usize> = m.explicit_keys().collect();
+        let mut any = false;
+        let result = json_posts(input, ingest, &mut |at, v, post| {
             let Value::Object(obj) = v else {
                 return Err("a record should be a JSON object".into());
             };
             let names: Vec<String> = obj.keys().map(|k| k.to_ascii_lowercase()).collect();
-            let res = m.resolve(&names)?;
+            let resolved = m.resolve(&names)?;
+            any = true;
+            never.retain(|k| resolved.absent.contains(k));
+            let res = resolved.cols;
             let src = JsonSource {
                 v,
                 m: &m,
@@ -532,7 +583,13 @@ impl Format for GenericJsonl {
             let line = at.line;
             fill_generic(&m, &src, &|| format!("{file}:{line}"), post)?;
             Ok(Outcome::Post)
-        })
+        });
+        if any {
+            if let Some(w) = m.absent_warning(&file, &never, "record") {
+                ingest.warn(w);
+            }
+        }
+        result
     }
 }
 

@@ -4,16 +4,24 @@
 //! [`all`]'s order whether it recognises it; the first that does wins. The order runs from
 //! the most specific signature to the least:
 //!
-//! 1. `parquet` (the `PAR1` magic),
+//! 1. binary files by magic and content: `parquet` (`PAR1`), `wechat-rss-sqlite`
+//!    (`SQLite format 3` with an `articles(mp_id)` table), `wechat-exporter-xlsx` (a zip
+//!    with `xl/` entries),
 //! 2. the generic formats first **only when `--map` was given** (a mapping says the user
 //!    knows the columns),
 //! 3. JSON shapes, told apart by the keys of the first record: `telegram` (`messages`,
 //!    `chats`, `personal_information`), `twitter-v2` (a response page: `data`),
 //!    `jetstream` (`did` + `time_us`), `telethon` (`"_": "Message"`), `mastodon`
 //!    (`account` + `content`), `twitter-v1` (`id_str` + `user`), `twarc2-flat`
-//!    (`author_id` + `text`),
+//!    (`author_id` + `text`), `weibo-nested` (`comments`/`reposts` + `user_id` + `date`),
+//!    `weibo-crawler-json` and `weibo-spider-json` (`user` + `weibo`, told apart by the
+//!    keys inside), `weibo-nghuyong` (`_id` + `mblogid`/`comment_user`/...),
+//!    `mediacrawler-weibo-json` (`note_id` + `create_date_time`), `wechat-exporter-json`
+//!    (`aid` + `link` + `update_time`),
 //! 4. CSV headers: `coortweet-csv`, `cnt-csv`, `twitter-io` (`tweetid`, or a users file),
 //!    `twarc-csv` (twarc-csv's dotted columns or twarc 1's `json2csv` columns),
+//!    `weibo-search` (`微博正文` + `user_id`), `weibo-crawler-csv` (`正文` + `日期`, or
+//!    `users.csv`), `weibo-spider-csv` (`微博id`), `mediacrawler-weibo-csv`,
 //! 5. `generic-csv` and `generic-jsonl` when the header (or first object) has columns for
 //!    an author and a time under common names (`user_id`, `created_at`, ...).
 //!
@@ -28,6 +36,7 @@ pub mod generic;
 mod jetstream;
 pub(crate) mod json;
 mod mastodon;
+mod mediacrawler;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod telegram;
@@ -38,8 +47,20 @@ mod twitter_io;
 mod twitter_v1;
 mod twitter_v2;
 pub(crate) mod util;
+mod wechat;
+mod wechat_exporter;
+#[cfg(feature = "sqlite")]
+mod wechat_rss;
+mod weibo;
+mod weibo_crawler;
+mod weibo_nested;
+mod weibo_nghuyong;
+mod weibo_search;
+mod weibo_spider;
 
-pub use entities::{extract_hashtags, extract_mentions};
+pub use entities::{
+    extract_hashtags, extract_mentions, extract_urls, weibo_mentions, weibo_topics,
+};
 
 use crate::{Ingest, IngestError, IngestOptions};
 use std::io::BufRead;
@@ -70,6 +91,10 @@ pub fn all() -> &'static [&'static dyn Format] {
     &[
         #[cfg(feature = "parquet")]
         &parquet::Parquet,
+        #[cfg(feature = "sqlite")]
+        &wechat_rss::WechatRssSqlite,
+        #[cfg(feature = "xlsx")]
+        &wechat_exporter::WechatExporterXlsx,
         &telegram::Telegram,
         &twitter_v2::TwitterV2,
         &jetstream::Jetstream,
@@ -77,10 +102,20 @@ pub fn all() -> &'static [&'static dyn Format] {
         &mastodon::Mastodon,
         &twitter_v1::TwitterV1,
         &twitter_v2::Twarc2Flat,
+        &weibo_nested::WeiboNested,
+        &weibo_crawler::WeiboCrawlerJson,
+        &weibo_spider::WeiboSpiderJson,
+        &weibo_nghuyong::WeiboNghuyong,
+        &mediacrawler::MediaCrawlerJson,
+        &wechat_exporter::WechatExporterJson,
         &coortweet_csv::CoortweetCsv,
         &cnt_csv::CntCsv,
         &twitter_io::TwitterIo,
         &twarc_csv::TwarcCsv,
+        &weibo_search::WeiboSearch,
+        &weibo_crawler::WeiboCrawlerCsv,
+        &weibo_spider::WeiboSpiderCsv,
+        &mediacrawler::MediaCrawlerCsv,
         &generic::GenericCsv,
         &generic::GenericJsonl,
     ]
@@ -92,6 +127,12 @@ pub fn names() -> Vec<&'static str> {
     if !cfg!(feature = "parquet") {
         v.push("parquet (not built in)");
     }
+    if !cfg!(feature = "sqlite") {
+        v.push("wechat-rss-sqlite (not built in)");
+    }
+    if !cfg!(feature = "xlsx") {
+        v.push("wechat-exporter-xlsx (not built in)");
+    }
     v
 }
 
@@ -102,10 +143,17 @@ pub fn format_by_name(name: &str) -> Result<&'static dyn Format, IngestError> {
         .copied()
         .find(|f| f.name() == name)
         .ok_or_else(|| {
-            let extra = if name == "parquet" {
-                " (this build has no Parquet support: rebuild with the `parquet` feature)"
-            } else {
-                ""
+            let extra = match name {
+                "parquet" => {
+                    " (this build has no Parquet support: rebuild with the `parquet` feature)"
+                }
+                "wechat-rss-sqlite" => {
+                    " (this build has no SQLite support: rebuild with the `sqlite` feature)"
+                }
+                "wechat-exporter-xlsx" => {
+                    " (this build has no Excel support: rebuild with the `xlsx` feature)"
+                }
+                _ => "",
             };
             IngestError::NoSuchFormat(format!("{name}{extra}"), names().join(", "))
         })
@@ -123,6 +171,9 @@ pub fn detect_with(head: &[u8], opts: &IngestOptions) -> Option<&'static dyn For
         #[cfg(feature = "parquet")]
         if parquet::Parquet.sniff(head, opts) {
             return Some(&parquet::Parquet);
+        }
+        if head.starts_with(b"SQLite format 3\0") || head.starts_with(b"PK\x03\x04") {
+            return all().iter().copied().find(|f| f.sniff(head, opts));
         }
         for f in [
             &generic::GenericCsv as &'static dyn Format,

@@ -166,7 +166,12 @@ fn read_chunks<R: ChunkReader + 'static>(
         .map(|f| f.name().to_ascii_lowercase())
         .collect();
     let res = match m.resolve(&names) {
-        Ok(r) => r,
+        Ok(r) => {
+            if let Some(w) = m.absent_warning(ingest.current_file(), &r.absent, "column") {
+                ingest.warn(w);
+            }
+            r.cols
+        }
         Err(reason) => return ingest.reject(1, reason, b""),
     };
     if res[0].is_none() {

@@ -349,7 +349,10 @@ pub(crate) fn reject_malformed(
     )
 }
 
-/// `9.06E+17`, `1.2e18`: digits, optional fraction, exponent.
+/// `9.06E+17`, `1.2e18`: digits, optional fraction, exponent. A spreadsheet keeps at most
+/// 15 significant digits and writes exponents of up to three digits, so a 32-character
+/// hex hash that happens to be digits around one `e` (`8291130010...394035e4`, as in
+/// CHECKED) is not one.
 fn looks_rounded(t: &str) -> bool {
     let b = t.as_bytes();
     let Some(e) = b.iter().position(|&c| c == b'e' || c == b'E') else {
@@ -357,10 +360,13 @@ fn looks_rounded(t: &str) -> bool {
     };
     let (m, x) = (&b[..e], &b[e + 1..]);
     let x = x.strip_prefix(b"+").unwrap_or(x);
+    let digits = m.iter().filter(|c| c.is_ascii_digit()).count();
     !m.is_empty()
         && m.iter().all(|c| c.is_ascii_digit() || *c == b'.')
         && m[0].is_ascii_digit()
+        && digits <= 17
         && !x.is_empty()
+        && x.len() <= 3
         && x.iter().all(u8::is_ascii_digit)
 }
 
@@ -482,6 +488,9 @@ mod tests {
         assert!(clean_id("1e18", "id").is_err());
         assert!(clean_id("", "id").is_err());
         assert_eq!(clean_id("abc-e5", "id"), Ok("abc-e5"));
+        assert!(clean_id("1.23457E+18", "id").is_err());
+        let hash = "829113001030732589941458394035e4";
+        assert_eq!(clean_id(hash, "id"), Ok(hash));
     }
 
     #[test]
