@@ -235,6 +235,11 @@ pub struct AnalyzeArgs {
     /// reported as campaigns: fans of a celebrity are a slice of a large audience.
     #[arg(long, default_value_t = 0.8)]
     pub min_exclusivity: f64,
+    /// Count an account's acts on one object with no gap over this duration (e.g. `1h`) as
+    /// one visit, so a comment thread or repeated reposting does not make a pair
+    /// significant by itself. Off by default until measured on every benchmark.
+    #[arg(long, value_name = "DURATION")]
+    pub visit_gap: Option<String>,
     /// Reference articles (JSON lines with url, title, text, source, published_at): find
     /// posts that link to them or reuse their text (echo.json, echo_posts.csv).
     #[arg(long, value_name = "FILE")]

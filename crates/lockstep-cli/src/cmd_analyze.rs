@@ -16,7 +16,18 @@ use std::time::Instant;
 /// (a missing or empty one is a usage error).
 pub fn config(a: &AnalyzeArgs) -> CliResult<AnalyzeConfig> {
     let window = a.window.as_deref().map(Window::parse).transpose()?;
+    let visit_gap_ms = a
+        .visit_gap
+        .as_deref()
+        .map(|g| match lockstep_model::parse_duration_ms(g) {
+            Ok(ms) if ms > 0 => Ok(ms),
+            Ok(_) => Err(format!("--visit-gap must be longer than zero, got '{g}'")),
+            Err(e) => Err(format!("--visit-gap: {e}")),
+        })
+        .transpose()
+        .map_err(|e| crate::error::CliError::usage(anyhow::anyhow!(e)))?;
     let detection = DetectParams {
+        visit_gap_ms,
         alpha: a.alpha,
         min_co_actions: a.min_co_actions,
         min_campaign_size: a.min_campaign_size.max(2),

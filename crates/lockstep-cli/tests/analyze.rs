@@ -214,3 +214,34 @@ fn outputs_do_not_depend_on_thread_scheduling() {
         .as_array()
         .is_some_and(|s| !s.is_empty()));
 }
+
+#[test]
+fn visit_gap_is_applied_and_bad_values_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = generate(dir.path(), "weibo", "1", "0.05");
+    let out = dir.path().join("out");
+    let inputs = [data.join("weibo-search.csv"), data.join("checked")];
+    let mut args = vec!["analyze"];
+    args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
+    args.extend_from_slice(&["--out", out.to_str().unwrap(), "--visit-gap", "1h"]);
+    lockstep_ok(&args);
+    let summary = json(&out.join("summary.json"));
+    assert_eq!(
+        summary["parameters"]["detection"]["visit_gap_ms"],
+        serde_json::json!(3_600_000),
+        "{}",
+        summary["parameters"]["detection"]
+    );
+    for bad in ["0", "1 parsec"] {
+        let mut args = vec!["analyze"];
+        args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
+        args.extend_from_slice(&["--out", out.to_str().unwrap(), "--visit-gap", bad]);
+        let o = lockstep(&args);
+        assert_eq!(o.status.code(), Some(2), "--visit-gap {bad}: {o:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("--visit-gap"),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
