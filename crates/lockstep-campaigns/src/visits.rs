@@ -9,7 +9,7 @@
 //! finds a "campaign" in every busy thread.
 //!
 //! So the unit of the test is the *visit*: an account's acts on one object with no gap
-//! longer than the visit gap (one hour by default) form one visit, which stands for all of
+//! longer than the visit gap (`--visit-gap`; one hour suggested) form one visit, which stands for all of
 //! them at the time of its first act. The observed count is co-acting visits, the degrees
 //! `d_a` count visits, and `n_o`, `E` and `p_o` are taken over visits, so the observation and
 //! the null are the same kind of thing. A thread's regulars get one co-action per thread,
@@ -22,8 +22,9 @@
 //! of one account under one post are at most 15 minutes and 95 % at most an hour (reposts:
 //! 97 % and 99 %), while the rounds of planted and real campaigns that reuse an object come
 //! hours apart. A gap tied to the test's window would cut a conversation at a one-minute
-//! window into as many visits as replies. BENCHMARKS.md ("Detection on real Weibo data")
-//! gives the variants measured.
+//! window into as many visits as replies. BENCHMARKS.md ("Real Weibo data: CHECKED") gives
+//! what visits change there; they are opt-in (`analyze --visit-gap`) until measured on
+//! every benchmark.
 
 use lockstep_traces::{Event, ObjectSpace, Trace};
 
