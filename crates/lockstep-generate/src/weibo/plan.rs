@@ -1042,6 +1042,14 @@ fn cover_all<R: Rng + ?Sized>(rng: &mut R, members: &[u32], rounds: &mut [Vec<u3
     }
 }
 
+/// The members of `n` rounds: each member joins a round with chance `join` (at least five a
+/// round), then every member left out of all of them joins one ([`cover_all`]).
+fn rounds_of<R: Rng + ?Sized>(rng: &mut R, members: &[u32], n: usize, join: f64) -> Vec<Vec<u32>> {
+    let mut rounds: Vec<Vec<u32>> = (0..n).map(|_| participants(rng, members, join)).collect();
+    cover_all(rng, members, &mut rounds);
+    rounds
+}
+
 /// Members acting in a round: each with chance `p`, at least five.
 fn participants<R: Rng + ?Sized>(rng: &mut R, members: &[u32], p: f64) -> Vec<u32> {
     let mut v: Vec<u32> = members.iter().copied().filter(|_| chance(rng, p)).collect();
@@ -1086,12 +1094,7 @@ fn plan_boost<R: Rng + ?Sized>(rng: &mut R, w: &mut World, ci: usize, n: usize) 
         popular.truncate((n * 3).max(10));
         popular.shuffle(rng);
         popular.truncate(n);
-        let all = w.campaigns[ci].members.clone();
-        let mut rounds: Vec<Vec<u32>> = popular
-            .iter()
-            .map(|_| participants(rng, &all, join))
-            .collect();
-        cover_all(rng, &all, &mut rounds);
+        let rounds = rounds_of(rng, &w.campaigns[ci].members, popular.len(), join);
         for (&ri, members) in popular.iter().zip(rounds) {
             let start = w.roots[ri].ts + between(rng, 180, 90 * 60);
             w.roots[ri].inject.push(Inject::Boost {
@@ -1110,12 +1113,7 @@ fn plan_swarm<R: Rng + ?Sized>(rng: &mut R, w: &mut World, ci: usize, targets: &
     chosen.shuffle(rng);
     let n = ((chosen.len() as f64) * 0.85).ceil() as usize;
     chosen.truncate(n.max(2));
-    let all = w.campaigns[ci].members.clone();
-    let mut rounds: Vec<Vec<u32>> = chosen
-        .iter()
-        .map(|_| participants(rng, &all, join))
-        .collect();
-    cover_all(rng, &all, &mut rounds);
+    let rounds = rounds_of(rng, &w.campaigns[ci].members, chosen.len(), join);
     for (k, (&ri, members)) in chosen.iter().zip(rounds).enumerate() {
         let start = w.roots[ri].ts + between(rng, 120, 40 * 60);
         w.roots[ri].inject.push(Inject::Swarm {
@@ -1132,13 +1130,8 @@ fn plan_copy<R: Rng + ?Sized>(rng: &mut R, w: &mut World, ci: usize, n: usize, l
     let join = 0.4 + 0.3 * unit(rng);
     let label = w.campaigns[ci].label;
     let name = w.label_name(label).to_string();
-    let all = w.campaigns[ci].members.clone();
     let times = stratified(rng, n, lo + 3 * 3600, hi);
-    let mut rounds: Vec<Vec<u32>> = times
-        .iter()
-        .map(|_| participants(rng, &all, join))
-        .collect();
-    cover_all(rng, &all, &mut rounds);
+    let rounds = rounds_of(rng, &w.campaigns[ci].members, times.len(), join);
     for (j, (t0, members)) in times.into_iter().zip(rounds).enumerate() {
         let k = if chance(rng, 0.7) {
             j % text::COPY_TEMPLATES.len()
@@ -1178,13 +1171,8 @@ fn plan_push<R: Rng + ?Sized>(rng: &mut R, w: &mut World, ci: usize, n: usize, l
     let join = 0.5 + 0.3 * unit(rng);
     let label = w.campaigns[ci].label;
     let name = w.label_name(label).to_string();
-    let all = w.campaigns[ci].members.clone();
     let times = stratified(rng, n, lo + 3 * 3600, hi);
-    let mut rounds: Vec<Vec<u32>> = times
-        .iter()
-        .map(|_| participants(rng, &all, join))
-        .collect();
-    cover_all(rng, &all, &mut rounds);
+    let rounds = rounds_of(rng, &w.campaigns[ci].members, times.len(), join);
     for (j, (t0, members)) in times.into_iter().zip(rounds).enumerate() {
         let a = text::PUSH_TOPICS[j % text::PUSH_TOPICS.len()];
         let b = text::PUSH_TOPICS[(j + 1 + index(rng, 2)) % text::PUSH_TOPICS.len()];
