@@ -9,7 +9,9 @@
 //! - [`analyze`]: every behaviour the data supports, tested against the null model, fused
 //!   and grouped into campaigns, with evidence, signals, narratives and echo, written as
 //!   every file `lockstep analyze` writes (report.html and, with [`Outputs::All`], the
-//!   Parquet copies).
+//!   Parquet copies); [`run`] does the same and returns the typed results ([`Analysis`]:
+//!   the documents of campaigns.json and summary.json, types of lockstep-output's
+//!   [`schema`]).
 //!
 //! Errors say whether the caller is at fault ([`Error::is_usage`]: bad options, unreadable
 //! input) or the run failed.
@@ -24,4 +26,5 @@ pub use config::{parse_behaviours, AnalyzeConfig, NarrativeInputs, Window};
 pub use error::{Error, Result};
 pub use lockstep_campaigns::DetectParams;
 pub use lockstep_narratives::{watch_terms, NarrativeOptions};
-pub use pipeline::{analyze, pair_stats_values, Outputs, Timer, PAIR_STATS_COLUMNS};
+pub use lockstep_output::schema;
+pub use pipeline::{analyze, pair_stats_values, run, Analysis, Outputs, Timer, PAIR_STATS_COLUMNS};

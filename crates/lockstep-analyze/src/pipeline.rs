@@ -1,7 +1,7 @@
 //! The analysis: from a post table to campaigns, with evidence for every claim, and every
 //! output file of `lockstep analyze`.
 
-use crate::config::{AnalyzeConfig, Window};
+use crate::config::AnalyzeConfig;
 use crate::error::{Error, Result};
 use anyhow::{anyhow, Context};
 use lockstep_campaigns::signals::{signals, AccountSignals, CampaignSignals};
@@ -10,10 +10,11 @@ use lockstep_campaigns::{detect, DetectParams, Detection};
 use lockstep_model::{PostTable, NONE};
 use lockstep_networks::evidence::write_evidence;
 use lockstep_networks::native::PairStats;
-use lockstep_output::{rfc3339, write_gexf, write_graphml, AttrType, AttrValue, Edge, Graph, Node};
+use lockstep_output::{
+    rfc3339, schema, write_gexf, write_graphml, AttrType, AttrValue, Edge, Graph, Node,
+};
 use lockstep_similar::{assign_templates, co_similar_trace, SimilarParams};
 use lockstep_traces::{extract, Behaviour, Semantics, Trace};
-use serde_json::{json, Value};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -23,15 +24,7 @@ use std::time::Instant;
 
 /// Extra edge columns of a native pair, shared by `network`'s CSV and `analyze`'s
 /// edges.csv so the two files describe a pair the same way.
-pub const PAIR_STATS_COLUMNS: [&str; 7] = [
-    "posts_source",
-    "posts_target",
-    "objects",
-    "min_dt_s",
-    "mean_dt_s",
-    "source_first",
-    "target_first",
-];
+pub const PAIR_STATS_COLUMNS: [&str; 7] = schema::columns::edges::PAIR_STATS;
 
 /// The values of [`PAIR_STATS_COLUMNS`] for one pair.
 pub fn pair_stats_values(s: &PairStats) -> [lockstep_networks::Value<'static>; 7] {
@@ -46,6 +39,12 @@ pub fn pair_stats_values(s: &PairStats) -> [lockstep_networks::Value<'static>; 7
         Value::U(s.b_first),
     ]
 }
+
+/// The null model, in words, for summary.json.
+const NULL_MODEL: &str = "Poisson, lambda = d_a * d_b * sum_o (n_o/E)^2 * p_o; Benjamini-Hochberg over A(A-1)/2 pairs per behaviour and window, Bonferroni over windows";
+
+/// Community detection, in words, for summary.json.
+const COMMUNITY_DETECTION: &str = "Leiden (modularity) on the fused graph; edge strength = sum over behaviours of min(-log10 q, max_evidence)";
 
 /// Behaviours the data can support, in output order.
 fn supported(table: &PostTable) -> Vec<Behaviour> {
@@ -108,9 +107,20 @@ pub enum Outputs {
     Live,
 }
 
+/// What an analysis found, typed: the documents of `campaigns.json` and `summary.json`
+/// (lockstep-output's schema), for a caller that works on the results in memory (the live
+/// service's alert rules, the Python package) instead of reading the files back.
+#[derive(Clone, Debug, Default)]
+pub struct Analysis {
+    /// Campaigns and set-aside groups, as in `campaigns.json`.
+    pub campaigns: schema::CampaignsFile,
+    /// Counts, parameters and timings, as in `summary.json`.
+    pub summary: schema::Summary,
+}
+
 /// Analyse posts already read: detection, evidence, narratives and every output file in
 /// `out`. `report` says how the posts were read (for summary.json); `clock` is when the
-/// run started and the timer its stages are logged on.
+/// run started and the timer its stages are logged on. [`run`] also returns the results.
 pub fn analyze(
     table: &PostTable,
     config: &AnalyzeConfig,
@@ -119,6 +129,18 @@ pub fn analyze(
     outputs: Outputs,
     clock: (Instant, Timer),
 ) -> Result {
+    run(table, config, out, report, outputs, clock).map(drop)
+}
+
+/// [`analyze`], returning the typed results of the files it wrote.
+pub fn run(
+    table: &PostTable,
+    config: &AnalyzeConfig,
+    out: &Path,
+    report: &lockstep_ingest::IngestReport,
+    outputs: Outputs,
+    clock: (Instant, Timer),
+) -> Result<Analysis> {
     let (total, mut timer) = clock;
     config.validate()?;
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
@@ -160,7 +182,8 @@ pub fn analyze(
     timer.lap("signals");
 
     write_accounts(out, table, &det, &acc_signals)?;
-    write_campaigns(out, table, &det, &camp_signals, &acc_signals, &samples)?;
+    let campaigns = campaigns_file(table, &det, &camp_signals, &acc_signals, &samples);
+    write_json(&out.join(schema::files::CAMPAIGNS), &campaigns)?;
     let edges = write_edges(out, table, &det)?;
     write_graphs(out, table, &det)?;
     timer.lap("outputs");
@@ -176,52 +199,57 @@ pub fn analyze(
     )?;
     timer.lap("narratives");
 
-    let summary = json!({
-        "lockstep_version": env!("CARGO_PKG_VERSION"),
-        "command": "analyze",
-        "inputs": report.files,
-        "counts": {
-            "records": report.records,
-            "posts": table.len(),
-            "accounts": table.account_count(),
-            "duplicates": report.duplicates,
-            "merged": report.merged,
-            "rejected": report.rejected,
-            "kinds": {
-                "original": table.kind_counts()[0],
-                "repost": table.kind_counts()[1],
-                "reply": table.kind_counts()[2],
-                "quote": table.kind_counts()[3],
+    let kinds = table.kind_counts();
+    let summary = schema::Summary {
+        behaviours: det
+            .behaviours
+            .iter()
+            .map(|b| serde_json::to_value(&b.summary))
+            .collect::<serde_json::Result<_>>()?,
+        command: "analyze".into(),
+        counts: schema::Counts {
+            accounts: table.account_count(),
+            campaign_accounts: det.account_campaign.len(),
+            campaigns: det.campaigns.len(),
+            duplicates: report.duplicates,
+            edges,
+            evidence_rows,
+            kinds: schema::Kinds {
+                original: kinds[0],
+                quote: kinds[3],
+                reply: kinds[2],
+                repost: kinds[1],
             },
-            "edges": edges,
-            "evidence_rows": evidence_rows,
-            "campaigns": det.campaigns.len(),
-            "campaign_accounts": det.account_campaign.len(),
+            merged: report.merged,
+            posts: table.len(),
+            records: report.records,
+            rejected: report.rejected,
         },
-        "rejected_file": report.quarantine,
-        "warnings": report.warnings,
-        "parameters": {
-            "semantics": "native",
-            "behaviours": behaviours.iter().map(|b| b.name()).collect::<Vec<_>>(),
-            "windows_s": traces
+        inputs: serde_json::to_value(&report.files)?,
+        lockstep_version: env!("CARGO_PKG_VERSION").into(),
+        narratives,
+        parameters: schema::Parameters {
+            behaviours: behaviours.iter().map(|b| b.name().to_string()).collect(),
+            community_detection: COMMUNITY_DETECTION.into(),
+            detection: serde_json::to_value(params)?,
+            null_model: NULL_MODEL.into(),
+            semantics: "native".into(),
+            threads: rayon::current_num_threads(),
+            window_override: config.window.as_ref().map(|w| w.as_str().to_string()),
+            windows_s: traces
                 .iter()
-                .map(|(t, w)| (t.behaviour.name().to_string(), json!(w.iter().map(|x| *x as f64 / 1000.0).collect::<Vec<_>>())))
-                .collect::<serde_json::Map<String, Value>>(),
-            "window_override": config.window.as_ref().map(Window::as_str),
-            "detection": params,
-            "null_model": "Poisson, lambda = d_a * d_b * sum_o (n_o/E)^2 * p_o; Benjamini-Hochberg over A(A-1)/2 pairs per behaviour and window, Bonferroni over windows",
-            "community_detection": "Leiden (modularity) on the fused graph; edge strength = sum over behaviours of min(-log10 q, max_evidence)",
-            "threads": rayon::current_num_threads(),
+                .map(|(t, w)| {
+                    let secs = w.iter().map(|x| *x as f64 / 1000.0).collect();
+                    (t.behaviour.name().to_string(), secs)
+                })
+                .collect(),
         },
-        "behaviours": det.behaviours.iter().map(|b| &b.summary).collect::<Vec<_>>(),
-        "narratives": narratives,
-        "timings_s": timer.stages.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<String, Value>>(),
-        "total_s": total.elapsed().as_secs_f64(),
-    });
-    let mut f = BufWriter::new(File::create(out.join("summary.json"))?);
-    serde_json::to_writer_pretty(&mut f, &summary)?;
-    f.write_all(b"\n")?;
-    f.flush()?;
+        rejected_file: report.quarantine.clone(),
+        timings_s: timer.stages.iter().cloned().collect(),
+        total_s: total.elapsed().as_secs_f64(),
+        warnings: report.warnings.clone(),
+    };
+    write_json(&out.join(schema::files::SUMMARY), &summary)?;
     eprintln!(
         "lockstep: {} campaign(s), {} accounts, {} significant edges, {} evidence rows in {} ({:.1} s)",
         det.campaigns.len(),
@@ -233,7 +261,7 @@ pub fn analyze(
     );
     // Posts behind the evidence, Parquet copies of the tables, and report.html.
     after_analyze(out, table, &coordinated, outputs == Outputs::All)?;
-    Ok(())
+    Ok(Analysis { campaigns, summary })
 }
 
 fn campaign_of(det: &Detection, account: u32) -> u32 {
@@ -362,7 +390,7 @@ fn write_all_evidence(
     let coordinated: Vec<AtomicBool> = (0..table.len()).map(|_| AtomicBool::new(false)).collect();
     let campaign_posts: Vec<AtomicU32> = (0..table.len()).map(|_| AtomicU32::new(0)).collect();
     let samples = SampleKeeper::new(det.campaigns.len());
-    let mut w = BufWriter::with_capacity(1 << 20, File::create(out.join("evidence.csv"))?);
+    let mut w = BufWriter::with_capacity(1 << 20, File::create(out.join(schema::files::EVIDENCE))?);
     let mut rows = 0;
     for (i, ((trace, _), be)) in traces.iter().zip(&det.behaviours).enumerate() {
         if be.edges.is_empty() {
@@ -417,13 +445,18 @@ fn write_all_evidence(
             trace,
             max_window,
             &keep,
-            Some("campaign_id"),
+            Some(schema::columns::evidence::CAMPAIGN_ID),
             &mut w,
             i == 0 || rows == 0,
         )?;
     }
     if rows == 0 {
-        writeln!(w, "campaign_id,{}", lockstep_networks::evidence::HEADER)?;
+        writeln!(
+            w,
+            "{},{}",
+            schema::columns::evidence::CAMPAIGN_ID,
+            schema::columns::evidence::HEADER
+        )?;
     }
     w.flush()?;
     let coordinated = coordinated.into_iter().map(|b| b.into_inner()).collect();
@@ -438,22 +471,8 @@ fn write_accounts(
     det: &Detection,
     sig: &[Vec<AccountSignals>],
 ) -> Result {
-    let mut w = csv::Writer::from_path(out.join("accounts.csv"))?;
-    w.write_record([
-        "account_id",
-        "campaign_id",
-        "score",
-        "handle",
-        "role",
-        "posts",
-        "coordinated_posts",
-        "coordinated_share",
-        "leads",
-        "follows",
-        "created_at",
-        "first_post",
-        "last_post",
-    ])?;
+    let mut w = csv::Writer::from_path(out.join(schema::files::ACCOUNTS))?;
+    w.write_record(schema::columns::accounts::HEADER)?;
     for (c, accs) in det.campaigns.iter().zip(sig) {
         for (&m, s) in c.members.iter().zip(accs) {
             let score = det.account_campaign.get(&m).map_or(0.0, |x| x.1);
@@ -485,78 +504,107 @@ fn write_accounts(
     Ok(())
 }
 
-fn write_campaigns(
-    out: &Path,
+/// The typed `campaigns.json` of a detection.
+fn campaigns_file(
     table: &PostTable,
     det: &Detection,
     sig: &[CampaignSignals],
     acc: &[Vec<AccountSignals>],
     samples: &[Vec<Sample>],
-) -> Result {
-    let list: Vec<Value> = det
+) -> schema::CampaignsFile {
+    let components = |c: &lockstep_campaigns::ScoreComponents| schema::ScoreComponents {
+        behaviours: c.behaviours,
+        co_actions: c.co_actions,
+        density: c.density,
+        exclusivity: c.exclusivity,
+        median_evidence: c.median_evidence,
+        median_min_dt_s: c.median_min_dt_s,
+        source_concentration: c.source_concentration,
+        total_evidence: c.total_evidence,
+    };
+    let campaigns = det
         .campaigns
         .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let s = &sig[i];
-            json!({
-                "id": c.id,
-                "score": c.score,
-                "size": c.members.len(),
-                "score_components": c.components,
-                "behaviours": c.behaviours.iter().map(|(b, n)| (b.clone(), json!(n))).collect::<serde_json::Map<String, Value>>(),
-                "internal_edges": c.edges,
-                "first_post": rfc3339(s.first_post_ms),
-                "last_post": rfc3339(s.last_post_ms),
-                "coordinated_share": s.coordinated_share,
-                "hour_profile_utc": s.hour_profile_utc,
-                "busiest_9h_start_utc": s.busiest_9h_start_utc,
-                "busiest_9h_share": s.busiest_9h_share,
-                "implied_utc_offset": s.implied_utc_offset,
-                "creation_batches": s.creation_batches,
-                "creation_known": s.creation_known,
-                "leaders": s.leaders.iter().map(|&m| table.account_id(m)).collect::<Vec<_>>(),
-                "members": c.members.iter().zip(&acc[i]).map(|(&m, a)| json!({
-                    "account_id": table.account_id(m),
-                    "handle": table.account_handle(m),
-                    "score": det.account_campaign.get(&m).map_or(0.0, |x| x.1),
-                    "role": a.role,
-                    "posts": a.posts,
-                    "coordinated_posts": a.coordinated_posts,
-                })).collect::<Vec<_>>(),
-                "evidence_samples": samples[i].iter().map(|x| json!({
-                    "behaviour": x.behaviour.name(),
-                    "object": x.object,
-                    "post_a": table.post_id(x.post_a),
-                    "account_a": table.account_id(table.author(x.post_a)),
-                    "time_a": rfc3339(table.time(x.post_a)),
-                    "text_a": table.text(x.post_a),
-                    "post_b": table.post_id(x.post_b),
-                    "account_b": table.account_id(table.author(x.post_b)),
-                    "time_b": rfc3339(table.time(x.post_b)),
-                    "text_b": table.text(x.post_b),
-                    "dt_s": (table.time(x.post_b) - table.time(x.post_a)).abs() as f64 / 1000.0,
-                })).collect::<Vec<_>>(),
-            })
+        .zip(sig)
+        .zip(acc)
+        .zip(samples)
+        .map(|(((c, s), acc), samples)| schema::Campaign {
+            behaviours: c.behaviours.iter().cloned().collect(),
+            busiest_9h_share: s.busiest_9h_share,
+            busiest_9h_start_utc: s.busiest_9h_start_utc,
+            coordinated_share: s.coordinated_share,
+            creation_batches: s.creation_batches.clone(),
+            creation_known: s.creation_known,
+            evidence_samples: samples
+                .iter()
+                .map(|x| schema::EvidenceSample {
+                    account_a: table.account_id(table.author(x.post_a)).to_string(),
+                    account_b: table.account_id(table.author(x.post_b)).to_string(),
+                    behaviour: x.behaviour.name().to_string(),
+                    dt_s: (table.time(x.post_b) - table.time(x.post_a)).abs() as f64 / 1000.0,
+                    object: x.object.clone(),
+                    post_a: table.post_id(x.post_a).to_string(),
+                    post_b: table.post_id(x.post_b).to_string(),
+                    text_a: table.text(x.post_a).to_string(),
+                    text_b: table.text(x.post_b).to_string(),
+                    time_a: rfc3339(table.time(x.post_a)),
+                    time_b: rfc3339(table.time(x.post_b)),
+                })
+                .collect(),
+            first_post: rfc3339(s.first_post_ms),
+            hour_profile_utc: s.hour_profile_utc.to_vec(),
+            id: c.id,
+            implied_utc_offset: s.implied_utc_offset,
+            internal_edges: c.edges,
+            last_post: rfc3339(s.last_post_ms),
+            leaders: s
+                .leaders
+                .iter()
+                .map(|&m| table.account_id(m).to_string())
+                .collect(),
+            members: c
+                .members
+                .iter()
+                .zip(acc)
+                .map(|(&m, a)| schema::Member {
+                    account_id: table.account_id(m).to_string(),
+                    coordinated_posts: a.coordinated_posts,
+                    handle: table.account_handle(m).map(str::to_string),
+                    posts: a.posts,
+                    role: a.role.to_string(),
+                    score: det.account_campaign.get(&m).map_or(0.0, |x| x.1),
+                })
+                .collect(),
+            score: c.score,
+            score_components: components(&c.components),
+            size: c.members.len(),
         })
         .collect();
-    let mut f = BufWriter::new(File::create(out.join("campaigns.json"))?);
-    let set_aside: Vec<Value> = det
+    let set_aside = det
         .set_aside
         .iter()
-        .map(|g| {
-            json!({
-                "accounts": g.accounts,
-                "reason": g.reason,
-                "score_components": g.components,
-                "members": g.members.iter().map(|&m| table.account_id(m)).collect::<Vec<_>>(),
-            })
+        .map(|g| schema::SetAside {
+            accounts: g.accounts,
+            members: g
+                .members
+                .iter()
+                .map(|&m| table.account_id(m).to_string())
+                .collect(),
+            reason: g.reason.to_string(),
+            score_components: components(&g.components),
         })
         .collect();
-    serde_json::to_writer_pretty(
-        &mut f,
-        &json!({ "campaigns": list, "set_aside": set_aside }),
-    )?;
+    schema::CampaignsFile {
+        campaigns,
+        set_aside,
+    }
+}
+
+/// Write a JSON document the way every JSON file of an analysis is written: pretty, with
+/// a final newline.
+fn write_json<T: serde::Serialize>(path: &Path, doc: &T) -> Result {
+    let mut f = BufWriter::new(File::create(path).with_context(|| path.display().to_string())?);
+    serde_json::to_writer_pretty(&mut f, doc)?;
     f.write_all(b"\n")?;
     f.flush()?;
     Ok(())
@@ -564,17 +612,11 @@ fn write_campaigns(
 
 fn write_edges(out: &Path, table: &PostTable, det: &Detection) -> Result<u64> {
     use lockstep_networks::{EdgeWriter, Value as V};
-    let f = BufWriter::new(File::create(out.join("edges.csv"))?);
-    let columns: Vec<&str> = [
-        "campaign_id",
-        "window_s",
-        "expected",
-        "neg_log10_p",
-        "neg_log10_q",
-    ]
-    .into_iter()
-    .chain(PAIR_STATS_COLUMNS)
-    .collect();
+    let f = BufWriter::new(File::create(out.join(schema::files::EDGES))?);
+    let columns: Vec<&str> = schema::columns::edges::ANALYZE
+        .into_iter()
+        .chain(PAIR_STATS_COLUMNS)
+        .collect();
     let mut w = EdgeWriter::new(f, table, &columns)?;
     let mut values = Vec::with_capacity(columns.len());
     for be in &det.behaviours {
@@ -687,19 +729,7 @@ fn after_analyze(out: &Path, table: &PostTable, coordinated: &[bool], parquet: b
 fn write_coordinated_posts(out: &Path, table: &PostTable, coordinated: &[bool]) -> Result {
     let path = out.join(lockstep_report::POSTS_FILE);
     let mut w = csv::Writer::from_path(&path).with_context(|| path.display().to_string())?;
-    w.write_record([
-        "post_id",
-        "account_id",
-        "handle",
-        "time",
-        "kind",
-        "repost_of",
-        "reply_to",
-        "quote_of",
-        "text",
-        "urls",
-        "hashtags",
-    ])?;
+    w.write_record(schema::columns::coordinated_posts::HEADER)?;
     let reference = |sym: u32| {
         if sym == NONE {
             ""

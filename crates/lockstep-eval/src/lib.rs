@@ -44,7 +44,7 @@ use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
 /// Name of the analysis file read from the analysis directory.
-pub const ACCOUNTS_CSV: &str = "accounts.csv";
+pub const ACCOUNTS_CSV: &str = lockstep_output::schema::files::ACCOUNTS;
 
 /// Label given to predicted accounts that are not in the truth file.
 pub const UNKNOWN: &str = "unknown";
@@ -243,7 +243,8 @@ pub fn read_truth(path: &Path) -> Result<Vec<(String, String)>> {
 /// # Errors
 /// See [`evaluate`].
 pub fn read_predictions(path: &Path) -> Result<Vec<Prediction>> {
-    let (mut rdr, cols) = open_csv(path, &["account_id", "campaign_id"], &["score"])?;
+    use lockstep_output::schema::columns::accounts as col;
+    let (mut rdr, cols) = open_csv(path, &[col::ACCOUNT_ID, col::CAMPAIGN_ID], &[col::SCORE])?;
     let (id_col, camp_col, score_col) = (cols[0].unwrap_or(0), cols[1].unwrap_or(1), cols[2]);
     let mut out = Vec::new();
     for rec in rdr.records() {

@@ -16,6 +16,7 @@ use crate::group::{r4, Series, Summary};
 use crate::Narratives;
 use lockstep_model::{PostIdx, PostTable, NONE};
 use lockstep_output::rfc3339;
+use lockstep_output::schema::{self, columns::narratives as columns};
 use serde_json::json;
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -35,8 +36,6 @@ pub struct OutputCounts {
     /// Files written.
     pub files: Vec<String>,
 }
-
-const SERIES_HEADER: &[u8] = b"series,bin_start,posts,coordinated_posts\n";
 
 fn csv_field(w: &mut impl Write, s: &str) -> std::io::Result<()> {
     if s.contains([',', '"', '\n', '\r']) {
@@ -86,7 +85,16 @@ fn keyed_series_rows<'a, K: AsRef<str>>(
     Ok(k)
 }
 
-fn json_file(path: &Path, v: &serde_json::Value) -> std::io::Result<()> {
+/// `generated_by` of the JSON files.
+const GENERATED_BY: &str = concat!("lockstep-narratives ", env!("CARGO_PKG_VERSION"));
+
+/// A section of a JSON file as a value: serde_json's map sorts its keys, as the file
+/// schema expects (see lockstep-output's `schema`).
+fn to_value<T: serde::Serialize + ?Sized>(v: &T) -> std::io::Result<serde_json::Value> {
+    serde_json::to_value(v).map_err(std::io::Error::other)
+}
+
+fn json_file<T: serde::Serialize>(path: &Path, v: &T) -> std::io::Result<()> {
     let mut f = BufWriter::new(File::create(path)?);
     serde_json::to_writer_pretty(&mut f, v)?;
     f.write_all(b"\n")?;
@@ -115,31 +123,31 @@ pub fn write_outputs(
 ) -> std::io::Result<OutputCounts> {
     let mut counts = OutputCounts::default();
     let g = &n.grid;
-    let grid = json!({
-        "bin_seconds": g.bin_ms as f64 / 1000.0,
-        "start": rfc3339(g.start_ms),
-        "bins": g.bins,
-    });
-
+    let grid = schema::Grid {
+        bin_seconds: g.bin_ms as f64 / 1000.0,
+        bins: g.bins,
+        start: rfc3339(g.start_ms),
+    };
+    let methods = methods();
     json_file(
-        &dir.join("narratives.json"),
-        &json!({
-            "generated_by": concat!("lockstep-narratives ", env!("CARGO_PKG_VERSION")),
-            "parameters": n.options,
-            "methods": methods(),
-            "grid": grid,
-            "counts": n.term_stats,
-            "overall": n.overall,
-            "narratives": n.narratives,
-            "watch_terms": n.watch,
-            "campaigns": n.campaigns,
-        }),
+        &dir.join(schema::files::NARRATIVES),
+        &schema::NarrativesFile {
+            campaigns: to_value(&n.campaigns)?,
+            counts: to_value(&n.term_stats)?,
+            generated_by: GENERATED_BY.into(),
+            grid: grid.clone(),
+            methods: methods.clone(),
+            narratives: to_value(&n.narratives)?,
+            overall: to_value(&n.overall)?,
+            parameters: to_value(&n.options)?,
+            watch_terms: to_value(&n.watch)?,
+        },
     )?;
     counts.files.push("narratives.json".into());
 
     // post_labels.csv
     let mut w = BufWriter::with_capacity(1 << 20, File::create(dir.join("post_labels.csv"))?);
-    w.write_all(b"post_id,template_id,narrative_id,campaign_id\n")?;
+    writeln!(w, "{}", columns::POST_LABELS)?;
     let mut ib = itoa::Buffer::new();
     for p in 0..table.len() {
         let tpl = n.templates.template_of(p as PostIdx);
@@ -172,20 +180,20 @@ pub fn write_outputs(
         "link_window_s": n.options.link_window_ms as f64 / 1000.0,
     });
     json_file(
-        &dir.join("echo.json"),
-        &json!({
-            "generated_by": concat!("lockstep-narratives ", env!("CARGO_PKG_VERSION")),
-            "parameters": { "echo": n.options.echo, "seed_accounts": seeds_params },
-            "methods": { "echo": methods()["echo"], "seed_accounts": methods()["seed_accounts"] },
-            "grid": grid,
-            "references": n.references.as_deref().unwrap_or(&[]),
-            "seed_accounts": n.seeds,
-        }),
+        &dir.join(schema::files::ECHO),
+        &schema::EchoFile {
+            generated_by: GENERATED_BY.into(),
+            grid,
+            methods: json!({ "echo": methods["echo"], "seed_accounts": methods["seed_accounts"] }),
+            parameters: json!({ "echo": n.options.echo, "seed_accounts": seeds_params }),
+            references: to_value(n.references.as_deref().unwrap_or(&[]))?,
+            seed_accounts: to_value(&n.seeds)?,
+        },
     )?;
     counts.files.push("echo.json".into());
     if let Some(refs) = &n.references {
         let mut w = BufWriter::new(File::create(dir.join("echo_posts.csv"))?);
-        w.write_all(b"post_id,reference_id,reference_url,match,containment,lag_s,account_id,campaign_id,coordinated\n")?;
+        writeln!(w, "{}", columns::ECHO_POSTS)?;
         for e in &n.echo_posts {
             let p = e.post;
             let r = &refs[e.reference as usize];
@@ -210,9 +218,7 @@ pub fn write_outputs(
     }
     if n.seeds.is_some() {
         let mut w = BufWriter::new(File::create(dir.join("seed_amplifications.csv"))?);
-        w.write_all(
-            b"post_id,account_id,seed_account_id,seed_label,kind,delay_s,campaign_id,coordinated\n",
-        )?;
+        writeln!(w, "{}", columns::SEED_AMPLIFICATIONS)?;
         for a in &n.amplifications {
             let p = a.post;
             let seed = &n.seed_list[a.seed as usize];
@@ -249,7 +255,7 @@ pub fn write_outputs(
                            rows: &mut dyn FnMut(&mut BufWriter<File>) -> std::io::Result<u64>|
      -> std::io::Result<()> {
         let mut w = BufWriter::new(File::create(dir.join(name))?);
-        w.write_all(SERIES_HEADER)?;
+        writeln!(w, "{}", columns::SERIES)?;
         counts.series_rows += rows(&mut w)?;
         w.flush()?;
         counts.files.push(name.to_string());

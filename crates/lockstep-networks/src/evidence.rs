@@ -10,9 +10,8 @@ use lockstep_traces::{Event, Trace};
 use std::fs::File;
 use std::io::{self, BufWriter, Seek, Write};
 
-/// Header of evidence CSV files.
-pub const HEADER: &str =
-    "behaviour,object,post_a,account_a,time_a,post_b,account_b,time_b,dt_seconds";
+/// Header of evidence CSV files (lockstep-output's schema names every output's columns).
+pub const HEADER: &str = lockstep_output::schema::columns::evidence::HEADER;
 
 /// Decides which co-actions are evidence: `None` skips one, `Some(tag)` keeps it, and the
 /// tag is written as a first column when the writer was given a tag column name.

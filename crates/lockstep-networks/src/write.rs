@@ -40,7 +40,8 @@ pub struct EdgeWriter<'t, W: Write> {
 impl<'t, W: Write> EdgeWriter<'t, W> {
     /// Write the header `source,target,weight,edge_type,<extra...>`.
     pub fn new(mut out: W, table: &'t PostTable, extra_columns: &[&str]) -> io::Result<Self> {
-        out.write_all(b"source,target,weight,edge_type")?;
+        let base = lockstep_output::schema::columns::edges::HEADER;
+        out.write_all(base.join(",").as_bytes())?;
         for c in extra_columns {
             out.write_all(b",")?;
             out.write_all(csv_field(c).as_bytes())?;

@@ -2,9 +2,13 @@
 //! networkx, igraph, yEd). Both take the same [`Graph`] description. Every string from the
 //! data is escaped, and characters XML forbids are dropped, so hostile text cannot break
 //! the file.
+//!
+//! [`schema`] names every file `lockstep analyze` writes: a type per JSON document and the
+//! header of every CSV file.
 
 mod gexf;
 mod graphml;
+pub mod schema;
 mod time;
 mod xml;
 

@@ -6,6 +6,7 @@ use crate::escape::{clip, clip_value};
 use crate::layout::layout;
 use crate::ReportError;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use lockstep_output::schema::{self, files};
 use serde_json::{json, Map, Value};
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -52,6 +53,33 @@ impl Default for Limits {
             rejected_examples: 50,
         }
     }
+}
+
+/// A JSON file of the analysis as its schema type (None when absent), then as the value
+/// the page embeds: the page shows every field the schema names.
+fn read_typed<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, ReportError> {
+    read_json(path)?
+        .map(serde_json::from_value)
+        .transpose()
+        .map_err(|e| ReportError::json(path, e))
+}
+
+/// [`read_typed`], as the value the page embeds (null when absent).
+fn read_section<T: serde::de::DeserializeOwned + serde::Serialize>(
+    path: &Path,
+) -> Result<Value, ReportError> {
+    match read_typed::<T>(path)? {
+        Some(doc) => serde_json::to_value(doc).map_err(|e| ReportError::json(path, e)),
+        None => Ok(Value::Null),
+    }
+}
+
+/// `campaigns.json` as written, or the bare list of campaigns of early versions.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum CampaignsDoc {
+    File(schema::CampaignsFile),
+    List(Vec<schema::Campaign>),
 }
 
 fn read_json(path: &Path) -> Result<Option<Value>, ReportError> {
@@ -183,18 +211,19 @@ impl Net {
 }
 
 fn read_accounts(dir: &Path, lim: &Limits, net: &mut Net) -> Result<(), ReportError> {
-    let path = dir.join("accounts.csv");
+    let path = dir.join(files::ACCOUNTS);
     let Some((mut r, c)) = open_csv(&path)? else {
         return Ok(());
     };
+    use schema::columns::accounts as col;
     let (id, camp, score, handle, role, posts, coord) = (
-        c.get("account_id"),
-        c.get("campaign_id"),
-        c.get("score"),
-        c.get("handle"),
-        c.get("role"),
-        c.get("posts"),
-        c.get("coordinated_posts"),
+        c.get(col::ACCOUNT_ID),
+        c.get(col::CAMPAIGN_ID),
+        c.get(col::SCORE),
+        c.get(col::HANDLE),
+        c.get(col::ROLE),
+        c.get(col::POSTS),
+        c.get(col::COORDINATED_POSTS),
     );
     net.roles.push(String::new());
     for rec in r.records() {
@@ -218,16 +247,17 @@ fn read_accounts(dir: &Path, lim: &Limits, net: &mut Net) -> Result<(), ReportEr
 }
 
 fn read_edges(dir: &Path, lim: &Limits, net: &mut Net) -> Result<(), ReportError> {
-    let path = dir.join("edges.csv");
+    let path = dir.join(files::EDGES);
     let Some((mut r, c)) = open_csv(&path)? else {
         return Ok(());
     };
+    use schema::columns::edges as col;
     let (src, dst, w, ty, camp) = (
-        c.get("source"),
-        c.get("target"),
-        c.get("weight"),
-        c.get("edge_type"),
-        c.get("campaign_id"),
+        c.get(col::SOURCE),
+        c.get(col::TARGET),
+        c.get(col::WEIGHT),
+        c.get(col::EDGE_TYPE),
+        c.get(col::CAMPAIGN_ID),
     );
     for rec in r.records() {
         let rec = rec.map_err(|e| ReportError::csv(&path, e))?;
@@ -292,25 +322,16 @@ fn read_evidence(
     campaign_ids: &[u64],
     needed_posts: &mut HashSet<String>,
 ) -> Result<(HashMap<u64, CampaignEvidence>, u64), ReportError> {
-    let path = dir.join("evidence.csv");
+    let path = dir.join(files::EVIDENCE);
     let mut out: HashMap<u64, CampaignEvidence> = HashMap::new();
     let Some((mut r, c)) = open_csv(&path)? else {
         return Ok((out, 0));
     };
     let per_campaign =
         (lim.evidence_total / campaign_ids.len().max(1)).clamp(10, 4 * lim.evidence_per_behaviour);
-    let cols = [
-        c.get("behaviour"),
-        c.get("object"),
-        c.get("post_a"),
-        c.get("account_a"),
-        c.get("time_a"),
-        c.get("post_b"),
-        c.get("account_b"),
-        c.get("time_b"),
-        c.get("dt_seconds"),
-    ];
-    let camp = c.get("campaign_id");
+    use schema::columns::evidence as col;
+    let cols = col::COLUMNS.map(|name| c.get(name));
+    let camp = c.get(col::CAMPAIGN_ID);
     let mut rows = 0u64;
     let mut rec = csv::StringRecord::new();
     while next_record(&mut r, &mut rec, &path)? {
@@ -448,7 +469,7 @@ fn read_posts(
 }
 
 fn read_rejected(dir: &Path, lim: &Limits) -> Result<Value, ReportError> {
-    let path = dir.join("rejected.jsonl");
+    let path = dir.join(files::REJECTED);
     if !path.exists() {
         return Ok(Value::Null);
     }
@@ -495,25 +516,16 @@ fn read_rejected(dir: &Path, lim: &Limits) -> Result<Value, ReportError> {
 
 /// Everything the page shows, as one JSON value (see the crate docs for its shape).
 pub fn collect(dir: &Path, lim: &Limits) -> Result<Value, ReportError> {
-    let mut summary = read_json(&dir.join("summary.json"))?.unwrap_or(Value::Null);
+    let mut summary = read_section::<schema::Summary>(&dir.join(files::SUMMARY))?;
     clip_value(&mut summary, lim.string_chars);
-    let campaigns_doc = read_json(&dir.join("campaigns.json"))?;
-    let mut campaigns: Vec<Value> = match campaigns_doc {
-        Some(Value::Object(mut o)) => match o.remove("campaigns") {
-            Some(Value::Array(a)) => a,
-            _ => Vec::new(),
-        },
-        Some(Value::Array(a)) => a,
-        _ => Vec::new(),
+    let path = dir.join(files::CAMPAIGNS);
+    let mut typed: Vec<schema::Campaign> = match read_typed::<CampaignsDoc>(&path)? {
+        Some(CampaignsDoc::File(f)) => f.campaigns,
+        Some(CampaignsDoc::List(l)) => l,
+        None => Vec::new(),
     };
-    campaigns.sort_by(|a, b| {
-        let s = |v: &Value| v.get("score").and_then(Value::as_f64).unwrap_or(0.0);
-        s(b).total_cmp(&s(a))
-    });
-    let ids: Vec<u64> = campaigns
-        .iter()
-        .filter_map(|c| c.get("id").and_then(Value::as_u64))
-        .collect();
+    typed.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let ids: Vec<u64> = typed.iter().map(|c| u64::from(c.id)).collect();
 
     let mut net = Net {
         index: HashMap::new(),
@@ -540,25 +552,21 @@ pub fn collect(dir: &Path, lim: &Limits) -> Result<Value, ReportError> {
     let (mut evidence, evidence_rows) = read_evidence(dir, lim, &ids, &mut needed)?;
     // Texts of the sample pairs in campaigns.json serve when there is no posts file.
     let mut sample_texts = Map::new();
-    for c in &mut campaigns {
-        if let Some(Value::Array(samples)) = c.get("evidence_samples") {
-            for s in samples {
-                for side in ["a", "b"] {
-                    if let (Some(Value::String(p)), Some(Value::String(t))) =
-                        (s.get(format!("post_{side}")), s.get(format!("text_{side}")))
-                    {
-                        sample_texts.insert(
-                            clip(p, lim.string_chars).into_owned(),
-                            Value::String(clip(t, lim.text_chars).into_owned()),
-                        );
-                    }
-                }
+    let mut campaigns = Vec::with_capacity(typed.len());
+    for c in typed {
+        for s in &c.evidence_samples {
+            for (p, t) in [(&s.post_a, &s.text_a), (&s.post_b, &s.text_b)] {
+                sample_texts.insert(
+                    clip(p, lim.string_chars).into_owned(),
+                    Value::String(clip(t, lim.text_chars).into_owned()),
+                );
             }
         }
-        if let Value::Object(o) = c {
+        let id = u64::from(c.id);
+        let mut c = serde_json::to_value(c).map_err(|e| ReportError::json(&path, e))?;
+        if let Value::Object(o) = &mut c {
             // Members are in the network arrays; keep the list of ids only.
             o.remove("members");
-            let id = o.get("id").and_then(Value::as_u64).unwrap_or(0);
             let ev = evidence.remove(&id).unwrap_or_default();
             o.insert(
                 "evidence".into(),
@@ -570,7 +578,8 @@ pub fn collect(dir: &Path, lim: &Limits) -> Result<Value, ReportError> {
                 }),
             );
         }
-        clip_value(c, lim.text_chars);
+        clip_value(&mut c, lim.text_chars);
+        campaigns.push(c);
     }
     let (posts, by_node, have_posts) = read_posts(dir, lim, &net, &needed)?;
 
@@ -608,21 +617,21 @@ pub fn collect(dir: &Path, lim: &Limits) -> Result<Value, ReportError> {
         "edges_drawn": net.edges.len(),
     });
 
-    let mut narratives = read_json(&dir.join("narratives.json"))?.unwrap_or(Value::Null);
+    let mut narratives = read_section::<schema::NarrativesFile>(&dir.join(files::NARRATIVES))?;
     clip_value(&mut narratives, lim.text_chars);
-    let mut echo = read_json(&dir.join("echo.json"))?.unwrap_or(Value::Null);
+    let mut echo = read_section::<schema::EchoFile>(&dir.join(files::ECHO))?;
     clip_value(&mut echo, lim.text_chars);
 
     let files: Vec<&str> = [
-        "summary.json",
-        "campaigns.json",
-        "accounts.csv",
-        "edges.csv",
-        "evidence.csv",
+        files::SUMMARY,
+        files::CAMPAIGNS,
+        files::ACCOUNTS,
+        files::EDGES,
+        files::EVIDENCE,
         crate::POSTS_FILE,
-        "narratives.json",
-        "echo.json",
-        "rejected.jsonl",
+        files::NARRATIVES,
+        files::ECHO,
+        files::REJECTED,
     ]
     .into_iter()
     .filter(|f| dir.join(f).exists())

@@ -45,7 +45,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// File name of the coordinated posts table `analyze` writes beside its other outputs.
-pub const POSTS_FILE: &str = "coordinated_posts.csv";
+pub const POSTS_FILE: &str = lockstep_output::schema::files::COORDINATED_POSTS;
 
 /// What went wrong while reading an analyze directory or writing an output.
 #[derive(Debug, thiserror::Error)]

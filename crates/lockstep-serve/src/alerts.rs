@@ -12,7 +12,7 @@
 use crate::config::Config;
 use anyhow::Context;
 use lockstep_ingest::timefmt::iso8601_to_ms;
-use lockstep_output::rfc3339;
+use lockstep_output::{rfc3339, schema};
 use rusqlite::{params, Connection};
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
@@ -126,12 +126,27 @@ impl Rules {
         watermark_ms: i64,
         conn: &Connection,
     ) -> anyhow::Result<(Vec<NewAlert>, Vec<LiveCampaign>)> {
-        let campaigns = read_json(&dir.join("campaigns.json"))?;
+        let path = dir.join(schema::files::CAMPAIGNS);
+        let campaigns: schema::CampaignsFile = serde_json::from_value(read_json(&path)?)
+            .with_context(|| format!("reading {}", path.display()))?;
+        self.evaluate_analysis(&campaigns, dir, config, watermark_ms, conn)
+    }
+
+    /// [`Rules::evaluate`] with the campaigns of the analysis in memory (the live service
+    /// has them from lockstep-analyze); narratives and echo are read from `dir`.
+    pub fn evaluate_analysis(
+        &mut self,
+        campaigns: &schema::CampaignsFile,
+        dir: &Path,
+        config: &Config,
+        watermark_ms: i64,
+        conn: &Connection,
+    ) -> anyhow::Result<(Vec<NewAlert>, Vec<LiveCampaign>)> {
         let mut alerts = Vec::new();
-        let (live, id_map) = self.campaigns(&campaigns, config, watermark_ms, conn, &mut alerts)?;
-        let narratives = read_json(&dir.join("narratives.json")).unwrap_or(Value::Null);
+        let (live, id_map) = self.campaigns(campaigns, config, watermark_ms, conn, &mut alerts)?;
+        let narratives = read_json(&dir.join(schema::files::NARRATIVES)).unwrap_or(Value::Null);
         self.bursts(&narratives, config, watermark_ms, &id_map, &mut alerts);
-        let echo = read_json(&dir.join("echo.json")).unwrap_or(Value::Null);
+        let echo = read_json(&dir.join(schema::files::ECHO)).unwrap_or(Value::Null);
         echo_alerts(&echo, config, &id_map, &mut alerts);
         alerts.retain(|a| config.enabled(a.kind));
         Ok((alerts, live))
@@ -139,7 +154,7 @@ impl Rules {
 
     fn campaigns(
         &mut self,
-        doc: &Value,
+        doc: &schema::CampaignsFile,
         config: &Config,
         now: i64,
         conn: &Connection,
@@ -149,20 +164,12 @@ impl Rules {
         let mut live = Vec::new();
         let mut id_map = HashMap::new();
         let mut used: HashSet<i64> = HashSet::new();
-        let list = doc["campaigns"].as_array().cloned().unwrap_or_default();
-        for c in &list {
-            let members: HashSet<String> = c["members"]
-                .as_array()
-                .map(|m| {
-                    m.iter()
-                        .filter_map(|x| x["account_id"].as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default();
+        for c in &doc.campaigns {
+            let members: HashSet<String> = c.members.iter().map(|m| m.account_id.clone()).collect();
             if members.is_empty() {
                 continue;
             }
-            let score = c["score"].as_f64().unwrap_or(0.0);
+            let score = c.score;
             let size = members.len();
             let best = self
                 .tracked
@@ -192,25 +199,19 @@ impl Rules {
             t.members = members;
             t.last_seen_ms = now;
             used.insert(t.id);
-            if let Some(aid) = c["id"].as_u64() {
-                id_map.insert(aid, t.id);
-            }
-            let behaviours = c["behaviours"].clone();
-            let names: Vec<String> = behaviours
-                .as_object()
-                .map(|m| m.keys().cloned().collect())
-                .unwrap_or_default();
+            id_map.insert(u64::from(c.id), t.id);
+            let names: Vec<&str> = c.behaviours.keys().map(String::as_str).collect();
             let mut accounts: Vec<&String> = t.members.iter().collect();
             accounts.sort();
             let summary = json!({
                 "size": size,
                 "score": score,
-                "behaviours": behaviours,
+                "behaviours": c.behaviours,
                 "accounts": accounts,
-                "leaders": c["leaders"],
-                "first_post": c["first_post"],
-                "last_post": c["last_post"],
-                "evidence_samples": c["evidence_samples"].as_array().map(|s| s.iter().take(3).cloned().collect::<Vec<_>>()),
+                "leaders": c.leaders,
+                "first_post": c.first_post,
+                "last_post": c.last_post,
+                "evidence_samples": c.evidence_samples.iter().take(3).collect::<Vec<_>>(),
             });
             if qualifies && t.alerted_size == 0 {
                 alerts.push(NewAlert {
@@ -245,14 +246,9 @@ impl Rules {
                     t.alerted_size = size;
                 }
             }
-            let handles: Vec<Value> = c["members"]
-                .as_array()
-                .map(|m| m.iter().map(|x| x["handle"].clone()).collect())
-                .unwrap_or_default();
-            let accounts: Vec<Value> = c["members"]
-                .as_array()
-                .map(|m| m.iter().map(|x| x["account_id"].clone()).collect())
-                .unwrap_or_default();
+            let handles: Vec<Option<&str>> =
+                c.members.iter().map(|m| m.handle.as_deref()).collect();
+            let accounts: Vec<&str> = c.members.iter().map(|m| m.account_id.as_str()).collect();
             live.push(json!({
                 "id": t.id,
                 "accounts": accounts,
@@ -261,11 +257,11 @@ impl Rules {
                 "score": score,
                 "first_seen": rfc3339(t.first_seen_ms),
                 "last_seen": rfc3339(t.last_seen_ms),
-                "first_post": c["first_post"],
-                "last_post": c["last_post"],
-                "behaviours": c["behaviours"],
+                "first_post": c.first_post,
+                "last_post": c.last_post,
+                "behaviours": c.behaviours,
                 "alerted": t.alerted_size > 0,
-                "analysis_id": c["id"],
+                "analysis_id": c.id,
             }));
             let members_json = serde_json::to_string(&t.members)?;
             conn.execute(
@@ -290,22 +286,18 @@ impl Rules {
     /// crowd-like once more of the crowd is in the window): say so once, so whoever acted
     /// on the first alert hears that the engine withdrew it, and why. The set-aside group
     /// must be mostly the campaign's members (80 %) and hold at least half of them.
-    fn set_aside(&self, doc: &Value, used: &HashSet<i64>, alerts: &mut Vec<NewAlert>) {
+    fn set_aside(
+        &self,
+        doc: &schema::CampaignsFile,
+        used: &HashSet<i64>,
+        alerts: &mut Vec<NewAlert>,
+    ) {
         // Each group's members, gathered once for all tracked campaigns.
-        let groups: Vec<(HashSet<&str>, &Value)> = doc["set_aside"]
-            .as_array()
-            .map(|gs| {
-                gs.iter()
-                    .map(|g| {
-                        let members = g["members"]
-                            .as_array()
-                            .map(|m| m.iter().filter_map(Value::as_str).collect())
-                            .unwrap_or_default();
-                        (members, g)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let groups: Vec<(HashSet<&str>, &schema::SetAside)> = doc
+            .set_aside
+            .iter()
+            .map(|g| (g.members.iter().map(String::as_str).collect(), g))
+            .collect();
         for t in &self.tracked {
             if t.alerted_size == 0 || used.contains(&t.id) {
                 continue;
@@ -326,7 +318,7 @@ impl Rules {
                 .filter(|&(of_group, of_campaign, _)| of_group >= 0.8 && of_campaign >= 0.5)
                 .max_by(|a, b| (a.0 + a.1).total_cmp(&(b.0 + b.1)));
             let Some((_, _, g)) = best else { continue };
-            let reason = g["reason"].as_str().unwrap_or("set aside");
+            let reason = &g.reason;
             alerts.push(NewAlert {
                 key: format!("campaign_set_aside:{}", t.id),
                 kind: "campaign_set_aside",
@@ -334,8 +326,8 @@ impl Rules {
                 campaign_id: Some(t.id),
                 detail: json!({
                     "reason": reason,
-                    "accounts": g["members"],
-                    "score_components": g["score_components"],
+                    "accounts": g.members,
+                    "score_components": g.score_components,
                 }),
             });
         }

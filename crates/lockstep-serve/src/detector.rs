@@ -108,9 +108,15 @@ fn run_inner(shared: &Shared, analyzer: Arc<Analyzer>) -> anyhow::Result<()> {
         let dir = snapshots.join(format!("refresh-{generation:08}"));
         let table = window.table();
         let watermark = window.watermark().unwrap_or(0);
-        let outcome = analyzer.analyze(table, &dir).and_then(|()| {
+        let outcome = analyzer.analyze(table, &dir).and_then(|analysis| {
             let tx = conn.unchecked_transaction()?;
-            let (alerts, live) = rules.evaluate(&dir, &shared.config, watermark, &tx)?;
+            let (alerts, live) = rules.evaluate_analysis(
+                &analysis.campaigns,
+                &dir,
+                &shared.config,
+                watermark,
+                &tx,
+            )?;
             let stored = store_alerts(&tx, alerts, watermark)?;
             tx.commit()?;
             Ok((stored, live))

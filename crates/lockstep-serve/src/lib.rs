@@ -28,7 +28,7 @@ pub mod writer;
 
 use anyhow::{anyhow, Context};
 use config::{Config, Resolved};
-use lockstep_analyze::{AnalyzeConfig, DetectParams, NarrativeInputs, Outputs, Timer};
+use lockstep_analyze::{Analysis, AnalyzeConfig, DetectParams, NarrativeInputs, Outputs, Timer};
 use lockstep_ingest::IngestReport;
 use lockstep_model::PostTable;
 use std::path::Path;
@@ -52,8 +52,9 @@ impl Analyzer {
 
     /// Analyse `table` into the directory `out` (created here), without the Parquet
     /// copies: a refresh every few seconds needs the JSON, the CSV files and report.html.
-    pub fn analyze(&self, table: &PostTable, out: &Path) -> anyhow::Result<()> {
-        lockstep_analyze::analyze(
+    /// Returns the typed results, which the alert rules work on.
+    pub fn analyze(&self, table: &PostTable, out: &Path) -> anyhow::Result<Analysis> {
+        lockstep_analyze::run(
             table,
             &self.config,
             out,
