@@ -46,31 +46,13 @@ const NULL_MODEL: &str = "Poisson, lambda = d_a * d_b * sum_o (n_o/E)^2 * p_o; B
 /// Community detection, in words, for summary.json.
 const COMMUNITY_DETECTION: &str = "Leiden (modularity) on the fused graph; edge strength = sum over behaviours of min(-log10 q, max_evidence)";
 
-/// Behaviours the data can support, in output order.
+/// Behaviours `analyze` tests by default that the data can support, in output order
+/// (the registry's `default` and `supported`, lockstep-traces' `behaviours/`).
 fn supported(table: &PostTable) -> Vec<Behaviour> {
-    let n = table.len() as u32;
-    let any = |f: &dyn Fn(u32) -> bool| (0..n).any(f);
-    let mut out = Vec::new();
-    if any(&|p| table.repost_of(p) != NONE) {
-        out.push(Behaviour::CoRepost);
-    }
-    if any(&|p| !table.url_syms(p).is_empty()) {
-        out.push(Behaviour::CoLink);
-    }
-    if any(&|p| table.repost_of(p) == NONE && !table.text(p).is_empty()) {
-        out.push(Behaviour::CoText);
-        out.push(Behaviour::CoSimilar);
-    }
-    if any(&|p| table.reply_to(p) != NONE) {
-        out.push(Behaviour::CoReply);
-    }
-    if any(&|p| !table.hashtag_syms(p).is_empty()) {
-        out.push(Behaviour::CoHashtag);
-    }
-    if !table.object_refs().is_empty() {
-        out.push(Behaviour::CoObject);
-    }
-    out
+    Behaviour::ALL
+        .into_iter()
+        .filter(|b| b.spec().default && (b.spec().supported)(table))
+        .collect()
 }
 
 /// Stage timings of one run, for summary.json.

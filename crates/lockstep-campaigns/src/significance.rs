@@ -216,7 +216,7 @@ pub fn test_behaviour(
         };
         // Only where a burst means many accounts writing the same text: reposting,
         // linking or tagging something popular in a burst is what crowds do.
-        let authored = matches!(visits.behaviour, Behaviour::CoSimilar | Behaviour::CoText);
+        let authored = visits.behaviour.spec().authored;
         let group = if params.group_evidence && authored {
             crate::bursts::overlap_pairs(visits, &rule, &null.degree, ln_alpha - ln_windows).0
         } else {
@@ -314,10 +314,7 @@ fn keep_best(best: &mut foldhash::HashMap<u64, SigEdge>, cand: SigEdge) -> bool 
 /// wide one for slow, low-intensity rings. The null model scales with the window, so the
 /// wide window does not add chance edges by itself.
 pub fn default_windows(behaviour: Behaviour) -> Vec<i64> {
-    match behaviour {
-        Behaviour::CoPost => vec![10_000],
-        _ => vec![60_000, 900_000],
-    }
+    behaviour.spec().windows_ms.to_vec()
 }
 
 #[cfg(test)]
