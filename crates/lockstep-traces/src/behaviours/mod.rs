@@ -86,4 +86,5 @@ registry! {
     CoHashtag => co_hashtag, "Posting the same set of hashtags.";
     CoPost => co_post, "Posting anything at the same time: the density baseline.";
     CoObject => co_object, "Sharing the same explicitly named object (CooRTweet's long format).";
+    CoMention => co_mention, "Mentioning the same set of accounts.";
 }
