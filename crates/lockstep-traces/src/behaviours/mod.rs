@@ -87,4 +87,5 @@ registry! {
     CoPost => co_post, "Posting anything at the same time: the density baseline.";
     CoObject => co_object, "Sharing the same explicitly named object (CooRTweet's long format).";
     CoMention => co_mention, "Mentioning the same set of accounts.";
+    CoImage => co_image, "Posting the same image or video (media id or content hash).";
 }
