@@ -120,7 +120,8 @@ pub struct NetworkArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// Behaviour: co-repost, co-link, co-text, co-similar, co-reply, co-hashtag, co-post,
-    /// co-object (explicit objects of CooRTweet's long format).
+    /// co-object (explicit objects of CooRTweet's long format), co-mention (same set of
+    /// mentioned accounts), co-image (same media id or hash).
     #[arg(long)]
     pub behaviour: String,
     /// Window in seconds: two acts count together when |dt| <= window.
