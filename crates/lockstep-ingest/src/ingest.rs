@@ -187,6 +187,11 @@ pub struct FileReport {
     /// Records that are not posts and were stepped over (likes, follows, service
     /// messages, account events), by kind.
     pub skipped: u64,
+    /// New posts without a known author: the author id was empty or an anonymised
+    /// placeholder such as `d41d8cd98f00b204e9800998ecf8427e` (the MD5 of ""; see
+    /// [`lockstep_model::is_placeholder_author`]). They are kept as posts (a repost still
+    /// points at its root) but are no account's act.
+    pub without_author: u64,
     /// How precisely the file's times are known: the precision most of its new posts
     /// have (None without posts).
     pub time_precision: Option<TimePrecision>,
@@ -214,6 +219,8 @@ pub struct IngestReport {
     pub rejected: u64,
     /// Records that are not posts and were stepped over.
     pub skipped: u64,
+    /// Posts without a known author over all inputs (see [`FileReport::without_author`]).
+    pub without_author: u64,
     /// Posts per time precision over all inputs.
     pub precisions: PrecisionCounts,
     /// Things worth telling the user that are not record-level errors.
@@ -503,9 +510,13 @@ impl Ingest {
         self.current.records += 1;
         self.report.records += 1;
         match self.table.push(rec) {
-            PushOutcome::Added(_) => {
+            PushOutcome::Added(p) => {
                 self.current.accepted += 1;
                 self.report.accepted += 1;
+                if !self.table.has_author(p) {
+                    self.current.without_author += 1;
+                    self.report.without_author += 1;
+                }
                 if let Some((posts, _)) = self.collected.as_mut() {
                     posts.push(rec.clone());
                 }
@@ -585,8 +596,24 @@ impl Ingest {
         &self.report
     }
 
-    /// Flush the quarantine and hand over the table and the report.
+    /// Flush the quarantine and hand over the table and the report (with one warning
+    /// counting the posts without a known author, if any).
     pub fn finish(mut self) -> Result<(PostTable, IngestReport), IngestError> {
+        let n = self.report.without_author;
+        if n > 0 {
+            let files = self
+                .report
+                .files
+                .iter()
+                .filter(|f| f.without_author > 0)
+                .count();
+            self.warn(format!(
+                "{n} post(s) in {files} file(s) have no known author (empty, or an anonymised \
+                 placeholder such as d41d8cd98f00b204e9800998ecf8427e, the MD5 of an empty \
+                 string): kept as posts, but no account's act, so never in a campaign \
+                 (per file: without_author in summary.json)"
+            ));
+        }
         if let (Some(w), Some(path)) =
             (self.quarantine.as_mut(), self.opts.quarantine_path.as_ref())
         {

@@ -380,6 +380,40 @@ fn checked_posts_with_nested_comments_and_reposts() {
 }
 
 #[test]
+fn anonymised_authors_are_posts_without_an_account() {
+    // CHECKED gives most reposts the MD5 of "" as author; an empty or null user_id is the
+    // same; a missing user_id key is still a rejection.
+    let doc = r#"{"id": "p1", "date": "2020-04-02 08:52", "user_id": "u0", "text": "root", "comments": [{"id": "c1", "date": "2020-04-02 09:01", "user_id": "", "text": "a"}, {"id": "c2", "date": "2020-04-02 09:01", "text": "no key"}], "reposts": [{"id": "r1", "date": "2020-04-02 09:02", "user_id": "d41d8cd98f00b204e9800998ecf8427e", "text": "转发微博"}, {"id": "r2", "date": "2020-04-02 09:02", "user_id": "d41d8cd98f00b204e9800998ecf8427e", "text": ""}, {"id": "r3", "date": "2020-04-02 09:03", "user_id": null, "text": ""}, {"id": "r4", "date": "2020-04-02 09:03", "user_id": "u5", "text": ""}]}"#;
+    let (t, rep, rej) = load_bytes(doc.as_bytes(), None, IngestOptions::default());
+    assert_eq!(rep.files[0].format, "weibo-nested");
+    assert_eq!(t.len(), 6);
+    assert_eq!(rej.len(), 1, "{rej:?}");
+    assert!(rej[0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("missing user_id"));
+    assert_eq!(rep.files[0].without_author, 4);
+    assert_eq!(rep.without_author, 4);
+    assert_eq!(t.anonymous_posts(), 4);
+    assert_eq!(t.known_account_count(), 2);
+    for id in ["c1", "r1", "r2", "r3"] {
+        let p = post(&t, id);
+        assert!(!t.has_author(p), "{id}");
+        assert_eq!(t.account_id(t.author(p)), "");
+    }
+    // The reposts still point at their root.
+    assert_eq!(
+        t.ref_post(t.repost_of(post(&t, "r2"))),
+        Some(post(&t, "p1"))
+    );
+    assert!(t.has_author(post(&t, "r4")));
+    assert!(rep
+        .warnings
+        .iter()
+        .any(|w| w.starts_with("4 post(s) in 1 file(s) have no known author")));
+}
+
+#[test]
 fn relative_stamps_resolve_against_the_crawl_time() {
     // A weibo-search file with stamps the crawler left unresolved.
     let csv = "\u{feff}id,bid,user_id,用户昵称,微博正文,头条文章url,发布位置,艾特用户,话题,转发数,评论数,点赞数,发布时间,发布工具,微博图片url,微博视频url,retweet_id\r\n\

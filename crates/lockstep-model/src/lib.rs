@@ -14,7 +14,7 @@ mod table;
 pub use duration::parse_duration_ms;
 pub use interner::Interner;
 pub use precision::TimePrecision;
-pub use record::{PostKind, PostRecord};
+pub use record::{is_placeholder_author, PostKind, PostRecord, PLACEHOLDER_AUTHORS};
 pub use table::{ListColumn, PostTable, PushOutcome, NONE};
 
 /// Dense index of a post in a [`PostTable`].

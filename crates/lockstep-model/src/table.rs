@@ -1,4 +1,7 @@
-use crate::{AccountIdx, Interner, PostIdx, PostKind, PostRecord, TimeMs, TimePrecision};
+use crate::{
+    is_placeholder_author, AccountIdx, Interner, PostIdx, PostKind, PostRecord, TimeMs,
+    TimePrecision,
+};
 
 /// Marker for "no value" in the `u32` columns of a [`PostTable`].
 pub const NONE: u32 = u32::MAX;
@@ -62,6 +65,10 @@ pub struct PostTable {
     handles: Interner,
     account_handle: Vec<u32>,
     account_created: Vec<TimeMs>,
+    /// Per account: true for the "no author" account of a platform.
+    account_anonymous: Vec<bool>,
+    /// Posts whose author is unknown.
+    anonymous_posts: usize,
     platforms: Interner,
     langs: Interner,
     /// Interned URLs as given by the input.
@@ -132,9 +139,36 @@ impl PostTable {
         self.key.is_empty()
     }
 
-    /// Number of distinct accounts (authors) seen.
+    /// Number of account indices (authors seen, plus one "no author" account per platform
+    /// that has posts without an author): the size of per-account arrays.
     pub fn account_count(&self) -> usize {
         self.accounts.len()
+    }
+
+    /// Number of real accounts: [`PostTable::account_count`] less the "no author" ones.
+    pub fn known_account_count(&self) -> usize {
+        self.accounts.len() - self.account_anonymous.iter().filter(|&&a| a).count()
+    }
+
+    /// True for a platform's "no author" account, which stands for every post whose author
+    /// is empty or an anonymised placeholder ([`crate::is_placeholder_author`]). Such posts
+    /// stay posts (counted, reposted, in narratives) but are no account's act: behaviour
+    /// traces leave them out.
+    pub fn is_anonymous(&self, account: AccountIdx) -> bool {
+        self.account_anonymous
+            .get(account as usize)
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// True when the post has a known author (see [`PostTable::is_anonymous`]).
+    pub fn has_author(&self, post: PostIdx) -> bool {
+        !self.is_anonymous(self.author[post as usize])
+    }
+
+    /// Number of posts without a known author.
+    pub fn anonymous_posts(&self) -> usize {
+        self.anonymous_posts
     }
 
     fn ref_sym(&mut self, buf: &mut String, platform: &str, id: Option<&str>) -> u32 {
@@ -163,16 +197,29 @@ impl PostTable {
         self.ref_post[key as usize] = post;
         self.key.push(key);
 
-        key_of(&mut buf, &rec.platform, &rec.author_id);
+        // A post without a known author goes to its platform's "no author" account (empty
+        // id), which traces leave out: it can never co-act, so never be flagged.
+        let anonymous = is_placeholder_author(&rec.author_id);
+        key_of(
+            &mut buf,
+            &rec.platform,
+            if anonymous { "" } else { &rec.author_id },
+        );
         let author = self.accounts.intern(&buf);
         if author as usize == self.account_handle.len() {
             self.account_handle.push(NONE);
             self.account_created.push(TimeMs::MIN);
+            self.account_anonymous.push(anonymous);
         }
-        if let Some(created) = rec.author_created_ms {
+        if anonymous {
+            self.anonymous_posts += 1;
+        } else if let Some(created) = rec.author_created_ms {
             self.account_created[author as usize] = created;
         }
-        if self.account_handle[author as usize] == NONE && !rec.author_handle.is_empty() {
+        if !anonymous
+            && self.account_handle[author as usize] == NONE
+            && !rec.author_handle.is_empty()
+        {
             self.account_handle[author as usize] = self.handles.intern(&rec.author_handle);
         }
         self.author.push(author);
@@ -226,8 +273,10 @@ impl PostTable {
         }
         // The same row again (same author and time too), as opposed to a row that only
         // reuses the id.
+        let author = self.author[post as usize];
         let same_row = rec.time_ms == self.time[post as usize]
-            && self.account_id(self.author[post as usize]) == rec.author_id;
+            && (self.account_id(author) == rec.author_id
+                || (self.is_anonymous(author) && is_placeholder_author(&rec.author_id)));
         let mut added = false;
         for o in &rec.objects {
             let sym = self.objects.intern(o);
@@ -410,6 +459,12 @@ impl PostTable {
         id_of(self.accounts.resolve(account))
     }
 
+    /// The platform the account belongs to (accounts are keyed by platform and id).
+    pub fn account_platform(&self, account: AccountIdx) -> &str {
+        let key = self.accounts.resolve(account);
+        key.split_once(KEY_SEP).map_or("unknown", |(p, _)| p)
+    }
+
     /// The account's handle, if any record gave one.
     pub fn account_handle(&self, account: AccountIdx) -> Option<&str> {
         let h = self.account_handle[account as usize];
@@ -480,6 +535,31 @@ mod tests {
     }
 
     #[test]
+    fn placeholder_authors_are_one_anonymous_account_per_platform() {
+        let mut t = PostTable::new();
+        t.push(&rec("1", "u", 10));
+        t.push(&rec("2", "d41d8cd98f00b204e9800998ecf8427e", 20));
+        t.push(&rec("3", "", 30));
+        t.push(&rec("4", " D41D8CD98F00B204E9800998ECF8427E ", 40));
+        let mut r = rec("5", "", 50);
+        r.platform = "weibo".into();
+        t.push(&r);
+        assert!(t.has_author(0));
+        for p in 1..5 {
+            assert!(!t.has_author(p), "post {p}");
+            assert_eq!(t.account_id(t.author(p)), "");
+            assert_eq!(t.account_handle(t.author(p)), None);
+        }
+        assert_eq!(t.author(1), t.author(3));
+        assert_ne!(t.author(1), t.author(4));
+        assert_eq!(t.account_platform(t.author(4)), "weibo");
+        assert_eq!(t.anonymous_posts(), 4);
+        assert_eq!(t.account_count(), 3);
+        assert_eq!(t.known_account_count(), 1);
+        assert!(!is_placeholder_author("0"));
+    }
+
+    #[test]
     fn same_id_on_other_platform_is_another_post() {
         let mut t = PostTable::new();
         t.push(&rec("1", "u", 10));
@@ -488,6 +568,10 @@ mod tests {
         assert_eq!(t.push(&r), PushOutcome::Added(1));
         assert_eq!(t.post_platform(0), "twitter");
         assert_eq!(t.post_platform(1), "bluesky");
+        // The same account id on two platforms is two accounts.
+        assert_ne!(t.author(0), t.author(1));
+        assert_eq!(t.account_platform(t.author(0)), "twitter");
+        assert_eq!(t.account_platform(t.author(1)), "bluesky");
         r.platform = String::new();
         r.id = "2".into();
         t.push(&r);

@@ -411,7 +411,8 @@ pub(crate) fn seed_reports(
             }
             let delays: Vec<i64> = mine.iter().filter_map(|a| a.delay_ms).collect();
             let mut per: std::collections::BTreeMap<u32, Vec<Option<i64>>> = Default::default();
-            for a in &mine {
+            // Amplifications without a known author count, but name no amplifier.
+            for a in mine.iter().filter(|a| t.has_author(a.post)) {
                 per.entry(t.author(a.post)).or_default().push(a.delay_ms);
             }
             let amplifier_accounts = per.len() as u64;

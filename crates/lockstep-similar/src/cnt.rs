@@ -427,7 +427,7 @@ impl CntTokenSets {
 /// The trace the toolkit compares: every non-repost post, all on one object.
 pub fn cnt_trace(table: &PostTable) -> Trace {
     let events: Vec<Event> = (0..table.len() as PostIdx)
-        .filter(|&p| table.repost_of(p) == NONE)
+        .filter(|&p| table.repost_of(p) == NONE && table.has_author(p))
         .map(|p| Event {
             time: table.time(p),
             object: 0,

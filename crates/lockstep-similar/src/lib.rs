@@ -118,7 +118,9 @@ pub fn co_similar_trace(table: &PostTable, templates: &Templates) -> Trace {
         .post_templates()
         .par_iter()
         .enumerate()
-        .filter(|(_, &t)| t != lockstep_model::NONE)
+        // Posts without a known author are in templates (narratives count them) but are
+        // no account's act.
+        .filter(|(p, &t)| t != lockstep_model::NONE && table.has_author(*p as u32))
         .map(|(p, &t)| Event {
             time: table.time(p as u32),
             object: t,

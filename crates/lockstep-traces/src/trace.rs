@@ -111,6 +111,12 @@ pub fn extract(
         ));
     };
     let (mut events, space) = extract(table, semantics);
+    // A post without a known author (empty or anonymised placeholder id) is no account's
+    // act: it never co-acts, so the "no author" account can never be flagged. It stays in
+    // the table (post counts, narratives, time series).
+    if table.anonymous_posts() > 0 {
+        events.retain(|e| !table.is_anonymous(e.account));
+    }
     events.par_sort_unstable_by_key(|e| (e.object, e.time, e.post));
     let multi_object_posts = spec.multi_object && {
         let mut posts: Vec<u32> = events.iter().map(|e| e.post).collect();
@@ -124,4 +130,40 @@ pub fn extract(
         space,
         multi_object_posts,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lockstep_model::PostRecord;
+
+    #[test]
+    fn posts_without_author_are_no_event() {
+        let mut t = PostTable::new();
+        let post = |id: &str, author: &str| PostRecord {
+            platform: "weibo".into(),
+            id: id.into(),
+            author_id: author.into(),
+            repost_of: (id != "root").then(|| "root".to_string()),
+            text: "同一句话".into(),
+            urls: vec!["https://example.com/a".into()],
+            ..Default::default()
+        };
+        t.push(&post("root", "r"));
+        t.push(&post("1", "a"));
+        t.push(&post("2", "d41d8cd98f00b204e9800998ecf8427e"));
+        t.push(&post("3", "d41d8cd98f00b204e9800998ecf8427e"));
+        t.push(&post("4", ""));
+        assert_eq!(t.len(), 5);
+        for (b, n) in [
+            (Behaviour::CoRepost, 1),
+            (Behaviour::CoPost, 2),
+            (Behaviour::CoLink, 1),
+            (Behaviour::CoText, 2),
+        ] {
+            let tr = extract(&t, b, Semantics::Native).unwrap();
+            assert_eq!(tr.events.len(), n, "{b}");
+            assert!(tr.events.iter().all(|e| !t.is_anonymous(e.account)));
+        }
+    }
 }
