@@ -21,6 +21,7 @@ pub mod error;
 pub mod input;
 mod narratives;
 mod pipeline;
+mod precision;
 
 pub use config::{parse_behaviours, AnalyzeConfig, NarrativeInputs, Window};
 pub use error::{Error, Result};

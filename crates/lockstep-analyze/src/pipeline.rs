@@ -150,12 +150,19 @@ pub fn run(
             .unwrap_or_else(|| default_windows(*b));
         traces.push((trace, windows));
     }
+    // Warnings about the data's time precision, printed and kept for summary.json.
+    let mut warnings: Vec<String> = Vec::new();
+    warnings.extend(crate::precision::drop_approximate_acts(table, &mut traces));
     timer.lap("traces");
 
     let params: &DetectParams = &config.detection;
     let det =
         detect(table, &traces, params).map_err(|e| anyhow!("community detection failed: {e}"))?;
     timer.lap("detect");
+    warnings.extend(crate::precision::widened_windows(&det));
+    for w in &warnings {
+        eprintln!("lockstep: warning: {w}");
+    }
 
     let (coordinated, campaign_posts, samples, evidence_rows) =
         write_all_evidence(out, table, &traces, &det)?;
@@ -190,7 +197,7 @@ pub fn run(
             .collect::<serde_json::Result<_>>()?,
         command: "analyze".into(),
         counts: schema::Counts {
-            accounts: table.account_count(),
+            accounts: table.known_account_count(),
             campaign_accounts: det.account_campaign.len(),
             campaigns: det.campaigns.len(),
             duplicates: report.duplicates,
@@ -204,6 +211,7 @@ pub fn run(
             },
             merged: report.merged,
             posts: table.len(),
+            posts_without_author: table.anonymous_posts(),
             records: report.records,
             rejected: report.rejected,
         },
@@ -229,7 +237,7 @@ pub fn run(
         rejected_file: report.quarantine.clone(),
         timings_s: timer.stages.iter().cloned().collect(),
         total_s: total.elapsed().as_secs_f64(),
-        warnings: report.warnings.clone(),
+        warnings: report.warnings.iter().chain(&warnings).cloned().collect(),
     };
     write_json(&out.join(schema::files::SUMMARY), &summary)?;
     eprintln!(
@@ -447,6 +455,18 @@ fn write_all_evidence(
     Ok((coordinated, campaign_posts, samples, rows))
 }
 
+/// The platforms of `members`, sorted and distinct: a campaign that spans platforms says
+/// so (`["twitter", "wechat", "weibo"]`).
+fn platforms_of(table: &PostTable, members: &[u32]) -> Vec<String> {
+    let mut p: Vec<String> = members
+        .iter()
+        .map(|&m| table.account_platform(m).to_string())
+        .collect();
+    p.sort_unstable();
+    p.dedup();
+    p
+}
+
 fn write_accounts(
     out: &Path,
     table: &PostTable,
@@ -479,6 +499,7 @@ fn write_accounts(
                 table.account_created(m).map(rfc3339).unwrap_or_default(),
                 rfc3339(s.first_post_ms),
                 rfc3339(s.last_post_ms),
+                table.account_platform(m).to_string(),
             ])?;
         }
     }
@@ -525,6 +546,8 @@ fn campaigns_file(
                     behaviour: x.behaviour.name().to_string(),
                     dt_s: (table.time(x.post_b) - table.time(x.post_a)).abs() as f64 / 1000.0,
                     object: x.object.clone(),
+                    platform_a: table.post_platform(x.post_a).to_string(),
+                    platform_b: table.post_platform(x.post_b).to_string(),
                     post_a: table.post_id(x.post_a).to_string(),
                     post_b: table.post_id(x.post_b).to_string(),
                     text_a: table.text(x.post_a).to_string(),
@@ -552,11 +575,13 @@ fn campaigns_file(
                     account_id: table.account_id(m).to_string(),
                     coordinated_posts: a.coordinated_posts,
                     handle: table.account_handle(m).map(str::to_string),
+                    platform: table.account_platform(m).to_string(),
                     posts: a.posts,
                     role: a.role.to_string(),
                     score: det.account_campaign.get(&m).map_or(0.0, |x| x.1),
                 })
                 .collect(),
+            platforms: platforms_of(table, &c.members),
             score: c.score,
             score_components: components(&c.components),
             size: c.members.len(),
@@ -572,6 +597,7 @@ fn campaigns_file(
                 .iter()
                 .map(|&m| table.account_id(m).to_string())
                 .collect(),
+            platforms: platforms_of(table, &g.members),
             reason: g.reason.to_string(),
             score_components: components(&g.components),
         })
@@ -598,6 +624,7 @@ fn write_edges(out: &Path, table: &PostTable, det: &Detection) -> Result<u64> {
     let columns: Vec<&str> = schema::columns::edges::ANALYZE
         .into_iter()
         .chain(PAIR_STATS_COLUMNS)
+        .chain(schema::columns::edges::PLATFORMS)
         .collect();
     let mut w = EdgeWriter::new(f, table, &columns)?;
     let mut values = Vec::with_capacity(columns.len());
@@ -613,6 +640,10 @@ fn write_edges(out: &Path, table: &PostTable, det: &Detection) -> Result<u64> {
                 V::F(-e.ln_q / std::f64::consts::LN_10),
             ]);
             values.extend(pair_stats_values(s));
+            values.extend([
+                V::S(table.account_platform(s.a)),
+                V::S(table.account_platform(s.b)),
+            ]);
             w.row(s.a, s.b, s.co_actions, be.behaviour.name(), &values)?;
         }
     }
@@ -632,6 +663,7 @@ fn write_graphs(out: &Path, table: &PostTable, det: &Detection) -> Result {
             ("score".into(), AttrType::Float),
             ("handle".into(), AttrType::Text),
             ("posts".into(), AttrType::Int),
+            ("platform".into(), AttrType::Text),
         ],
         edge_attrs: vec![
             ("behaviours".into(), AttrType::Text),
@@ -651,6 +683,7 @@ fn write_graphs(out: &Path, table: &PostTable, det: &Detection) -> Result {
                     AttrValue::Float(det.account_campaign.get(&a).map_or(0.0, |x| x.1)),
                     AttrValue::Text(table.account_handle(a).unwrap_or("").to_string()),
                     AttrValue::Int(0),
+                    AttrValue::Text(table.account_platform(a).to_string()),
                 ],
             })
             .collect(),

@@ -58,8 +58,11 @@ pub mod columns {
         pub const POSTS: &str = "posts";
         /// Posts that are evidence of a significant co-action.
         pub const COORDINATED_POSTS: &str = "coordinated_posts";
+        /// The account's platform (`weibo`, `wechat`, `twitter`, ...): last, so scripts
+        /// reading columns by position keep working.
+        pub const PLATFORM: &str = "platform";
         /// Every column, in file order.
-        pub const HEADER: [&str; 13] = [
+        pub const HEADER: [&str; 14] = [
             ACCOUNT_ID,
             CAMPAIGN_ID,
             SCORE,
@@ -73,6 +76,7 @@ pub mod columns {
             "created_at",
             "first_post",
             "last_post",
+            PLATFORM,
         ];
     }
 
@@ -108,6 +112,9 @@ pub mod columns {
             "source_first",
             "target_first",
         ];
+        /// `analyze`'s last columns: each side's platform (added last, so scripts reading
+        /// columns by position keep working).
+        pub const PLATFORMS: [&str; 2] = ["source_platform", "target_platform"];
     }
 
     /// `evidence.csv`: one row per co-action; `analyze` puts [`CAMPAIGN_ID`] first.
@@ -208,6 +215,9 @@ pub struct Campaign {
     pub leaders: Vec<String>,
     /// Members, strongest first.
     pub members: Vec<Member>,
+    /// The members' platforms, sorted and distinct: a campaign that spans platforms says
+    /// so (`["twitter", "wechat", "weibo"]`).
+    pub platforms: Vec<String>,
     /// Overall score in [0, 1].
     pub score: f64,
     /// What the score is made of.
@@ -248,6 +258,8 @@ pub struct Member {
     pub coordinated_posts: u64,
     /// Handle, when the input has one.
     pub handle: Option<String>,
+    /// The account's platform.
+    pub platform: String,
     /// Posts by the account.
     pub posts: u64,
     /// `leader`, `amplifier` or `peer`.
@@ -270,6 +282,10 @@ pub struct EvidenceSample {
     pub dt_s: f64,
     /// What both acted on (post id, URL, text, hashtag set, ...).
     pub object: String,
+    /// First post's platform.
+    pub platform_a: String,
+    /// Second post's platform.
+    pub platform_b: String,
     /// First post's id.
     pub post_a: String,
     /// Second post's id.
@@ -292,6 +308,8 @@ pub struct SetAside {
     pub accounts: usize,
     /// Member account ids.
     pub members: Vec<String>,
+    /// The members' platforms, sorted and distinct.
+    pub platforms: Vec<String>,
     /// Why it was set aside.
     pub reason: String,
     /// Its score components.
@@ -322,7 +340,7 @@ pub struct Summary {
     pub timings_s: BTreeMap<String, f64>,
     /// Seconds in all.
     pub total_s: f64,
-    /// Warnings of reading the input.
+    /// Warnings of reading the input, then of the analysis (time precision).
     pub warnings: Vec<String>,
 }
 
@@ -330,7 +348,7 @@ pub struct Summary {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Counts {
-    /// Accounts with posts.
+    /// Accounts with posts (the "no author" accounts of posts without one not counted).
     pub accounts: usize,
     /// Accounts in a campaign.
     pub campaign_accounts: usize,
@@ -348,6 +366,9 @@ pub struct Counts {
     pub merged: u64,
     /// Posts analysed.
     pub posts: usize,
+    /// Posts without a known author (empty or anonymised placeholder author id): kept as
+    /// posts, no account's act.
+    pub posts_without_author: usize,
     /// Records read.
     pub records: u64,
     /// Records rejected.

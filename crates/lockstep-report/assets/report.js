@@ -324,12 +324,12 @@
       var tr = el('tr', { class: 'campaign-row', 'data-campaign': String(c.id) },
         tdn(i + 1), el('td', null, swatch(c.id), String(c.id)), tdn(c.score, 3), tdn(c.size), td(beh),
         tdn(c.evidence ? c.evidence.total : undefined), td(c.first_post, 'mono'), td(c.last_post, 'mono'),
-        tdn(c.coordinated_share, 2), td(leaders));
+        tdn(c.coordinated_share, 2), td(leaders), td(Array.isArray(c.platforms) ? c.platforms.join(', ') : ''));
       tr.addEventListener('click', function () { selectCampaign(c.id, true); });
       return tr;
     });
-    b.appendChild(scroll(table(['#', 'campaign', 'score', 'accounts', 'behaviours (edges)', 'co-actions', 'first post', 'last post', 'coordinated share', 'leaders'],
-      rows, [1, 0, 1, 1, 0, 1, 0, 0, 1, 0])));
+    b.appendChild(scroll(table(['#', 'campaign', 'score', 'accounts', 'behaviours (edges)', 'co-actions', 'first post', 'last post', 'coordinated share', 'leaders', 'platforms'],
+      rows, [1, 0, 1, 1, 0, 1, 0, 0, 1, 0, 0])));
     campaignDetail = el('div', { id: 'campaign-detail', class: 'detail' });
     b.appendChild(campaignDetail);
   }
@@ -394,10 +394,15 @@
     var mrows = members.slice(0, 500).map(function (n) {
       var a = el('button', { type: 'button', class: 'link d' }, G.id[n]);
       a.addEventListener('click', function () { api.selectNode && api.selectNode(n, true); });
-      return el('tr', null, el('td', null, a), td(G.label[n] === G.id[n] ? '' : G.label[n]), td(G.roles ? G.roles[G.role[n]] : ''),
-        tdn(G.score[n], 3), tdn(G.posts ? G.posts[n] : undefined), tdn(G.coordinated_posts ? G.coordinated_posts[n] : undefined), tdn(G.degree[n]));
+      var cells = [el('td', null, a), td(G.label[n] === G.id[n] ? '' : G.label[n]), td(G.roles ? G.roles[G.role[n]] : ''),
+        tdn(G.score[n], 3), tdn(G.posts ? G.posts[n] : undefined), tdn(G.coordinated_posts ? G.coordinated_posts[n] : undefined), tdn(G.degree[n])];
+      // The platform column comes last, so a single-platform run reads as before.
+      if (G.platform) cells.push(td(G.platform[n] || ''));
+      return el('tr', null, cells);
     });
-    d.appendChild(scroll(table(['account', 'handle', 'role', 'score', 'posts', 'coordinated posts', 'edges'], mrows, [0, 0, 0, 1, 1, 1, 1])));
+    var mhead = ['account', 'handle', 'role', 'score', 'posts', 'coordinated posts', 'edges'], mnum = [0, 0, 0, 1, 1, 1, 1];
+    if (G.platform) { mhead.push('platform'); mnum.push(0); }
+    d.appendChild(scroll(table(mhead, mrows, mnum)));
     if (members.length > 500) d.appendChild(el('p', { class: 'muted' }, 'First 500 of ' + members.length + ' members; all are in accounts.csv.'));
 
     // Evidence.

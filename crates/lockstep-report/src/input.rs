@@ -157,6 +157,9 @@ struct Net {
     role: Vec<u32>,
     posts: Vec<u64>,
     coordinated: Vec<u64>,
+    /// Platform per node, from `accounts.csv` (empty for accounts outside campaigns and
+    /// for directories written before the column existed).
+    platform: Vec<String>,
     roles: Vec<String>,
     pairs: HashMap<(u32, u32), usize>,
     edges: Vec<NetEdge>,
@@ -186,6 +189,7 @@ impl Net {
         self.role.push(0);
         self.posts.push(0);
         self.coordinated.push(0);
+        self.platform.push(String::new());
         i
     }
     fn role_index(&mut self, role: &str) -> u32 {
@@ -216,6 +220,7 @@ fn read_accounts(dir: &Path, lim: &Limits, net: &mut Net) -> Result<(), ReportEr
         return Ok(());
     };
     use schema::columns::accounts as col;
+    let platform = c.get(col::PLATFORM);
     let (id, camp, score, handle, role, posts, coord) = (
         c.get(col::ACCOUNT_ID),
         c.get(col::CAMPAIGN_ID),
@@ -242,6 +247,7 @@ fn read_accounts(dir: &Path, lim: &Limits, net: &mut Net) -> Result<(), ReportEr
         net.role[i] = net.role_index(field(&rec, role));
         net.posts[i] = field(&rec, posts).parse().unwrap_or(0);
         net.coordinated[i] = field(&rec, coord).parse().unwrap_or(0);
+        net.platform[i] = clip(field(&rec, platform), 40).into_owned();
     }
     Ok(())
 }
@@ -536,6 +542,7 @@ pub fn collect(dir: &Path, lim: &Limits) -> Result<Value, ReportError> {
         role: Vec::new(),
         posts: Vec::new(),
         coordinated: Vec::new(),
+        platform: Vec::new(),
         roles: Vec::new(),
         pairs: HashMap::new(),
         edges: Vec::new(),
@@ -606,6 +613,7 @@ pub fn collect(dir: &Path, lim: &Limits) -> Result<Value, ReportError> {
         "roles": net.roles,
         "posts": net.posts,
         "coordinated_posts": net.coordinated,
+        "platform": net.platform,
         "degree": degree,
         "x": pos.iter().map(|p| round(p[0])).collect::<Vec<_>>(),
         "y": pos.iter().map(|p| round(p[1])).collect::<Vec<_>>(),

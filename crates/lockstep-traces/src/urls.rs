@@ -48,9 +48,22 @@ fn is_tracking_param(name: &str) -> bool {
         )
 }
 
+/// WeChat article links: `mp.weixin.qq.com/s?__biz=..&mid=..&idx=..&sn=..` names an article
+/// by these four parameters; everything else (`chksm`, `scene`, `srcid`, `sharer_*`,
+/// `key`, `pass_ticket`, `exportkey`, `ascene`, `devicetype`, `version`, `lang`, ...)
+/// differs per reader and share. Short links `mp.weixin.qq.com/s/<id>` name it by the path.
+fn is_wechat_article_param(path: &str, name: &str) -> bool {
+    match path {
+        "/s" | "/mp/appmsg/show" => matches!(name, "__biz" | "mid" | "idx" | "sn"),
+        p if p.starts_with("/s/") => false,
+        _ => !is_tracking_param(name),
+    }
+}
+
 /// A canonical form of `raw`: scheme and `www.` dropped, host lower-case, default port
 /// and fragment removed, tracking parameters removed and the rest sorted, trailing slash
-/// removed. Text that is not a URL is returned trimmed and lower-cased.
+/// removed. WeChat article links keep only the parameters that name the article (see
+/// `is_wechat_article_param`). Text that is not a URL is returned trimmed and lower-cased.
 pub fn canonical_url(raw: &str) -> String {
     let trimmed = raw.trim();
     let parsed = Url::parse(trimmed).or_else(|_| Url::parse(&format!("http://{trimmed}")));
@@ -72,9 +85,16 @@ pub fn canonical_url(raw: &str) -> String {
     }
     let path = url.path().trim_end_matches('/');
     out.push_str(path);
+    let wechat = host == "mp.weixin.qq.com";
     let mut params: Vec<(String, String)> = url
         .query_pairs()
-        .filter(|(k, _)| !is_tracking_param(k))
+        .filter(|(k, _)| {
+            if wechat {
+                is_wechat_article_param(path, k)
+            } else {
+                !is_tracking_param(k)
+            }
+        })
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
     if !params.is_empty() {
@@ -105,6 +125,32 @@ mod tests {
         for f in forms {
             assert_eq!(canonical_url(f), "example.com/news/h20-backdoor", "{f}");
         }
+    }
+
+    #[test]
+    fn wechat_article_links_meet() {
+        let a = canonical_url(
+            "http://mp.weixin.qq.com/s?__biz=MzA5MDAyODcwMQ==&mid=2650000001&idx=1&sn=0123abcd&chksm=8b1c2d3e#rd",
+        );
+        let b = canonical_url(
+            "https://mp.weixin.qq.com/s?__biz=MzA5MDAyODcwMQ%3D%3D&mid=2650000001&idx=1&sn=0123abcd&chksm=77aa&scene=21&srcid=0801xyz&sharer_shareid=abc&key=k&ascene=1&uin=MTIz&devicetype=iOS17&version=1800&lang=zh_CN&pass_ticket=p#wechat_redirect",
+        );
+        assert_eq!(a, b);
+        assert_eq!(
+            a,
+            "mp.weixin.qq.com/s?__biz=MzA5MDAyODcwMQ%3D%3D&idx=1&mid=2650000001&sn=0123abcd"
+        );
+        // Another article of the same account stays apart.
+        assert_ne!(
+            a,
+            canonical_url(
+                "https://mp.weixin.qq.com/s?__biz=MzA5MDAyODcwMQ==&mid=2650000001&idx=2&sn=ffff"
+            )
+        );
+        assert_eq!(
+            canonical_url("https://mp.weixin.qq.com/s/AbCdEf123?from=timeline&scene=1"),
+            "mp.weixin.qq.com/s/AbCdEf123"
+        );
     }
 
     #[test]

@@ -177,7 +177,12 @@ pub(crate) fn article_text(
                 }
             }
         }
-        Some(b) => rest.push_str(b.trim()),
+        // Plain text (exports as text or Markdown): links written in it are links, as in
+        // Weibo text.
+        Some(b) => {
+            rest.push_str(b.trim());
+            super::entities::extract_urls(b, urls);
+        }
         None => {
             if let Some(d) = digest.map(str::trim).filter(|d| !d.is_empty()) {
                 rest.push_str(d);
