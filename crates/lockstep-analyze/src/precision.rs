@@ -50,8 +50,9 @@ pub(crate) fn drop_approximate_acts(
 /// One warning per requested window that was finer than some behaviour's stamps and so
 /// widened, naming the behaviours and what the window became.
 pub(crate) fn widened_windows(det: &Detection) -> Vec<String> {
-    // (requested s, on stamps s, grid) -> behaviours
-    let mut groups: Vec<((f64, f64, &str), Vec<&str>)> = Vec::new();
+    /// (requested s, on stamps s, grid).
+    type Key<'a> = (f64, f64, &'a str);
+    let mut groups: Vec<(Key, Vec<&str>)> = Vec::new();
     for be in &det.behaviours {
         for w in be.summary.windows.iter().filter(|w| w.widened) {
             let key = (w.requested_s, w.on_stamps_s, be.summary.time_grid);

@@ -426,7 +426,7 @@ fn one_campaign_across_weibo_wechat_and_twitter() {
         .collect();
     assert_eq!(
         found,
-        [planted.clone()],
+        std::slice::from_ref(&planted),
         "one campaign, the planted group: {campaigns:#}"
     );
     assert_eq!(
