@@ -657,6 +657,20 @@ fn write_graphs(out: &Path, table: &PostTable, det: &Detection) -> Result {
     nodes.dedup();
     let index: foldhash::HashMap<u32, usize> =
         nodes.iter().enumerate().map(|(i, &a)| (a, i)).collect();
+    // Accounts are keyed by platform and id: when one id string names accounts on two
+    // platforms, their nodes are `platform:id` so node ids stay unique.
+    let mut id_count: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
+    for &a in &nodes {
+        *id_count.entry(table.account_id(a)).or_default() += 1;
+    }
+    let node_id = |a: u32| {
+        let id = table.account_id(a);
+        if id_count.get(id).copied().unwrap_or(0) > 1 {
+            format!("{}:{id}", table.account_platform(a))
+        } else {
+            id.to_string()
+        }
+    };
     let g = Graph {
         node_attrs: vec![
             ("campaign".into(), AttrType::Int),
@@ -673,7 +687,7 @@ fn write_graphs(out: &Path, table: &PostTable, det: &Detection) -> Result {
         nodes: nodes
             .iter()
             .map(|&a| Node {
-                id: table.account_id(a).to_string(),
+                id: node_id(a),
                 label: table
                     .account_handle(a)
                     .unwrap_or(table.account_id(a))

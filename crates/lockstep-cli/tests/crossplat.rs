@@ -178,14 +178,15 @@ const POPULAR: [&str; 4] = [
 ];
 
 /// Planted members: (platform, id, handle). The Weibo member `3000000001` has the same id
-/// string as an organic Twitter account: two accounts.
+/// string as an organic Twitter account, and the Weibo and Twitter members `3000000002`
+/// share theirs: two accounts each.
 const PLANTED: [(&str, &str, &str); 6] = [
     ("weibo", "3000000001", "芯片观察员"),
     ("weibo", "3000000002", "科技真相君"),
     ("wechat", "MzkwMDAwMDAxMQ==", "芯安前哨"),
     ("wechat", "MzkwMDAwMDAxMg==", "数据安全参考"),
     ("twitter", "880000000001", "chipwatch_cn"),
-    ("twitter", "880000000002", "h20truth"),
+    ("twitter", "3000000002", "h20truth"),
 ];
 
 const CSV_HEADER: &str = "\u{feff}id,bid,user_id,用户昵称,微博正文,头条文章url,发布位置,艾特用户,话题,转发数,评论数,点赞数,发布时间,发布工具,微博图片url,微博视频url,retweet_id,ip,user_authentication,会员类型,会员等级\r\n";
@@ -473,6 +474,12 @@ fn one_campaign_across_weibo_wechat_and_twitter() {
                 "{behaviour}: no {pair:?} edge; cross-platform pairs: {cross:?}"
             );
         }
+    }
+
+    // Graph node ids stay unique: an id on two platforms is `platform:id`.
+    let gexf = std::fs::read_to_string(out.join("network.gexf")).unwrap();
+    for id in ["weibo:3000000002", "twitter:3000000002", "3000000001"] {
+        assert!(gexf.contains(&format!("id=\"{id}\"")), "{id}");
     }
 
     // The report names the platforms of the campaign.
