@@ -164,6 +164,69 @@ impl jetstream::JetstreamSink for StoreSink {
     }
 }
 
+/// The service's state opened on its database, before anything serves: the writer runs,
+/// nothing listens, no detector or source is started. [`run`] starts those around it; the
+/// router's tests build one and call [`http::router`] in process.
+pub struct Opened {
+    /// The state the handlers, sources and detector share.
+    pub shared: Arc<Shared>,
+    /// Send `true` to shut down.
+    pub shutdown_tx: watch::Sender<bool>,
+    /// The database writer's thread (ends when the last writer handle is dropped).
+    pub writer_thread: std::thread::JoinHandle<()>,
+}
+
+impl Shared {
+    /// Open the database named by `config` (created if missing), start its writer and
+    /// build the shared state.
+    pub fn open(config: Config, resolved: Resolved) -> anyhow::Result<Opened> {
+        let store = Arc::new(store::Store::open(&config.db)?);
+        // Posts committed but not yet in the window are bounded like posts not yet committed.
+        let inbox = Arc::new(writer::Inbox::new(config.limits.max_pending_posts));
+        let counters = Arc::new(writer::WriteCounters::default());
+        let (writer, writer_thread) = writer::start(
+            &config.db,
+            config.limits.max_pending_posts,
+            inbox.clone(),
+            counters.clone(),
+        )?;
+        let (shutdown_tx, shutdown) = watch::channel(false);
+        let (alerts_tx, _) = broadcast::channel(1024);
+        let alert_count = store.alert_count()?;
+        let shared = Arc::new(Shared {
+            limiter: http::RateLimiter::new(
+                config.limits.ingest_requests_per_s,
+                config.limits.ingest_burst,
+            ),
+            ingest_slots: Arc::new(Semaphore::new(config.limits.max_concurrent_ingest)),
+            resolved,
+            store,
+            writer,
+            inbox,
+            counters,
+            live: RwLock::new(detector::LiveState::default()),
+            alerts_tx,
+            alert_count: AtomicU64::new(alert_count),
+            refused: AtomicU64::new(0),
+            files_ingested: AtomicU64::new(0),
+            wake: Arc::new(webhook::Wake::default()),
+            hooks: Arc::new(Mutex::new(Vec::new())),
+            jetstream: config
+                .jetstream
+                .as_ref()
+                .map(|_| Arc::new(jetstream::JetstreamStatus::default())),
+            shutdown,
+            started: Instant::now(),
+            config,
+        });
+        Ok(Opened {
+            shared,
+            shutdown_tx,
+            writer_thread,
+        })
+    }
+}
+
 /// Run the service until Ctrl-C or SIGTERM, analysing with `analysis` (see
 /// [`analysis_config`]).
 pub fn run(config: Config, analysis: AnalyzeConfig) -> anyhow::Result<()> {
@@ -182,47 +245,14 @@ async fn serve(config: Config, resolved: Resolved, analyzer: Arc<Analyzer>) -> a
         .await
         .with_context(|| format!("listening on {}", resolved.bind))?;
     let local = listener.local_addr()?;
-    let store = Arc::new(store::Store::open(&config.db)?);
-    // Posts committed but not yet in the window are bounded like posts not yet committed.
-    let inbox = Arc::new(writer::Inbox::new(config.limits.max_pending_posts));
-    let counters = Arc::new(writer::WriteCounters::default());
-    let (writer, writer_thread) = writer::start(
-        &config.db,
-        config.limits.max_pending_posts,
-        inbox.clone(),
-        counters.clone(),
-    )?;
-    let (shutdown_tx, shutdown) = watch::channel(false);
-    let (alerts_tx, _) = broadcast::channel(1024);
-    let alert_count = store.alert_count()?;
-    let shared = Arc::new(Shared {
-        limiter: http::RateLimiter::new(
-            config.limits.ingest_requests_per_s,
-            config.limits.ingest_burst,
-        ),
-        ingest_slots: Arc::new(Semaphore::new(config.limits.max_concurrent_ingest)),
-        resolved,
-        store: store.clone(),
-        writer,
-        inbox,
-        counters,
-        live: RwLock::new(detector::LiveState::default()),
-        alerts_tx,
-        alert_count: AtomicU64::new(alert_count),
-        refused: AtomicU64::new(0),
-        files_ingested: AtomicU64::new(0),
-        wake: Arc::new(webhook::Wake::default()),
-        hooks: Arc::new(Mutex::new(Vec::new())),
-        jetstream: config
-            .jetstream
-            .as_ref()
-            .map(|_| Arc::new(jetstream::JetstreamStatus::default())),
-        shutdown: shutdown.clone(),
-        started: Instant::now(),
-        config,
-    });
+    let Opened {
+        shared,
+        shutdown_tx,
+        writer_thread,
+    } = Shared::open(config, resolved)?;
+    let shutdown = shared.shutdown.clone();
     webhook::start(
-        store,
+        shared.store.clone(),
         &shared.config.alerts.webhooks,
         shared.wake.clone(),
         shared.hooks.clone(),
