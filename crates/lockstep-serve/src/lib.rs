@@ -19,7 +19,6 @@ pub mod detector;
 pub mod http;
 pub mod jetstream;
 pub mod parse;
-pub mod replay;
 pub mod store;
 pub mod watchdir;
 pub mod webhook;

@@ -7,7 +7,7 @@
 mod common;
 
 use common::serve::{self, Server};
-use lockstep_serve::replay::{
+use lockstep_test_support::replay::{
     self, Cut, RelayClock, ReplayEvent, ReplayOptions, ReplayServer, Subscription,
 };
 use serde_json::Value;
