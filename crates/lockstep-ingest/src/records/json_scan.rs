@@ -1,122 +1,7 @@
-//! Splitting a byte stream into records without holding more than one record in memory.
-//!
-//! * [`Lines`] yields lines (JSON lines, one tweet or event per line) with their 1-based
-//!   number. A line longer than the record limit is consumed without being buffered and
-//!   reported as [`Line::TooLong`], so a 100 MB single line costs 64 KiB of memory, not
-//!   100 MB, and nothing is quadratic.
-//! * [`JsonScanner`] walks one JSON document (Telegram's `result.json`, a JSON array of
-//!   statuses) structurally, without building it, and hands out the raw bytes of the
-//!   values a selector picks (each message, each array element) with the line and byte
-//!   offset where they start. Each value is then parsed on its own, so one bad message is
-//!   one rejection and the messages around it are kept.
+//! [`JsonScanner`]: a structural walk over JSON values in a stream.
 
-use memchr::memchr;
+use super::{fill_buf, KEEP_PREFIX};
 use std::io::{self, BufRead};
-
-/// Default limit on one record (a line, or one element of a JSON document): 64 MiB.
-pub const DEFAULT_MAX_RECORD: usize = 64 << 20;
-
-/// How much of an over-long record is kept to show in the quarantine file.
-const KEEP_PREFIX: usize = 64 * 1024;
-
-/// `r.fill_buf()`, retried while interrupted. The retry loop only probes: returning the
-/// slice from inside it would keep `r` borrowed across iterations, which the borrow checker
-/// refuses; asking again once it succeeded is cheap (the buffer is already full).
-fn fill_buf(r: &mut dyn BufRead) -> io::Result<&[u8]> {
-    loop {
-        match r.fill_buf() {
-            Ok(_) => return r.fill_buf(),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        }
-    }
-}
-
-/// One line, or the fact that it was too long.
-pub(crate) enum Line<'a> {
-    /// The line's bytes, without the line end (`\n` or `\r\n`) and, on the first line,
-    /// without a UTF-8 byte-order mark.
-    Ok(&'a [u8]),
-    /// The line exceeded the limit; `len` is its full length, `prefix` its first bytes.
-    TooLong { len: u64, prefix: &'a [u8] },
-}
-
-/// Lines of a stream with a length limit.
-pub(crate) struct Lines<'r> {
-    inner: &'r mut dyn BufRead,
-    buf: Vec<u8>,
-    line_no: u64,
-    max: usize,
-    first: bool,
-}
-
-impl<'r> Lines<'r> {
-    pub(crate) fn new(inner: &'r mut dyn BufRead, max: usize) -> Self {
-        Self {
-            inner,
-            buf: Vec::new(),
-            line_no: 0,
-            max: max.max(1),
-            first: true,
-        }
-    }
-
-    /// The next line and its 1-based number, or None at the end of the stream.
-    pub(crate) fn next_line(&mut self) -> io::Result<Option<(u64, Line<'_>)>> {
-        self.buf.clear();
-        if self.first {
-            let head = self.inner.fill_buf()?;
-            if head.starts_with(b"\xef\xbb\xbf") {
-                self.inner.consume(3);
-            }
-        }
-        let mut len: u64 = 0;
-        let mut too_long = false;
-        let mut saw_any = false;
-        loop {
-            let avail = fill_buf(&mut *self.inner)?;
-            if avail.is_empty() {
-                if !saw_any {
-                    return Ok(None);
-                }
-                break;
-            }
-            saw_any = true;
-            let (chunk, used, done) = match memchr(b'\n', avail) {
-                Some(i) => (&avail[..i], i + 1, true),
-                None => (avail, avail.len(), false),
-            };
-            len += chunk.len() as u64;
-            if !too_long && self.buf.len() + chunk.len() > self.max {
-                too_long = true;
-                let room = KEEP_PREFIX.saturating_sub(self.buf.len());
-                self.buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                self.buf.truncate(KEEP_PREFIX);
-            } else if !too_long {
-                self.buf.extend_from_slice(chunk);
-            }
-            self.inner.consume(used);
-            if done {
-                break;
-            }
-        }
-        self.line_no += 1;
-        self.first = false;
-        if too_long {
-            return Ok(Some((
-                self.line_no,
-                Line::TooLong {
-                    len,
-                    prefix: &self.buf,
-                },
-            )));
-        }
-        if self.buf.last() == Some(&b'\r') {
-            self.buf.pop();
-        }
-        Ok(Some((self.line_no, Line::Ok(&self.buf))))
-    }
-}
 
 /// One step of a path into a JSON document.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -631,144 +516,9 @@ enum Pending {
     Error(Malformed<'static>),
 }
 
-/// Line numbers for readers that only learn byte offsets (the `csv` crate's own line
-/// count is off with CRLF line ends and quoted line breaks). The wrapped reader notes
-/// where line breaks are as bytes pass; [`LineMap::line_at`] turns a record's start offset
-/// into its 1-based line, skipping blank lines before it. Only the breaks between the
-/// last record asked about and the reader's read-ahead are kept.
-pub(crate) struct CountingReader<R> {
-    inner: R,
-    offset: u64,
-    marks: std::rc::Rc<std::cell::RefCell<std::collections::VecDeque<(u64, u8)>>>,
-}
-
-/// See [`CountingReader`].
-pub(crate) struct LineMap {
-    marks: std::rc::Rc<std::cell::RefCell<std::collections::VecDeque<(u64, u8)>>>,
-    passed: u64,
-}
-
-/// Wrap `inner`, returning the reader and its line map.
-pub(crate) fn counting<R: io::Read>(inner: R) -> (CountingReader<R>, LineMap) {
-    let marks = std::rc::Rc::new(std::cell::RefCell::new(std::collections::VecDeque::new()));
-    (
-        CountingReader {
-            inner,
-            offset: 0,
-            marks: marks.clone(),
-        },
-        LineMap { marks, passed: 0 },
-    )
-}
-
-impl<R: io::Read> io::Read for CountingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let mut m = self.marks.borrow_mut();
-        for i in memchr::memchr2_iter(b'\n', b'\r', &buf[..n]) {
-            m.push_back((self.offset + i as u64, buf[i]));
-        }
-        self.offset += n as u64;
-        Ok(n)
-    }
-}
-
-impl LineMap {
-    /// The 1-based line of the record starting at byte `at` (offsets must not go back).
-    pub(crate) fn line_at(&mut self, mut at: u64) -> u64 {
-        let mut m = self.marks.borrow_mut();
-        while let Some(&(o, b)) = m.front() {
-            if o >= at {
-                break;
-            }
-            if b == b'\n' {
-                self.passed += 1;
-            }
-            m.pop_front();
-        }
-        // Blank lines (and the rest of a CRLF) before the record start.
-        loop {
-            match (m.front().copied(), m.get(1).copied()) {
-                (Some((o, b'\n')), _) if o == at => {
-                    m.pop_front();
-                    self.passed += 1;
-                    at += 1;
-                }
-                (Some((o, b'\r')), Some((o2, b'\n'))) if o == at && o2 == at + 1 => {
-                    m.pop_front();
-                    m.pop_front();
-                    self.passed += 1;
-                    at += 2;
-                }
-                _ => break,
-            }
-        }
-        self.passed + 1
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn lines(input: &[u8], max: usize) -> Vec<(u64, Result<Vec<u8>, u64>)> {
-        let mut r: &[u8] = input;
-        let mut l = Lines::new(&mut r, max);
-        let mut out = Vec::new();
-        while let Some((n, line)) = l.next_line().unwrap() {
-            out.push((
-                n,
-                match line {
-                    Line::Ok(b) => Ok(b.to_vec()),
-                    Line::TooLong { len, .. } => Err(len),
-                },
-            ));
-        }
-        out
-    }
-
-    #[test]
-    fn line_map_handles_crlf_blank_lines_and_quoted_breaks() {
-        for (data, want) in [
-            (
-                &b"h1,h2\r\na,b\r\nc,d\r\n\r\ne,\"x\r\ny\"\r\nf,g\r\n"[..],
-                vec![1, 2, 3, 5, 7],
-            ),
-            (
-                &b"h1,h2\na,b\nc,d\n\ne,\"x\ny\"\nf,g"[..],
-                vec![1, 2, 3, 5, 7],
-            ),
-        ] {
-            let (r, mut map) = counting(data);
-            let mut rdr = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(r);
-            let mut rec = csv::ByteRecord::new();
-            let mut got = Vec::new();
-            while rdr.read_byte_record(&mut rec).unwrap() {
-                got.push(map.line_at(rec.position().unwrap().byte()));
-            }
-            assert_eq!(got, want);
-        }
-    }
-
-    #[test]
-    fn lines_split_and_limit() {
-        let got = lines(b"\xef\xbb\xbfa\r\nbb\n\ncccc\nd", 3);
-        assert_eq!(
-            got,
-            vec![
-                (1, Ok(b"a".to_vec())),
-                (2, Ok(b"bb".to_vec())),
-                (3, Ok(b"".to_vec())),
-                (4, Err(4)),
-                (5, Ok(b"d".to_vec())),
-            ]
-        );
-        assert!(lines(b"", 10).is_empty());
-        assert_eq!(lines(b"x\n", 10), vec![(1, Ok(b"x".to_vec()))]);
-    }
 
     fn scan(input: &[u8], sel: &mut dyn FnMut(&[Seg]) -> Action) -> Vec<String> {
         let mut r: &[u8] = input;
@@ -785,7 +535,6 @@ mod tests {
         }
         out
     }
-
     #[test]
     fn scanner_picks_messages() {
         let doc = br#"{"name": "x", "id": 5,
@@ -809,7 +558,6 @@ mod tests {
             ]
         );
     }
-
     #[test]
     fn scanner_reports_truncation() {
         let doc = br#"[{"a": 1}, {"b": [1, 2"#;
@@ -821,14 +569,12 @@ mod tests {
         assert!(got[1].contains("truncated"), "{got:?}");
         assert_eq!(got.len(), 2);
     }
-
     #[test]
     fn scanner_top_level_values() {
         let doc = b"{\"a\":\n 1}\n{\"b\": 2} [3]";
         let got = scan(doc, &mut |_p: &[Seg]| Action::Capture);
         assert_eq!(got, vec!["1:{\"a\":\n 1}", "3:{\"b\": 2}", "3:[3]"]);
     }
-
     #[test]
     fn scanner_too_long_and_garbage() {
         let big = format!("[\"{}\", 1]", "x".repeat(2000));
