@@ -525,6 +525,12 @@ fn campaigns_file(
         source_concentration: c.source_concentration,
         total_evidence: c.total_evidence,
     };
+    let basis = |b: &lockstep_campaigns::Basis| schema::Basis {
+        multi_object_evidence: b.multi_object_evidence,
+        objects: b.objects,
+        time_resolution: b.time_resolution.clone(),
+        top_object_share: b.top_object_share,
+    };
     let campaigns = det
         .campaigns
         .iter()
@@ -532,6 +538,7 @@ fn campaigns_file(
         .zip(acc)
         .zip(samples)
         .map(|(((c, s), acc), samples)| schema::Campaign {
+            basis: basis(&c.basis),
             behaviours: c.behaviours.iter().cloned().collect(),
             busiest_9h_share: s.busiest_9h_share,
             busiest_9h_start_utc: s.busiest_9h_start_utc,
@@ -592,6 +599,7 @@ fn campaigns_file(
         .iter()
         .map(|g| schema::SetAside {
             accounts: g.accounts,
+            basis: basis(&g.basis),
             members: g
                 .members
                 .iter()

@@ -56,9 +56,13 @@ pub struct DetectParams {
     /// overwhelming behaviour does not drown the others in the fused graph.
     pub max_evidence: f64,
     /// When set, acts of one account on one object with no gap over this many
-    /// milliseconds are one visit, and the test counts visits (see [`visits`]); `None`
-    /// tests every act (the behaviour before visits; see README, "Finding campaigns").
+    /// milliseconds are one visit, and the test counts visits (see [`visits`]; default one
+    /// hour); `None` tests every act (see README, "Finding campaigns").
     pub visit_gap_ms: Option<i64>,
+    /// Groups with less than this share of their evidence from pairs that co-acted on two
+    /// or more objects are set aside: their evidence rests on one object (see
+    /// [`Basis::multi_object_evidence`]).
+    pub min_multi_object_evidence: f64,
 }
 
 impl Default for DetectParams {
@@ -75,7 +79,8 @@ impl Default for DetectParams {
             resolution: 1.0,
             seed: 42,
             max_evidence: 50.0,
-            visit_gap_ms: None,
+            visit_gap_ms: Some(visits::DEFAULT_VISIT_GAP_MS),
+            min_multi_object_evidence: 0.5,
         }
     }
 }
@@ -120,6 +125,26 @@ pub struct Campaign {
     pub behaviours: Vec<(String, usize)>,
     /// Internal fused edges.
     pub edges: usize,
+    /// What its evidence rests on: objects and time grid.
+    pub basis: Basis,
+}
+
+/// What a group's evidence rests on, beyond its behaviours: the objects its members
+/// co-acted on and the time grid the co-actions were judged on.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Basis {
+    /// Distinct objects (per behaviour with internal edges) that two or more members
+    /// acted on.
+    pub objects: usize,
+    /// Of the member pairs meeting on those objects (an object with `k` members counts
+    /// `k(k-1)/2`), the share on the single most shared object.
+    pub top_object_share: f64,
+    /// Share of the internal evidence (-log10 q, capped per behaviour) carried by pairs
+    /// that co-acted on two or more distinct objects: evidence beyond any one object.
+    pub multi_object_evidence: f64,
+    /// The time grid its evidence was judged on (`millisecond`, `second`, `minute`,
+    /// `mixed`; see [`timing`]), over the behaviours with internal edges.
+    pub time_resolution: String,
 }
 
 /// The visible parts of a campaign score.
@@ -154,6 +179,8 @@ pub struct SetAside {
     pub reason: &'static str,
     /// Its score components.
     pub components: ScoreComponents,
+    /// What its evidence rests on.
+    pub basis: Basis,
     /// Member accounts.
     #[serde(skip)]
     pub members: Vec<u32>,
@@ -269,21 +296,26 @@ pub fn detect(
     group_list.sort();
     let exclusive = exclusivity(table, &group_list, traces, &fused);
     let mut set_aside = Vec::new();
-    for (members, (exclusivity, concentration)) in group_list.into_iter().zip(exclusive) {
-        let (mut campaign, strengths) = score_campaign(&members, &fused, &behaviours);
-        campaign.components.exclusivity = exclusivity;
-        campaign.components.source_concentration = concentration;
+    for (members, ex) in group_list.into_iter().zip(exclusive) {
+        let (mut campaign, strengths) = score_campaign(&members, &fused, &behaviours, params);
+        campaign.components.exclusivity = ex.share;
+        campaign.components.source_concentration = ex.concentration;
+        campaign.basis.objects = ex.objects;
+        campaign.basis.top_object_share = ex.top_object_share;
         if campaign.edges == 0 || campaign.score < params.min_campaign_score {
             continue;
         }
         if campaign.components.total_evidence < params.min_campaign_evidence {
             continue;
         }
-        if let Some(reason) = set_aside_reason(&campaign.components, params) {
+        let reason = one_object_reason(&campaign.basis, params)
+            .or_else(|| set_aside_reason(&campaign.components, params));
+        if let Some(reason) = reason {
             set_aside.push(SetAside {
                 accounts: members.len(),
                 reason,
                 components: campaign.components.clone(),
+                basis: campaign.basis.clone(),
                 members,
             });
             continue;
@@ -325,7 +357,7 @@ fn exclusivity(
     groups: &[Vec<u32>],
     traces: &[(Trace, Vec<i64>)],
     fused: &[FusedEdge],
-) -> Vec<(f64, f64)> {
+) -> Vec<GroupObjects> {
     let mut group_of = vec![u32::MAX; table.account_count()];
     for (gi, g) in groups.iter().enumerate() {
         for &a in g {
@@ -346,6 +378,11 @@ fn exclusivity(
     let mut all = vec![0u64; groups.len()];
     // Per group: member events on posts, by the posts' author.
     let mut sources: Vec<HashMap<u32, u64>> = vec![HashMap::default(); groups.len()];
+    // Per group: objects two or more members acted on, member pairs on them, and the most
+    // on one object.
+    let mut objects = vec![0usize; groups.len()];
+    let mut pairs = vec![0u64; groups.len()];
+    let mut top_pairs = vec![0u64; groups.len()];
     let mut present: Vec<(u32, u32)> = Vec::new();
     for (bi, (trace, windows)) in traces.iter().enumerate() {
         let w = windows.iter().copied().min().unwrap_or(60_000);
@@ -374,6 +411,11 @@ fn exclusivity(
                         m += 1;
                     }
                     if m - k >= 2 {
+                        let k_members = (m - k) as u64;
+                        let p = k_members * (k_members - 1) / 2;
+                        objects[g as usize] += 1;
+                        pairs[g as usize] += p;
+                        top_pairs[g as usize] = top_pairs[g as usize].max(p);
                         let (o, a) = local_share(&ev[i..j], &group_of, g, w);
                         own[g as usize] += o;
                         all[g as usize] += a;
@@ -389,21 +431,60 @@ fn exclusivity(
             i = j;
         }
     }
-    own.iter()
-        .zip(&all)
-        .zip(&sources)
-        .map(|((&o, &a), src)| {
+    (0..groups.len())
+        .map(|g| {
+            let (o, a) = (own[g], all[g]);
             let share = if a == 0 { 0.0 } else { o as f64 / a as f64 };
-            let total: u64 = src.values().sum();
-            let top = src.values().copied().max().unwrap_or(0);
+            let total: u64 = sources[g].values().sum();
+            let top = sources[g].values().copied().max().unwrap_or(0);
             let concentration = if total == 0 {
                 0.0
             } else {
                 top as f64 / total as f64
             };
-            (share, concentration)
+            GroupObjects {
+                share,
+                concentration,
+                objects: objects[g],
+                top_object_share: if pairs[g] == 0 {
+                    0.0
+                } else {
+                    top_pairs[g] as f64 / pairs[g] as f64
+                },
+            }
         })
         .collect()
+}
+
+/// What [`exclusivity`] finds for one group.
+struct GroupObjects {
+    /// Exclusivity (see [`ScoreComponents::exclusivity`]).
+    share: f64,
+    /// Source concentration (see [`ScoreComponents::source_concentration`]).
+    concentration: f64,
+    /// See [`Basis::objects`].
+    objects: usize,
+    /// See [`Basis::top_object_share`].
+    top_object_share: f64,
+}
+
+/// Why a group's evidence is not enough, if it rests on one object.
+///
+/// Many acts of accounts on one object — regulars answering each other under one post, a
+/// post reposted again and again, one exclamation repeated under one post — are one
+/// occasion, however many co-actions they add up to: a thread is not a plan. A group is
+/// reported only if most of its evidence comes from pairs that co-acted on two or more
+/// distinct objects ([`Basis::multi_object_evidence`] at least
+/// [`DetectParams::min_multi_object_evidence`]).
+fn one_object_reason(b: &Basis, params: &DetectParams) -> Option<&'static str> {
+    if b.multi_object_evidence >= params.min_multi_object_evidence {
+        return None;
+    }
+    if b.top_object_share >= 0.5 {
+        Some("one object: its evidence rests on one object (a thread, one post acted on again and again)")
+    } else {
+        Some("single-object pairs: most of its evidence is pairs that co-acted on one object only")
+    }
 }
 
 /// On one object's time-sorted events: (events of group `g`, events within `w` of any
@@ -475,6 +556,7 @@ fn score_campaign(
     members: &[u32],
     fused: &[FusedEdge],
     behaviours: &[BehaviourEdges],
+    params: &DetectParams,
 ) -> (Campaign, HashMap<u32, f64>) {
     let set: foldhash::HashSet<u32> = members.iter().copied().collect();
     let mut strengths: HashMap<u32, f64> = members.iter().map(|&m| (m, 0.0)).collect();
@@ -483,6 +565,7 @@ fn score_campaign(
     let mut per_behaviour: HashMap<usize, usize> = HashMap::default();
     let mut co_actions = 0u64;
     let mut edges = 0usize;
+    let (mut multi, mut parts_evidence) = (0.0f64, 0.0f64);
     for f in fused
         .iter()
         .filter(|f| set.contains(&f.a) && set.contains(&f.b))
@@ -494,9 +577,15 @@ fn score_campaign(
         let mut min_dt = f64::INFINITY;
         for &(bi, ei) in &f.parts {
             *per_behaviour.entry(bi).or_default() += 1;
-            let s = &behaviours[bi].edges[ei].stats;
+            let e = &behaviours[bi].edges[ei];
+            let s = &e.stats;
             co_actions += s.co_actions;
             min_dt = min_dt.min(s.min_dt_ms as f64 / 1000.0);
+            let ev = evidence_of(e, params.max_evidence);
+            parts_evidence += ev;
+            if s.objects >= 2 {
+                multi += ev;
+            }
         }
         min_dts.push(min_dt);
     }
@@ -513,6 +602,17 @@ fn score_campaign(
         * (1.0 - (-median_evidence / 10.0).exp())
         * (1.0 + 0.15 * (nb.saturating_sub(1)) as f64))
         .min(1.0);
+    let mut grids: Vec<&'static str> = per_behaviour
+        .keys()
+        .map(|&bi| behaviours[bi].summary.time_grid)
+        .collect();
+    grids.sort_unstable();
+    grids.dedup();
+    let time_resolution = match grids.as_slice() {
+        [] => String::new(),
+        [one] => one.to_string(),
+        _ => "mixed".to_string(),
+    };
     let mut behaviours_list: Vec<(String, usize)> = per_behaviour
         .into_iter()
         .map(|(bi, c)| (behaviours[bi].behaviour.name().to_string(), c))
@@ -535,7 +635,116 @@ fn score_campaign(
             },
             behaviours: behaviours_list,
             edges,
+            basis: Basis {
+                objects: 0,
+                top_object_share: 0.0,
+                multi_object_evidence: if parts_evidence > 0.0 {
+                    multi / parts_evidence
+                } else {
+                    0.0
+                },
+                time_resolution,
+            },
         },
         strengths,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lockstep_model::{PostRecord, TimePrecision};
+    use lockstep_traces::{extract, Semantics};
+
+    /// Minute-stamped Weibo comments under 60 posts of one outlet: a background of 600
+    /// accounts commenting once per post, five regulars answering each other all day under
+    /// one post (a thread), and five accounts commenting within a minute under each of 12
+    /// posts (a ring).
+    fn table() -> PostTable {
+        let mut t = PostTable::new();
+        let mut push = |id: String, author: String, minute: i64, reply: Option<String>| {
+            t.push(&PostRecord {
+                platform: "weibo".into(),
+                id,
+                author_id: author,
+                time_ms: minute * 60_000,
+                time_precision: TimePrecision::Minute,
+                reply_to: reply,
+                ..Default::default()
+            });
+        };
+        for p in 0..60 {
+            push(
+                format!("root{p}"),
+                format!("outlet{}", p % 7),
+                p * 600,
+                None,
+            );
+            for k in 0..10 {
+                push(
+                    format!("c{p}-{k}"),
+                    format!("u{}", (p * 10 + k) % 600),
+                    p * 600 + 3 * k,
+                    Some(format!("root{p}")),
+                );
+            }
+        }
+        for k in 0..40 {
+            for m in 0..5 {
+                push(
+                    format!("t{k}-{m}"),
+                    format!("thread{m}"),
+                    5 + 5 * k + m,
+                    Some("root0".into()),
+                );
+            }
+        }
+        for r in 0..12 {
+            let p = 4 * r + 3;
+            for m in 0..5 {
+                push(
+                    format!("r{r}-{m}"),
+                    format!("ring{m}"),
+                    p * 600 + 40,
+                    Some(format!("root{p}")),
+                );
+            }
+        }
+        t
+    }
+
+    #[test]
+    fn a_thread_is_set_aside_as_one_object_and_a_ring_across_posts_is_reported() {
+        let t = table();
+        let trace = extract(&t, Behaviour::CoReply, Semantics::Native).expect("trace");
+        let traces = vec![(trace, vec![60_000, 900_000])];
+        // Every act counted, so the thread's pairs are significant: the rule must catch it.
+        let params = DetectParams {
+            visit_gap_ms: None,
+            ..DetectParams::default()
+        };
+        let det = detect(&t, &traces, &params).expect("detect");
+        let names = |m: &[u32]| -> Vec<String> {
+            let mut v: Vec<String> = m.iter().map(|&a| t.account_id(a).to_string()).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(det.campaigns.len(), 1, "{:?}", det.campaigns);
+        let ring = &det.campaigns[0];
+        assert_eq!(
+            names(&ring.members),
+            ["ring0", "ring1", "ring2", "ring3", "ring4"]
+        );
+        assert_eq!(ring.basis.objects, 12);
+        assert!(ring.basis.multi_object_evidence > 0.99, "{:?}", ring.basis);
+        assert_eq!(ring.basis.time_resolution, "minute");
+        let thread = det
+            .set_aside
+            .iter()
+            .find(|s| s.members.iter().any(|&m| t.account_id(m) == "thread0"))
+            .expect("the thread is set aside");
+        assert!(thread.reason.starts_with("one object"), "{}", thread.reason);
+        assert_eq!(thread.basis.multi_object_evidence, 0.0);
+        assert!(thread.basis.top_object_share > 0.99, "{:?}", thread.basis);
+    }
 }

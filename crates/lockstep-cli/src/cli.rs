@@ -238,7 +238,7 @@ pub struct AnalyzeArgs {
     pub min_exclusivity: f64,
     /// Count an account's acts on one object with no gap over this duration (e.g. `1h`) as
     /// one visit, so a comment thread or repeated reposting does not make a pair
-    /// significant by itself. Off by default until measured on every benchmark.
+    /// significant by itself. Default `1h`; `0` or `none` counts every act.
     #[arg(long, value_name = "DURATION")]
     pub visit_gap: Option<String>,
     /// Reference articles (JSON lines with url, title, text, source, published_at): find

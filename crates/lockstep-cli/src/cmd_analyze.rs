@@ -16,16 +16,24 @@ use std::time::Instant;
 /// (a missing or empty one is a usage error).
 pub fn config(a: &AnalyzeArgs) -> CliResult<AnalyzeConfig> {
     let window = a.window.as_deref().map(Window::parse).transpose()?;
-    let visit_gap_ms = a
-        .visit_gap
-        .as_deref()
-        .map(|g| match lockstep_model::parse_duration_ms(g) {
-            Ok(ms) if ms > 0 => Ok(ms),
-            Ok(_) => Err(format!("--visit-gap must be longer than zero, got '{g}'")),
-            Err(e) => Err(format!("--visit-gap: {e}")),
-        })
-        .transpose()
-        .map_err(|e| crate::error::CliError::usage(anyhow::anyhow!(e)))?;
+    // No flag: the default gap (one hour); `0` or `none`: every act counts.
+    let visit_gap_ms = match a.visit_gap.as_deref().map(str::trim) {
+        None => DetectParams::default().visit_gap_ms,
+        Some("none") | Some("0") => None,
+        Some(g) => match lockstep_model::parse_duration_ms(g) {
+            Ok(ms) if ms > 0 => Some(ms),
+            Ok(_) => {
+                return Err(crate::error::CliError::usage(anyhow::anyhow!(
+                    "--visit-gap must be longer than zero (or `0`/`none` to count every act), got '{g}'"
+                )))
+            }
+            Err(e) => {
+                return Err(crate::error::CliError::usage(anyhow::anyhow!(
+                    "--visit-gap: {e}"
+                )))
+            }
+        },
+    };
     let detection = DetectParams {
         visit_gap_ms,
         alpha: a.alpha,

@@ -223,16 +223,27 @@ fn visit_gap_is_applied_and_bad_values_are_usage_errors() {
     let inputs = [data.join("weibo-search.csv"), data.join("checked")];
     let mut args = vec!["analyze"];
     args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
-    args.extend_from_slice(&["--out", out.to_str().unwrap(), "--visit-gap", "1h"]);
-    lockstep_ok(&args);
-    let summary = json(&out.join("summary.json"));
-    assert_eq!(
-        summary["parameters"]["detection"]["visit_gap_ms"],
-        serde_json::json!(3_600_000),
-        "{}",
-        summary["parameters"]["detection"]
-    );
-    for bad in ["0", "1 parsec"] {
+    // Visits are on by default (one hour), another gap is taken, `0` and `none` turn them off.
+    for (flag, want) in [
+        (None, serde_json::json!(3_600_000)),
+        (Some("2h"), serde_json::json!(7_200_000)),
+        (Some("0"), serde_json::Value::Null),
+        (Some("none"), serde_json::Value::Null),
+    ] {
+        let mut run = args.clone();
+        run.extend_from_slice(&["--out", out.to_str().unwrap()]);
+        if let Some(f) = flag {
+            run.extend_from_slice(&["--visit-gap", f]);
+        }
+        lockstep_ok(&run);
+        let summary = json(&out.join("summary.json"));
+        assert_eq!(
+            summary["parameters"]["detection"]["visit_gap_ms"], want,
+            "{flag:?}: {}",
+            summary["parameters"]["detection"]
+        );
+    }
+    for bad in ["soon", "1 parsec"] {
         let mut args = vec!["analyze"];
         args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
         args.extend_from_slice(&["--out", out.to_str().unwrap(), "--visit-gap", bad]);
@@ -245,3 +256,58 @@ fn visit_gap_is_applied_and_bad_values_are_usage_errors() {
         );
     }
 }
+
+/// The `weibo` world (issue 12's benchmark): seeds 1-5, both parts analysed together with
+/// the defaults, scored against `truth.csv`. Precision is the issue's target (0.95); recall
+/// is a regression floor, not the issue's 0.90: the boost ring (reposts of popular posts)
+/// and the reply swarm have no significant pair edges yet, and at scale 0.1 short stock
+/// replies in a comment thread still pass as co-text (see
+/// BENCHMARKS.md, "The weibo world").
+#[test]
+fn weibo_world_precision_and_recall_floor() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut tp, mut flagged, mut planted) = (0usize, 0usize, 0usize);
+    for seed in ["1", "2", "3", "4", "5"] {
+        let run = dir.path().join(seed);
+        let data = generate(&run, "weibo", seed, WEIBO_TEST_SCALE);
+        let out = run.join("out");
+        let search = data.join("weibo-search.csv");
+        let checked = data.join("checked");
+        lockstep_ok(&[
+            "analyze",
+            search.to_str().unwrap(),
+            checked.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let (_, truth) = read_csv(&data.join("truth.csv"));
+        let campaign: BTreeSet<String> = truth
+            .iter()
+            .filter(|t| t["label"] != "organic" && !t["label"].starts_with("organic:"))
+            .map(|t| t["account_id"].clone())
+            .collect();
+        let (_, accounts) = read_csv(&out.join("accounts.csv"));
+        let found: BTreeSet<String> = accounts.iter().map(|a| a["account_id"].clone()).collect();
+        let hits = campaign.intersection(&found).count();
+        let precision = hits as f64 / found.len().max(1) as f64;
+        assert!(
+            precision >= 0.95,
+            "seed {seed}: precision {precision:.3} ({hits} of {} flagged)",
+            found.len()
+        );
+        tp += hits;
+        flagged += found.len();
+        planted += campaign.len();
+    }
+    let recall = tp as f64 / planted.max(1) as f64;
+    let precision = tp as f64 / flagged.max(1) as f64;
+    assert!(
+        precision >= 0.95 && recall >= WEIBO_RECALL_FLOOR,
+        "seeds 1-5: precision {precision:.3}, recall {recall:.3} ({tp} of {planted} planted)"
+    );
+}
+
+/// Scale of the weibo world in the test above (small enough for a debug build).
+const WEIBO_TEST_SCALE: &str = "0.05";
+/// Recall the test above holds (measured: see BENCHMARKS.md, "The weibo world").
+const WEIBO_RECALL_FLOOR: f64 = 0.10;

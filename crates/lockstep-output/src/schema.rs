@@ -185,6 +185,8 @@ pub struct CampaignsFile {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Campaign {
+    /// What its evidence rests on besides its behaviours: objects and time grid.
+    pub basis: Basis,
     /// Significant internal edges per behaviour.
     pub behaviours: BTreeMap<String, usize>,
     /// Share of the members' posts in the busiest nine-hour block.
@@ -224,6 +226,20 @@ pub struct Campaign {
     pub score_components: ScoreComponents,
     /// Number of members.
     pub size: usize,
+}
+
+/// What a group's evidence rests on (lockstep-campaigns' `Basis`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Basis {
+    /// Share of the internal evidence carried by pairs that co-acted on two or more objects.
+    pub multi_object_evidence: f64,
+    /// Distinct objects two or more members acted on.
+    pub objects: usize,
+    /// The grid the co-actions were judged on: millisecond, second, minute or mixed.
+    pub time_resolution: String,
+    /// Share of the member pairs meeting on objects that meet on the most shared one.
+    pub top_object_share: f64,
 }
 
 /// The visible parts of a campaign's score.
@@ -306,6 +322,8 @@ pub struct EvidenceSample {
 pub struct SetAside {
     /// Number of accounts.
     pub accounts: usize,
+    /// What its evidence rests on.
+    pub basis: Basis,
     /// Member account ids.
     pub members: Vec<String>,
     /// The members' platforms, sorted and distinct.
