@@ -239,13 +239,15 @@ fn read_batches(
     for batch in batches {
         let batch = match batch {
             Ok(b) => b,
-            Err(e) => return ingest.reject(
-                row0 + 1,
-                format!(
+            Err(e) => {
+                return ingest.reject(
+                    row0 + 1,
+                    format!(
                     "unreadable {what} data after row {row0}: {e}; the rest of the file is skipped"
                 ),
-                b"",
-            ),
+                    b"",
+                )
+            }
         };
         let mut cols: Vec<Col> = Vec::with_capacity(KEYS.len());
         let mut times: Option<Vec<Option<i64>>> = None;
