@@ -26,6 +26,10 @@ LOCKSTEP_BIN="${CARGO_TARGET_DIR:-$PWD/target}/release/lockstep"
 export LOCKSTEP_BIN
 cargo test --workspace
 
+# The Python package: its wheel built by maturin, installed in a fresh virtualenv, and its
+# pytest suite (crates/lockstep-py/tests), including the README's notebook example.
+./scripts/test-python.sh
+
 # Browser tests of report.html and of the live dashboard (tests/browser): playwright-core
 # drives /usr/bin/chromium headless. They fail, never skip, when Chromium, node_modules or
 # the binary are missing.

@@ -2,13 +2,15 @@
 //! configuration (every usage error here, before any input is read), then the library's
 //! pipeline.
 
-use crate::cli::AnalyzeArgs;
+use crate::cli::{AnalyzeArgs, InputArgs};
 use crate::error::CliResult;
 use crate::load::load;
 use anyhow::Context;
+use lockstep_analyze::input::Loaded;
 use lockstep_analyze::{
     parse_behaviours, AnalyzeConfig, DetectParams, NarrativeInputs, Outputs, Timer, Window,
 };
+use std::path::PathBuf;
 use std::time::Instant;
 
 /// The typed configuration of `analyze`'s options, validated: the window parsed, the
@@ -62,12 +64,21 @@ pub fn config(a: &AnalyzeArgs) -> CliResult<AnalyzeConfig> {
 }
 
 pub fn run(a: AnalyzeArgs) -> CliResult {
+    run_with(a, load)
+}
+
+/// `analyze` with posts read by `read` (given the input options and where rejected
+/// records go) instead of from the files named on the command line.
+pub fn run_with(
+    a: AnalyzeArgs,
+    read: impl FnOnce(&InputArgs, Option<PathBuf>) -> CliResult<Loaded>,
+) -> CliResult {
     let total = Instant::now();
     let mut timer = Timer::start();
     std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
     // Bad options fail fast (exit 2), before any input is read.
     let config = config(&a)?;
-    let loaded = load(&a.input, Some(a.out.join("rejected.jsonl")))?;
+    let loaded = read(&a.input, Some(a.out.join("rejected.jsonl")))?;
     timer.lap("ingest");
     lockstep_analyze::analyze(
         &loaded.table,

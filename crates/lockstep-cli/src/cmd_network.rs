@@ -1,9 +1,10 @@
 //! `lockstep network`: one behaviour, one network, as CSV.
 
-use crate::cli::NetworkArgs;
+use crate::cli::{InputArgs, NetworkArgs};
 use crate::error::{CliError, CliResult};
 use crate::load::load;
 use anyhow::{anyhow, Context};
+use lockstep_analyze::input::Loaded;
 use lockstep_analyze::{pair_stats_values, PAIR_STATS_COLUMNS};
 use lockstep_model::PostTable;
 use lockstep_networks::native;
@@ -15,6 +16,15 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 pub fn run(a: NetworkArgs) -> CliResult {
+    run_with(a, load)
+}
+
+/// `network` with posts read by `read` (given the input options and where rejected
+/// records go) instead of from the files named on the command line.
+pub fn run_with(
+    a: NetworkArgs,
+    read: impl FnOnce(&InputArgs, Option<PathBuf>) -> CliResult<Loaded>,
+) -> CliResult {
     let behaviours: Vec<Behaviour> = a
         .behaviour
         .split(',')
@@ -66,7 +76,7 @@ pub fn run(a: NetworkArgs) -> CliResult {
             PathBuf::from(p)
         }
     });
-    let loaded = load(&a.input, Some(rejected))?;
+    let loaded = read(&a.input, Some(rejected))?;
     for behaviour in behaviours {
         let (out, evidence) = if many {
             let ev = a

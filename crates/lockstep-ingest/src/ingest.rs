@@ -456,6 +456,28 @@ impl Ingest {
         result
     }
 
+    /// Read an in-memory Arrow table (record batches, as the Python package hands over a
+    /// pyarrow, pandas or Polars table) named `display` in messages, with the generic
+    /// column mapping of `--map`, as a Parquet file with the same columns is read.
+    #[cfg(feature = "parquet")]
+    pub fn read_arrow(
+        &mut self,
+        display: &str,
+        reader: &mut dyn arrow::record_batch::RecordBatchReader,
+    ) -> Result<(), IngestError> {
+        self.current = FileReport {
+            path: display.to_string(),
+            format: "arrow".to_string(),
+            ..FileReport::default()
+        };
+        self.skipped_kinds.clear();
+        self.notes.clear();
+        let marks = self.marks();
+        let result = formats::read_arrow(reader, self);
+        self.end_file(marks);
+        result
+    }
+
     fn flush_file_notes(&mut self) {
         let file = self.current.path.clone();
         if !self.skipped_kinds.is_empty() {

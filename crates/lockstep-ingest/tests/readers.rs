@@ -541,6 +541,32 @@ fn parquet_with_mapping_and_typed_times() {
         rej.contains("\"line\":3") && rej.contains("empty author"),
         "{rej}"
     );
+
+    // The same batch in memory (as the Python package hands it over) reads the same.
+    let o = IngestOptions {
+        quarantine_path: Some(dir.path().join("rej-arrow.jsonl")),
+        platform: Some("facebook".into()),
+        ..IngestOptions::default()
+    };
+    let mut ingest = lockstep_ingest::Ingest::new(o);
+    let mut reader =
+        arrow::record_batch::RecordBatchIterator::new([Ok(batch.clone())], batch.schema());
+    ingest.read_arrow("<table>", &mut reader).unwrap();
+    let (a, arep) = ingest.finish().unwrap();
+    assert_eq!(arep.files[0].format, "arrow");
+    assert_eq!(arep.rejected, 1);
+    assert_eq!(a.len(), t.len());
+    for id in ["p1", "p2"] {
+        let (p, q) = (post(&t, id), post(&a, id));
+        assert_eq!(a.time(q), t.time(p));
+        assert_eq!(a.account_id(a.author(q)), t.account_id(t.author(p)));
+        assert_eq!(strs(&a.urls, a.url_syms(q)), strs(&t.urls, t.url_syms(p)));
+    }
+    let rej = std::fs::read_to_string(dir.path().join("rej-arrow.jsonl")).unwrap();
+    assert!(
+        rej.contains("\"line\":3") && rej.contains("<table>"),
+        "{rej}"
+    );
 }
 
 #[test]

@@ -39,6 +39,8 @@ mod mastodon;
 mod mediacrawler;
 #[cfg(feature = "parquet")]
 mod parquet;
+#[cfg(feature = "parquet")]
+pub(crate) use parquet::read_arrow;
 mod telegram;
 mod telethon;
 mod twarc_csv;

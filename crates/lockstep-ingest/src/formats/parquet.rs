@@ -159,20 +159,45 @@ fn read_chunks<R: ChunkReader + 'static>(
         Ok(b) => b,
         Err(e) => return ingest.reject(1, format!("unreadable Parquet file: {e}"), b""),
     };
-    let names: Vec<String> = builder
-        .schema()
+    let names = column_names(builder.schema());
+    let res = match resolve(&m, &names, ingest)? {
+        Some(r) => r,
+        None => return Ok(()),
+    };
+    let reader = match builder.with_batch_size(8192).build() {
+        Ok(r) => r,
+        Err(e) => return ingest.reject(1, format!("unreadable Parquet file: {e}"), b""),
+    };
+    read_batches(&m, &names, &res, reader, "Parquet", ingest)
+}
+
+/// Lower-cased column names of a schema, as the mapping matches them.
+fn column_names(schema: &arrow::datatypes::Schema) -> Vec<String> {
+    schema
         .fields()
         .iter()
         .map(|f| f.name().to_ascii_lowercase())
-        .collect();
-    let res = match m.resolve(&names) {
+        .collect()
+}
+
+/// The column of each key, or None (after rejecting the input) when the mapping does not
+/// fit.
+fn resolve(
+    m: &Mapping,
+    names: &[String],
+    ingest: &mut Ingest,
+) -> Result<Option<[Option<usize>; KEYS.len()]>, IngestError> {
+    let res = match m.resolve(names) {
         Ok(r) => {
             if let Some(w) = m.absent_warning(ingest.current_file(), &r.absent, "column") {
                 ingest.warn(w);
             }
             r.cols
         }
-        Err(reason) => return ingest.reject(1, reason, b""),
+        Err(reason) => {
+            ingest.reject(1, reason, b"")?;
+            return Ok(None);
+        }
     };
     if res[0].is_none() {
         ingest.warn(format!(
@@ -180,20 +205,46 @@ fn read_chunks<R: ChunkReader + 'static>(
             ingest.current_file()
         ));
     }
-    let reader = match builder.with_batch_size(8192).build() {
-        Ok(r) => r,
-        Err(e) => return ingest.reject(1, format!("unreadable Parquet file: {e}"), b""),
+    Ok(Some(res))
+}
+
+/// Read Arrow record batches already in memory (a pyarrow, pandas or Polars table handed
+/// over by the Python package through the Arrow C stream interface) with the generic
+/// mapping, exactly as a Parquet file with the same columns is read.
+pub(crate) fn read_arrow(
+    reader: &mut dyn arrow::record_batch::RecordBatchReader,
+    ingest: &mut Ingest,
+) -> Result<(), IngestError> {
+    let m = Mapping::from_options(ingest.options())?;
+    let names = column_names(&reader.schema());
+    let res = match resolve(&m, &names, ingest)? {
+        Some(r) => r,
+        None => return Ok(()),
     };
+    read_batches(&m, &names, &res, reader, "Arrow", ingest)
+}
+
+/// Turn every row of `batches` into a post (or a rejection naming its 1-based row).
+fn read_batches(
+    m: &Mapping,
+    names: &[String],
+    res: &[Option<usize>],
+    batches: impl Iterator<Item = Result<arrow::record_batch::RecordBatch, arrow::error::ArrowError>>,
+    what: &str,
+    ingest: &mut Ingest,
+) -> Result<(), IngestError> {
     let file = ingest.current_file().to_string();
     let mut post = PostRecord::default();
     let mut row0: u64 = 0;
-    for batch in reader {
+    for batch in batches {
         let batch = match batch {
             Ok(b) => b,
             Err(e) => {
                 return ingest.reject(
                     row0 + 1,
-                    format!("unreadable Parquet data after row {row0}: {e}; the rest of the file is skipped"),
+                    format!(
+                    "unreadable {what} data after row {row0}: {e}; the rest of the file is skipped"
+                ),
                     b"",
                 )
             }
@@ -237,7 +288,7 @@ fn read_chunks<R: ChunkReader + 'static>(
                 times: times.as_deref(),
                 row,
             };
-            match fill_generic(&m, &src, &|| format!("{file}:{n}"), &mut post) {
+            match fill_generic(m, &src, &|| format!("{file}:{n}"), &mut post) {
                 Ok(()) => ingest.accept(&post),
                 Err(r) => {
                     let raw = src.raw();

@@ -1,0 +1,264 @@
+"""The Python API against the command line: same accounts, campaigns, edges and evidence
+from a path, from pandas, from Polars and from pyarrow; read, network, errors, the
+`lockstep` command and the Analysis object."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pytest
+
+import lockstep
+from conftest import run
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+
+
+def load_cli(directory):
+    """The command line's outputs, loaded as the package loads its own."""
+    return lockstep.Analysis(str(directory))
+
+
+def assert_same_analysis(got, want):
+    """Same accounts, campaigns, edges and evidence (row for row, column for column)."""
+    assert got.campaigns == want.campaigns
+    assert got.set_aside == want.set_aside
+    for name in ("accounts", "edges", "evidence", "coordinated_posts"):
+        pd.testing.assert_frame_equal(getattr(got, name), getattr(want, name), obj=name)
+
+
+def posts_frame(scenario):
+    """posts.csv as pandas reads it, every column as text (as a CSV reader sees it)."""
+    return pd.read_csv(scenario / "posts.csv", dtype=str, keep_default_na=False)
+
+
+def test_scenario_has_campaigns(cli_analysis):
+    want = load_cli(cli_analysis)
+    # The comparisons below mean something only if there is something to compare.
+    assert len(want.campaigns) >= 2
+    assert len(want.accounts) > 10
+    assert len(want.edges) > 10
+    assert len(want.evidence) > 10
+
+
+def test_analyze_path_matches_command_line(scenario, cli_analysis):
+    got = lockstep.analyze(scenario / "posts.csv")
+    assert_same_analysis(got, load_cli(cli_analysis))
+
+
+def test_analyze_pandas_matches_command_line(scenario, cli_analysis):
+    got = lockstep.analyze(posts_frame(scenario))
+    assert_same_analysis(got, load_cli(cli_analysis))
+
+
+def test_analyze_pyarrow_matches_command_line(scenario, cli_analysis):
+    table = pacsv.read_csv(
+        scenario / "posts.csv",
+        convert_options=pacsv.ConvertOptions(column_types={}, strings_can_be_null=False),
+        read_options=pacsv.ReadOptions(),
+    )
+    # pyarrow's CSV reader types the columns (integers, nulls); the engine reads them back
+    # as the same text.
+    got = lockstep.analyze(table)
+    assert_same_analysis(got, load_cli(cli_analysis))
+
+
+def test_analyze_polars_matches_command_line(scenario, cli_analysis):
+    df = pl.read_csv(scenario / "posts.csv", infer_schema_length=0)
+    got = lockstep.analyze(df)
+    assert_same_analysis(got, load_cli(cli_analysis))
+
+
+def test_analyze_options_are_the_command_lines(scenario, tmp_path):
+    out = tmp_path / "cli"
+    run(
+        "analyze",
+        str(scenario / "posts.csv"),
+        "--out",
+        str(out),
+        "--window",
+        "5m",
+        "--behaviours",
+        "co-repost,co-text",
+        "--min-campaign-size",
+        "4",
+    )
+    got = lockstep.analyze(
+        scenario / "posts.csv",
+        window="5m",
+        behaviours=["co-repost", "co-text"],
+        min_campaign_size=4,
+    )
+    assert_same_analysis(got, load_cli(out))
+    assert got.summary["parameters"]["behaviours"] == ["co-repost", "co-text"]
+
+
+def test_analysis_object(scenario, cli_analysis, tmp_path):
+    got = lockstep.analyze(scenario / "posts.csv")
+    assert got.summary["counts"]["campaigns"] == len(got.campaigns)
+    assert isinstance(got.narratives, dict) and got.narratives
+    # accounts.csv's columns and types.
+    assert list(got.accounts.columns[:3]) == ["account_id", "campaign_id", "score"]
+    assert got.accounts["account_id"].map(type).eq(str).all()
+    assert got.accounts["campaign_id"].dtype.kind == "i"
+    assert got.accounts["score"].dtype.kind == "f"
+    # The graph has every account of a significant edge.
+    g = got.graph()
+    accounts = set(got.edges["source"]) | set(got.edges["target"])
+    assert set(g.nodes) == accounts
+    # write() gives every file the command line writes, with the same bytes for the
+    # deterministic ones.
+    written = got.write(tmp_path / "copy")
+    assert sorted(os.listdir(written)) == sorted(os.listdir(cli_analysis))
+    for name in ("accounts.csv", "edges.csv", "evidence.csv", "campaigns.json"):
+        with open(os.path.join(written, name), "rb") as a, open(cli_analysis / name, "rb") as b:
+            assert a.read() == b.read(), name
+    html = got._repr_html_()
+    assert "campaign" in html and "<table>" in html
+    assert f"{len(got.campaigns)} campaign(s)" in repr(got)
+
+
+def test_analyze_into_a_directory(scenario, tmp_path):
+    got = lockstep.analyze(scenario / "posts.csv", out=tmp_path / "out")
+    assert (tmp_path / "out" / "report.html").exists()
+    assert got.dir == str(tmp_path / "out")
+
+
+def cli_network(scenario, tmp_path, *args):
+    out = tmp_path / "net.csv"
+    run("network", str(scenario / "posts.csv"), *args, "--out", str(out))
+    return lockstep._read_csv(str(out))
+
+
+@pytest.mark.parametrize(
+    "behaviour,window,semantics",
+    [("co-repost", 60, "native"), ("co-text", 300, "native"), ("co-repost", 60, "cnt")],
+)
+def test_network_matches_command_line(scenario, tmp_path, behaviour, window, semantics):
+    want = cli_network(
+        scenario, tmp_path, "--behaviour", behaviour, "--window", str(window), "--semantics", semantics
+    )
+    assert len(want) > 0
+    got = lockstep.network(scenario / "posts.csv", behaviour, window, semantics=semantics)
+    pd.testing.assert_frame_equal(got, want)
+    got = lockstep.network(posts_frame(scenario), behaviour, window, semantics=semantics)
+    pd.testing.assert_frame_equal(got, want)
+
+
+def test_network_min_weight_and_types(scenario, tmp_path):
+    want = cli_network(scenario, tmp_path, "--behaviour", "co-repost", "--window", "60", "--min-weight", "3")
+    got = lockstep.network(scenario / "posts.csv", "co-repost", 60, min_weight=3)
+    pd.testing.assert_frame_equal(got, want)
+    assert (got["weight"] >= 3).all()
+    assert list(got.columns[:4]) == ["source", "target", "weight", "edge_type"]
+    assert got["source"].map(type).eq(str).all()
+    assert got["weight"].dtype.kind == "i"
+
+
+def test_network_several_behaviours(scenario):
+    both = lockstep.network(scenario / "posts.csv", ["co-repost", "co-text"], 60)
+    one = lockstep.network(scenario / "posts.csv", "co-repost", 60)
+    two = lockstep.network(scenario / "posts.csv", "co-text", 60)
+    pd.testing.assert_frame_equal(both, pd.concat([one, two], ignore_index=True))
+
+
+def test_read_gives_the_posts(scenario, cli_analysis):
+    posts = lockstep.read(scenario / "posts.csv")
+    assert isinstance(posts, pa.Table)
+    summary = json.loads((cli_analysis / "summary.json").read_text())
+    assert posts.num_rows == summary["counts"]["posts"]
+    assert posts.column_names[:5] == ["id", "platform", "author", "handle", "time"]
+    assert pa.types.is_timestamp(posts.schema.field("time").type)
+    kinds = posts.column("kind").to_pylist()
+    assert kinds.count("repost") == summary["counts"]["kinds"]["repost"]
+    assert kinds.count("original") == summary["counts"]["kinds"]["original"]
+
+
+def test_read_table_goes_back_into_network_and_analyze(scenario, cli_analysis):
+    posts = lockstep.read(scenario / "posts.csv")
+    want = lockstep.network(scenario / "posts.csv", "co-repost", 60)
+    pd.testing.assert_frame_equal(lockstep.network(posts, "co-repost", 60), want)
+    assert_same_analysis(lockstep.analyze(posts), load_cli(cli_analysis))
+
+
+def test_read_options_and_rejected(tmp_path):
+    f = tmp_path / "posts.csv"
+    f.write_text(
+        "uid,created,body\n"
+        "a,2024-05-01 12:00:00,hello\n"
+        "b,not a time,bad\n"
+        "c,2024-05-01 12:00:30,world\n"
+    )
+    posts, rejected = lockstep.read(
+        f,
+        format="generic-csv",
+        map={"author": "uid", "time": "created", "text": "body"},
+        time_zone="+08:00",
+        platform="weibo",
+        return_rejected=True,
+    )
+    assert posts.num_rows == 2
+    assert posts.column("author").to_pylist() == ["a", "c"]
+    assert posts.column("platform").to_pylist() == ["weibo", "weibo"]
+    # 12:00 at +08:00 is 04:00 UTC.
+    assert posts.column("time")[0].as_py().hour == 4
+    assert rejected.num_rows == 1
+    assert rejected.column("line").to_pylist() == [3]
+    assert "not a time" in rejected.column("raw")[0].as_py()
+    # Under --strict the same record stops the read, with the command line's message.
+    with pytest.raises(lockstep.UsageError) as err:
+        lockstep.read(f, format="generic-csv", map={"author": "uid", "time": "created"}, strict=True)
+    cli = run(
+        "network", str(f), "--format", "generic-csv", "--map", "author=uid", "--map", "time=created",
+        "--strict", "--behaviour", "co-text", "--window", "60", "--out", str(tmp_path / "x.csv"),
+        check=False,
+    )
+    assert cli.returncode == 2
+    assert f"lockstep: {err.value}" in cli.stderr
+
+
+def test_errors_have_the_command_lines_messages(scenario, tmp_path):
+    path = str(scenario / "posts.csv")
+    cases = [
+        (dict(format="no-such-format"), ["--format", "no-such-format"]),
+        (dict(map={"nonsense": "x"}), ["--map", "nonsense=x"]),
+        (dict(window="soon"), ["--window", "soon"]),
+        (dict(alpha=2), ["--alpha", "2"]),
+    ]
+    for options, flags in cases:
+        with pytest.raises(lockstep.UsageError) as err:
+            lockstep.analyze(path, **options)
+        cli = run("analyze", path, "--out", str(tmp_path / "o"), *flags, check=False)
+        assert cli.returncode == 2, flags
+        assert f"lockstep: {err.value}" in cli.stderr, (str(err.value), cli.stderr)
+    with pytest.raises(lockstep.UsageError, match="no-such-file"):
+        lockstep.analyze(str(tmp_path / "no-such-file.csv"))
+    with pytest.raises(lockstep.UsageError, match="not a DataFrame|posts must be"):
+        lockstep.analyze(42)
+    # A table whose columns map to no author is a usage error too, not a crash.
+    with pytest.raises(lockstep.UsageError):
+        lockstep.analyze(pa.table({"x": ["1", "2"]}))
+
+
+def test_command_is_installed(tmp_path):
+    p = run("--version")
+    assert p.stdout.startswith("lockstep ")
+    p = run("network", "--help")
+    assert "--behaviour" in p.stdout
+    # `python -m lockstep` is the same command.
+    p = subprocess.run([sys.executable, "-m", "lockstep", "--version"], capture_output=True, text=True)
+    assert p.returncode == 0 and p.stdout == run("--version").stdout
+
+
+def test_notebook_example_runs(tmp_path):
+    example = os.path.join(REPO, "examples", "notebook.py")
+    p = subprocess.run(
+        [sys.executable, example, str(tmp_path / "work")], capture_output=True, text=True
+    )
+    assert p.returncode == 0, p.stderr
+    assert "campaign" in p.stdout
