@@ -13,6 +13,7 @@ pub mod communities;
 pub mod signals;
 pub mod significance;
 pub mod stats;
+pub mod substance;
 pub mod timing;
 pub mod visits;
 
@@ -226,13 +227,15 @@ pub fn detect(
         .iter()
         .map(|(trace, windows)| {
             let resolution = timing::Resolution::of(table, trace);
+            let substantive = substance::without_stock_phrases(table, trace);
+            let trace_in = substantive.as_ref().unwrap_or(trace);
             let reduced;
             let tested = match params.visit_gap_ms {
                 Some(gap) => {
-                    reduced = visits::visits(trace, gap, table.account_count());
+                    reduced = visits::visits(trace_in, gap, table.account_count());
                     &reduced
                 }
-                None => trace,
+                None => trace_in,
             };
             let (edges, summary) = test_behaviour(
                 table,
