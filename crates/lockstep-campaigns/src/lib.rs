@@ -750,4 +750,68 @@ mod tests {
         assert_eq!(thread.basis.multi_object_evidence, 0.0);
         assert!(thread.basis.top_object_share > 0.99, "{:?}", thread.basis);
     }
+
+    /// Comments with text: 600 background accounts each writing their own words, five
+    /// fans answering each of 12 posts within a minute with a stock phrase or emoji, and
+    /// five ring accounts posting one copied paragraph per post within a minute.
+    fn texts() -> PostTable {
+        let mut t = PostTable::new();
+        let mut push = |id: String, author: String, minute: i64, text: String| {
+            t.push(&PostRecord {
+                platform: "weibo".into(),
+                id,
+                author_id: author,
+                time_ms: minute * 60_000,
+                time_precision: TimePrecision::Minute,
+                text,
+                ..Default::default()
+            });
+        };
+        for p in 0..60 {
+            for k in 0..10 {
+                push(
+                    format!("c{p}-{k}"),
+                    format!("u{}", (p * 10 + k) % 600),
+                    p * 600 + 3 * k,
+                    format!("my own comment number {p} {k} on this news story"),
+                );
+            }
+        }
+        let stock = ["🌹", "支持！", "说得好", "❤️", "[心]", "说得好像你很懂"];
+        for r in 0..12 {
+            for m in 0..5 {
+                push(
+                    format!("f{r}-{m}"),
+                    format!("fan{m}"),
+                    (4 * r + 3) * 600 + 40,
+                    stock[r as usize % stock.len()].to_string(),
+                );
+                push(
+                    format!("r{r}-{m}"),
+                    format!("ring{m}"),
+                    (4 * r + 1) * 600 + 40,
+                    format!("一款存在后门隐患的芯片，不可能是好芯片，第{r}轮"),
+                );
+            }
+        }
+        t
+    }
+
+    /// Without the stock-phrase rule the fans are a second "campaign" on six distinct texts.
+    #[test]
+    fn stock_phrases_make_no_co_text_campaign_and_copied_paragraphs_do() {
+        let t = texts();
+        let trace = extract(&t, Behaviour::CoText, Semantics::Native).expect("trace");
+        let traces = vec![(trace, vec![60_000, 900_000])];
+        let det = detect(&t, &traces, &DetectParams::default()).expect("detect");
+        let names = |m: &[u32]| -> Vec<String> {
+            let mut v: Vec<String> = m.iter().map(|&a| t.account_id(a).to_string()).collect();
+            v.sort();
+            v
+        };
+        let mut found: Vec<Vec<String>> = det.campaigns.iter().map(|c| names(&c.members)).collect();
+        found.extend(det.set_aside.iter().map(|s| names(&s.members)));
+        found.sort();
+        assert_eq!(found, [["ring0", "ring1", "ring2", "ring3", "ring4"]]);
+    }
 }
