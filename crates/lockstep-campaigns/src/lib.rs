@@ -141,7 +141,8 @@ pub struct Basis {
     /// `k(k-1)/2`), the share on the single most shared object.
     pub top_object_share: f64,
     /// Share of the internal evidence (-log10 q, capped per behaviour) carried by pairs
-    /// that co-acted on two or more distinct objects: evidence beyond any one object.
+    /// that co-acted on two or more distinct objects, or wrote the same text again (co-text,
+    /// co-similar): evidence beyond any one object.
     pub multi_object_evidence: f64,
     /// The time grid its evidence was judged on (`millisecond`, `second`, `minute`,
     /// `mixed`; see [`timing`]), over the behaviours with internal edges.
@@ -474,10 +475,10 @@ struct GroupObjects {
 /// Why a group's evidence is not enough, if it rests on one object.
 ///
 /// Many acts of accounts on one object — regulars answering each other under one post, a
-/// post reposted again and again, one exclamation repeated under one post — are one
-/// occasion, however many co-actions they add up to: a thread is not a plan. A group is
-/// reported only if most of its evidence comes from pairs that co-acted on two or more
-/// distinct objects ([`Basis::multi_object_evidence`] at least
+/// post reposted again and again — are one occasion, however many co-actions they add up
+/// to: a thread is not a plan. A group is reported only if most of its evidence comes from
+/// pairs that co-acted on two or more distinct objects, or wrote the same (substantive)
+/// text again ([`Basis::multi_object_evidence`] at least
 /// [`DetectParams::min_multi_object_evidence`]).
 fn one_object_reason(b: &Basis, params: &DetectParams) -> Option<&'static str> {
     if b.multi_object_evidence >= params.min_multi_object_evidence {
@@ -586,7 +587,11 @@ fn score_campaign(
             min_dt = min_dt.min(s.min_dt_ms as f64 / 1000.0);
             let ev = evidence_of(e, params.max_evidence);
             parts_evidence += ev;
-            if s.objects >= 2 {
+            // Text the members wrote themselves (co-text, co-similar) is replicated, not
+            // visited: the same paragraph posted again in a later round (visits have already
+            // merged repeats within the gap) is a new occasion, and repeating it is what a
+            // copy-paste ring does. Stock phrases make no such evidence (`substance`).
+            if s.objects >= 2 || behaviours[bi].behaviour.spec().authored {
                 multi += ev;
             }
         }
