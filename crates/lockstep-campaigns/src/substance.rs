@@ -14,7 +14,7 @@
 //! neither the observation nor the null.
 
 use lockstep_model::PostTable;
-use lockstep_traces::{text::normalise, Behaviour, ObjectSpace, Trace};
+use lockstep_traces::{text::normalise, ObjectSpace, Trace};
 
 /// Fewer letters or digits than this, after normalisation, and a text is a stock phrase.
 pub const MIN_TEXT_CHARS: usize = 10;
@@ -28,11 +28,12 @@ pub fn substantive(text: &str) -> bool {
         .is_some()
 }
 
-/// `trace` without its stock-phrase events, when it is a co-text or co-similar trace;
-/// `None` when nothing is dropped (other behaviours, or no short texts). Like
+/// `trace` without its stock-phrase events, when its behaviour's objects are text the
+/// accounts wrote (the registry's `authored`: co-text, co-similar); `None` when nothing is
+/// dropped (other behaviours, or no short texts). Like
 /// [`crate::visits::visits`], the object space is not copied: name objects through `trace`.
 pub fn without_stock_phrases(table: &PostTable, trace: &Trace) -> Option<Trace> {
-    if !matches!(trace.behaviour, Behaviour::CoText | Behaviour::CoSimilar) {
+    if !trace.behaviour.spec().authored {
         return None;
     }
     let keep: Vec<bool> = trace
