@@ -563,16 +563,18 @@ impl Format for GenericJsonl {
         let m = Mapping::from_options(ingest.options())?;
         let file = ingest.current_file().to_string();
         // Explicitly mapped keys no record has had so far; warned about at the end.
-        let mut never: Vec<usize> = m.explicit_keys().collect();
-        let mut any = false;
-        let result = json_posts(input, ingest, &mut |at, v, post| {
+        // (Behind a mutex: records are filled on several threads.)
+        let seen = std::sync::Mutex::new((m.explicit_keys().collect::<Vec<usize>>(), false));
+        let result = json_posts(input, ingest, &|at, v, post| {
             let Value::Object(obj) = v else {
                 return Err("a record should be a JSON object".into());
             };
             let names: Vec<String> = obj.keys().map(|k| k.to_ascii_lowercase()).collect();
             let resolved = m.resolve(&names)?;
-            any = true;
-            never.retain(|k| resolved.absent.contains(k));
+            if let Ok(mut seen) = seen.lock() {
+                seen.0.retain(|k| resolved.absent.contains(k));
+                seen.1 = true;
+            }
             let res = resolved.cols;
             let src = JsonSource {
                 v,
@@ -584,6 +586,7 @@ impl Format for GenericJsonl {
             fill_generic(&m, &src, &|| format!("{file}:{line}"), post)?;
             Ok(Outcome::Post)
         });
+        let (never, any) = seen.into_inner().unwrap_or_else(|e| e.into_inner());
         if any {
             if let Some(w) = m.absent_warning(&file, &never, "record") {
                 ingest.warn(w);

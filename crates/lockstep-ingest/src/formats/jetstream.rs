@@ -42,7 +42,7 @@ impl Format for Jetstream {
     }
 
     fn read(&self, input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestError> {
-        json_posts(input, ingest, &mut |_, v, post| event(v, post))
+        json_posts(input, ingest, &|_, v, post| event(v, post))
     }
 }
 

@@ -41,7 +41,7 @@ impl Format for Mastodon {
     }
 
     fn read(&self, input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestError> {
-        json_posts(input, ingest, &mut |_, v, post| {
+        json_posts(input, ingest, &|_, v, post| {
             // Streaming events wrap the status as a JSON string.
             let Some(ev) = str_at(v, "event") else {
                 return status_to_post(v, post).map(|()| Outcome::Post);

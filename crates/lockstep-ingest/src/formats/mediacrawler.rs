@@ -158,7 +158,7 @@ impl Format for MediaCrawlerJson {
 
     fn read(&self, input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestError> {
         let clock = ingest.cn_clock()?;
-        json_posts(input, ingest, &mut |_at, v, post| {
+        json_posts(input, ingest, &|_at, v, post| {
             if !v.is_object() {
                 return Err("a record should be a JSON object".into());
             }

@@ -40,7 +40,7 @@ impl Format for Telethon {
     }
 
     fn read(&self, input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestError> {
-        json_posts(input, ingest, &mut |_, v, post| message(v, post))
+        json_posts(input, ingest, &|_, v, post| message(v, post))
     }
 }
 

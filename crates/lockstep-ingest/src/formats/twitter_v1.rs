@@ -24,7 +24,7 @@ impl Format for TwitterV1 {
     }
 
     fn read(&self, input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestError> {
-        json_posts(input, ingest, &mut |_, v, post| match v1_notice(v) {
+        json_posts(input, ingest, &|_, v, post| match v1_notice(v) {
             Some(kind) => Ok(Outcome::Skip(kind)),
             None => from_v1(v, post).map(|()| Outcome::Post),
         })

@@ -3,7 +3,7 @@
 
 use super::header_names;
 use super::json::parse;
-use crate::records::{Action, Event, JsonScanner, Line, Lines, Malformed, Seg};
+use crate::records::{par_lines, Action, Event, JsonScanner, Line, Lines, Malformed, Piece, Seg};
 use crate::{Ingest, IngestError};
 use lockstep_model::PostRecord;
 use serde_json::Value;
@@ -39,9 +39,11 @@ pub(crate) enum Outcome {
     Skip(&'static str),
 }
 
-/// Fills the post from one parsed JSON record, or says why the record is unusable.
+/// Fills the post from one parsed JSON record, or says why the record is unusable. It
+/// runs on several threads at once for JSON lines (see [`json_posts`]), hence `Fn + Sync`:
+/// a reader that counts something across records keeps an atomic or a mutex.
 pub(crate) type FillJson<'a> =
-    dyn FnMut(At, &Value, &mut PostRecord) -> Result<Outcome, String> + 'a;
+    dyn Fn(At, &Value, &mut PostRecord) -> Result<Outcome, String> + Sync + 'a;
 
 /// [`json_records`] for readers that make at most one post of a record: each record is
 /// parsed and handed to `fill`, whose answer is accepted, counted or quarantined here, so
@@ -49,8 +51,11 @@ pub(crate) type FillJson<'a> =
 pub(crate) fn json_posts(
     input: &mut dyn BufRead,
     ingest: &mut Ingest,
-    fill: &mut FillJson<'_>,
+    fill: &FillJson<'_>,
 ) -> Result<(), IngestError> {
+    if json_mode(input, ingest)? == Mode::Lines && rayon::current_num_threads() > 1 {
+        return json_lines_par(input, ingest, fill);
+    }
     let mut post = PostRecord::default();
     json_records(input, ingest, &mut |ingest, at, bytes| {
         match parse(bytes).and_then(|v| fill(at, &v, &mut post)) {
@@ -59,6 +64,80 @@ pub(crate) fn json_posts(
             Err(r) => return ingest.reject(at.line, format!("{}{r}", at.prefix()), bytes),
         }
         Ok(())
+    })
+}
+
+/// What one JSON line became on a pool thread.
+// Almost every line is a post: boxing it would add an allocation per post.
+#[allow(clippy::large_enum_variant)]
+enum Parsed {
+    Post(PostRecord),
+    Skip(&'static str),
+    /// The reason and the line's bytes, for the quarantine.
+    Reject(String, Vec<u8>),
+}
+
+/// [`json_posts`] for JSON lines on every core: lines are parsed and filled in parallel
+/// ([`par_lines`]) and accepted, counted or quarantined here in input order, so the table,
+/// the counts and the quarantine are those of a one-thread read.
+fn json_lines_par(
+    input: &mut dyn BufRead,
+    ingest: &mut Ingest,
+    fill: &FillJson<'_>,
+) -> Result<(), IngestError> {
+    let max = ingest.options().max_record();
+    let path = ingest.current_file().to_string();
+    let mut lines = Lines::new(input, max);
+    let work = |line: u64, bytes: &[u8]| {
+        let at = At { line, index: None };
+        let mut post = PostRecord::default();
+        match parse(bytes).and_then(|v| fill(at, &v, &mut post)) {
+            Ok(Outcome::Post) => Parsed::Post(post),
+            Ok(Outcome::Skip(kind)) => Parsed::Skip(kind),
+            Err(r) => Parsed::Reject(format!("{}{r}", at.prefix()), bytes.to_vec()),
+        }
+    };
+    let io = |source| IngestError::Io {
+        path: path.clone().into(),
+        source,
+    };
+    par_lines(&mut lines, &work, &io, &mut |piece| match piece {
+        Piece::Parsed(_, Parsed::Post(post)) => {
+            ingest.accept(&post);
+            Ok(())
+        }
+        Piece::Parsed(_, Parsed::Skip(kind)) => {
+            ingest.skip(kind);
+            Ok(())
+        }
+        Piece::Parsed(line, Parsed::Reject(reason, raw)) => ingest.reject(line, reason, &raw),
+        Piece::TooLong { line, len, prefix } => ingest.reject(
+            line,
+            format!("line of {len} bytes is longer than the limit of {max} bytes"),
+            &prefix,
+        ),
+    })
+}
+
+/// Which of [`json_records`]' layouts the input has, from its first buffer.
+fn json_mode(input: &mut dyn BufRead, ingest: &Ingest) -> Result<Mode, IngestError> {
+    let head = input.fill_buf().map_err(|source| IngestError::Io {
+        path: ingest.current_file().into(),
+        source,
+    })?;
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let first = head.iter().position(|b| !b.is_ascii_whitespace());
+    Ok(match first.map(|i| (i, head[i])) {
+        Some((_, b'[')) => Mode::Array,
+        Some((i, b'{')) => {
+            let rest = &head[i + 1..];
+            let eol = rest.iter().position(|&b| b == b'\n');
+            match eol {
+                Some(e) if rest[..e].iter().all(|b| b.is_ascii_whitespace()) => Mode::Pretty,
+                _ => Mode::Lines,
+            }
+        }
+        _ => Mode::Lines,
     })
 }
 
@@ -75,23 +154,7 @@ pub(crate) fn json_records(
         path: ingest.current_file().into(),
         source,
     };
-    let mode = {
-        let head = input.fill_buf().map_err(|e| io_err(ingest, e))?;
-        let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
-        let first = head.iter().position(|b| !b.is_ascii_whitespace());
-        match first.map(|i| (i, head[i])) {
-            Some((_, b'[')) => Mode::Array,
-            Some((i, b'{')) => {
-                let rest = &head[i + 1..];
-                let eol = rest.iter().position(|&b| b == b'\n');
-                match eol {
-                    Some(e) if rest[..e].iter().all(|b| b.is_ascii_whitespace()) => Mode::Pretty,
-                    _ => Mode::Lines,
-                }
-            }
-            _ => Mode::Lines,
-        }
-    };
+    let mode = json_mode(input, ingest)?;
     match mode {
         Mode::Lines => {
             let mut lines = Lines::new(input, max);

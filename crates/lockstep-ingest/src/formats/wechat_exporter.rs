@@ -107,7 +107,7 @@ impl Format for WechatExporterJson {
 
     fn read(&self, input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestError> {
         let clock = ingest.cn_clock()?;
-        json_posts(input, ingest, &mut |_at, v, post| {
+        json_posts(input, ingest, &|_at, v, post| {
             if !v.is_object() {
                 return Err("an article should be a JSON object".into());
             }

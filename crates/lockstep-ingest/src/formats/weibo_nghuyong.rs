@@ -40,8 +40,9 @@ impl Format for WeiboNghuyong {
 
     fn read(&self, input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestError> {
         let clock = ingest.cn_clock()?;
-        let mut orphans = 0u64;
-        let res = json_posts(input, ingest, &mut |_at, v, post| {
+        // (Atomic: records are filled on several threads.)
+        let orphans = std::sync::atomic::AtomicU64::new(0);
+        let res = json_posts(input, ingest, &|_at, v, post| {
             if !v.is_object() {
                 return Err("a record should be a JSON object".into());
             }
@@ -76,7 +77,9 @@ impl Format for WeiboNghuyong {
             if comment.is_some() {
                 match get(v, "reply_comment").and_then(|r| json_id(r, "_id")) {
                     Some(r) => post.reply_to = Some(post_id(&r, "reply_comment._id")?),
-                    None => orphans += 1,
+                    None => {
+                        orphans.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
                 }
             } else {
                 let retweet = json_id(v, "retweet_id");
@@ -100,7 +103,7 @@ impl Format for WeiboNghuyong {
             text_entities(post);
             Ok(Outcome::Post)
         });
-        for _ in 0..orphans {
+        for _ in 0..orphans.into_inner() {
             ingest.note("comments without the commented post's id (the comment spider does not store it), kept without a target");
         }
         res

@@ -13,10 +13,12 @@
 mod json_scan;
 mod line_map;
 mod lines;
+mod par_lines;
 
 pub(crate) use json_scan::{Action, Event, JsonScanner, Malformed, Seg};
 pub(crate) use line_map::{counting, CountingReader, LineMap};
 pub(crate) use lines::{Line, Lines};
+pub(crate) use par_lines::{par_lines, Piece};
 
 use std::io::{self, BufRead};
 
