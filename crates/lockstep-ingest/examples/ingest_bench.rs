@@ -1,5 +1,5 @@
 //! Ingest throughput of one input file (or every file under a directory) in one format
-//! (`auto`: detected per file), on one thread: prints `format bytes posts seconds MB/s
+//! (`auto`: detected per file), on rayon's pool (`RAYON_NUM_THREADS=1` for one thread): prints `format bytes posts seconds MB/s
 //! posts/s`, then rejections, accounts and posts per time precision. Used by
 //! `bench/ingest_throughput.sh`.
 //!
@@ -74,6 +74,21 @@ fn main() {
         table.account_count(),
         report.precisions,
     );
+    // CPU seconds of the reading thread and of the whole process (Linux): the reading
+    // thread's share bounds what more cores can give.
+    if let (Some(main), Some(all)) = (cpu_seconds("thread-self"), cpu_seconds("self")) {
+        eprintln!("cpu: reading thread {main:.2} s, process {all:.2} s");
+    }
+}
+
+/// User + system CPU seconds from /proc/{who}/stat (fields 14 and 15, in clock ticks of
+/// 1/100 s on Linux).
+fn cpu_seconds(who: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{who}/stat")).ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
 }
 
 /// Turn v1.1 tweets into v2 response pages of 100 tweets (id, author_id, created_at, text,
