@@ -1,8 +1,8 @@
 use std::fmt;
 
 /// An error that says who is at fault: bad usage or unreadable input (including `--strict`
-/// rejections), or a failure of the run. The command line turns them into exit codes 2
-/// and 1.
+/// rejections), a failure of the run, or the caller, who stopped it. The command line
+/// turns them into exit codes 2, 1 and 130.
 pub struct Error {
     code: u8,
     err: anyhow::Error,
@@ -17,8 +17,22 @@ impl Error {
         }
     }
 
+    /// The run was stopped by its caller (a cancel flag, Ctrl-C): exit code 130, as a
+    /// shell gives a program stopped by SIGINT.
+    pub fn cancelled() -> Self {
+        Self {
+            code: 130,
+            err: anyhow::anyhow!("interrupted"),
+        }
+    }
+
+    /// True when the run was stopped by its caller ([`Error::cancelled`]).
+    pub fn is_cancelled(&self) -> bool {
+        self.code == 130
+    }
+
     /// Exit code for this error under the command-line contract: 2 for bad usage or no
-    /// readable input, 1 for internal failures.
+    /// readable input, 1 for internal failures, 130 when stopped by the caller.
     pub fn exit_code(&self) -> u8 {
         self.code
     }

@@ -1,31 +1,28 @@
 //! The narratives stage of an analysis: message templates, narratives, escalation,
-//! watch terms and the echo of reference sources (lockstep-narratives), and its outputs.
+//! watch terms and the echo of reference sources (lockstep-narratives).
 
 use crate::config::NarrativeInputs;
 use crate::error::Result;
-use anyhow::Context;
 use lockstep_campaigns::Detection;
 use lockstep_model::{PostIdx, PostTable};
-use lockstep_narratives::{analyze_narratives, write_outputs, NarrativeOptions};
+use lockstep_narratives::{analyze_narratives, output_counts, NarrativeOptions, Narratives};
 use lockstep_similar::{assign_templates, SimilarParams, Templates};
 use serde_json::{json, Value};
-use std::path::Path;
 use std::time::Instant;
 
-/// Run the stage and write its files into `out`; returns the `narratives` section of
-/// summary.json. `templates` (lockstep-similar's, default parameters) are reused when an
-/// earlier stage assigned them, else assigned here.
+/// Run the stage; returns its findings and the `narratives` section of summary.json
+/// (whose `files` are what writing the findings gives). `templates` (lockstep-similar's,
+/// default parameters) are reused when an earlier stage assigned them, else assigned here.
 /// `campaign_posts[p]` is the campaign whose internal co-action post `p` is evidence of
 /// (0: none).
 pub fn run(
-    out: &Path,
     table: &PostTable,
     templates: Option<&Templates>,
     det: &Detection,
     coordinated: &[bool],
     campaign_posts: &[u32],
     prepared: &NarrativeInputs,
-) -> Result<Value> {
+) -> Result<(Narratives, Value)> {
     let warnings = &prepared.warnings;
     let started = Instant::now();
     // co-similar's templates (similarity 0.8), so a stage that already made them can pass
@@ -57,10 +54,7 @@ pub fn run(
         campaign_posts,
         &options,
     );
-    let t0 = Instant::now();
-    let written = write_outputs(out, table, &n, coordinated)
-        .with_context(|| format!("writing narratives into {}", out.display()))?;
-    let write_s = t0.elapsed().as_secs_f64();
+    let written = output_counts(table, &n);
     eprintln!(
         "lockstep: {} template(s) in {} narrative(s){}{}{} ({:.1} s)",
         n.templates.len(),
@@ -85,7 +79,7 @@ pub fn run(
         },
         started.elapsed().as_secs_f64()
     );
-    Ok(json!({
+    let section = json!({
         "templates": {
             "count": n.templates.len(),
             "near_duplicate_groups": templates.len(),
@@ -106,8 +100,8 @@ pub fn run(
         "timings_s": {
             "templates": templates_s,
             "narratives": n.timings,
-            "write": write_s,
             "total": started.elapsed().as_secs_f64(),
         },
-    }))
+    });
+    Ok((n, section))
 }

@@ -1,25 +1,22 @@
-//! The analysis: from a post table to campaigns, with evidence for every claim, and every
-//! output file of `lockstep analyze`.
+//! The analysis: from a post table to campaigns, with evidence for every claim, computed
+//! in memory ([`analyze`], [`analyze_with`]); `write.rs` writes the files.
 
+use crate::analysis::{AccountRow, Analysis, EdgeRow, EvidenceRow, Posts};
 use crate::config::AnalyzeConfig;
 use crate::error::{Error, Result};
-use anyhow::{anyhow, Context};
+use anyhow::anyhow;
 use lockstep_campaigns::signals::{signals, AccountSignals, CampaignSignals};
 use lockstep_campaigns::significance::default_windows;
 use lockstep_campaigns::{detect, DetectParams, Detection};
-use lockstep_model::{PostTable, NONE};
-use lockstep_networks::evidence::write_evidence;
+use lockstep_ingest::IngestReport;
+use lockstep_model::PostTable;
+use lockstep_networks::evidence::collect_evidence;
 use lockstep_networks::native::PairStats;
-use lockstep_output::{
-    rfc3339, schema, write_gexf, write_graphml, AttrType, AttrValue, Edge, Graph, Node,
-};
+use lockstep_output::{rfc3339, schema, AttrType, AttrValue, Edge, Graph, Node};
 use lockstep_similar::{assign_templates, co_similar_trace, SimilarParams};
 use lockstep_traces::{extract, Behaviour, Semantics, Trace};
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// Extra edge columns of a native pair, shared by `network`'s CSV and `analyze`'s
@@ -56,6 +53,7 @@ fn supported(table: &PostTable) -> Vec<Behaviour> {
 }
 
 /// Stage timings of one run, for summary.json.
+#[derive(Clone, Debug)]
 pub struct Timer {
     started: Instant,
     stages: Vec<(String, f64)>,
@@ -79,7 +77,64 @@ impl Timer {
     }
 }
 
-/// Which files besides the core outputs an analysis writes.
+/// The stages of an analysis, in order, as a progress callback hears of them.
+pub const STAGES: [&str; 5] = ["traces", "detect", "evidence", "signals", "narratives"];
+
+/// Where an analysis is: stage `index` of `total` ([`STAGES`]) starts; `index == total`
+/// (stage `done`) when the last one has ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// The stage starting (a name of [`STAGES`]), or `done`.
+    pub stage: &'static str,
+    /// Its position, from 0.
+    pub index: usize,
+    /// Number of stages.
+    pub total: usize,
+}
+
+/// A progress callback: called on the thread running the analysis, so it must be quick.
+pub type ProgressFn<'a> = &'a (dyn Fn(Progress) + Sync);
+
+/// How an analysis runs, besides its configuration: what came before it (how the posts
+/// were read, when the run started), who watches it and how to stop it. The default runs
+/// silently with nothing before.
+#[derive(Default)]
+pub struct Run<'a> {
+    /// How the posts were read, for summary.json's counts, inputs and warnings (none:
+    /// zero records read, no input files).
+    pub ingest: Option<&'a IngestReport>,
+    /// When the whole run started and the stages timed before the analysis (the command
+    /// line's `ingest`); none: now, no earlier stage.
+    pub clock: Option<(Instant, Timer)>,
+    /// Called as each stage starts ([`Progress`]).
+    pub progress: Option<ProgressFn<'a>>,
+    /// Checked between stages and between behaviours: once set (from any thread), the
+    /// analysis stops with [`Error::cancelled`].
+    pub cancel: Option<&'a AtomicBool>,
+}
+
+impl Run<'_> {
+    fn stage(&self, index: usize) -> Result {
+        self.check()?;
+        if let Some(f) = self.progress {
+            f(Progress {
+                stage: STAGES.get(index).copied().unwrap_or("done"),
+                index,
+                total: STAGES.len(),
+            });
+        }
+        Ok(())
+    }
+
+    fn check(&self) -> Result {
+        match self.cancel {
+            Some(c) if c.load(Ordering::Relaxed) => Err(Error::cancelled()),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Which files besides the core outputs [`Analysis::write_with`] writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outputs {
     /// Everything, including the Parquet copies (`analyze`).
@@ -89,43 +144,87 @@ pub enum Outputs {
     Live,
 }
 
-/// What an analysis found, typed: the documents of `campaigns.json` and `summary.json`
-/// (lockstep-output's schema), for a caller that works on the results in memory (the live
-/// service's alert rules, the Python package) instead of reading the files back.
-#[derive(Clone, Debug, Default)]
-pub struct Analysis {
-    /// Campaigns and set-aside groups, as in `campaigns.json`.
-    pub campaigns: schema::CampaignsFile,
-    /// Counts, parameters and timings, as in `summary.json`.
-    pub summary: schema::Summary,
+/// Analyse posts already read: every behaviour the data supports (or the configuration
+/// names) tested against the null model, campaigns with their evidence, signals,
+/// narratives and echo, all in memory. [`Analysis::write`] writes the files of
+/// `lockstep analyze`. Warnings go to stderr as the command line gives them.
+///
+/// ```no_run
+/// # fn main() -> lockstep_analyze::Result {
+/// use lockstep_analyze::{analyze, input, AnalyzeConfig};
+/// let loaded = input::load(&input::InputOptions { inputs: vec!["posts.csv".into()], ..Default::default() }, None)?;
+/// let analysis = analyze(&loaded.table, &AnalyzeConfig::default())?;
+/// println!("{} campaign(s)", analysis.campaigns.campaigns.len());
+/// analysis.write("results".as_ref())?;
+/// # Ok(()) }
+/// ```
+pub fn analyze<'t>(table: &'t PostTable, config: &AnalyzeConfig) -> Result<Analysis<'t>> {
+    analyze_with(table, config, Run::default())
 }
 
-/// Analyse posts already read: detection, evidence, narratives and every output file in
-/// `out`. `report` says how the posts were read (for summary.json); `clock` is when the
-/// run started and the timer its stages are logged on. [`run`] also returns the results.
-pub fn analyze(
-    table: &PostTable,
+/// [`analyze`] with what came before the run, a progress callback or a cancel flag.
+pub fn analyze_with<'t>(
+    table: &'t PostTable,
     config: &AnalyzeConfig,
-    out: &Path,
-    report: &lockstep_ingest::IngestReport,
-    outputs: Outputs,
-    clock: (Instant, Timer),
-) -> Result {
-    run(table, config, out, report, outputs, clock).map(drop)
+    run: Run<'_>,
+) -> Result<Analysis<'t>> {
+    compute(table, config, run).map(|parts| parts.into_analysis(Posts::Borrowed(table)))
 }
 
-/// [`analyze`], returning the typed results of the files it wrote.
-pub fn run(
-    table: &PostTable,
+/// [`analyze_with`] on a shared table: the result keeps the table alive and borrows
+/// nothing (the Python package holds it after the call returns).
+pub fn analyze_shared(
+    table: Arc<PostTable>,
     config: &AnalyzeConfig,
-    out: &Path,
-    report: &lockstep_ingest::IngestReport,
-    outputs: Outputs,
-    clock: (Instant, Timer),
-) -> Result<Analysis> {
-    let (total, mut timer) = clock;
+    run: Run<'_>,
+) -> Result<Analysis<'static>> {
+    let parts = compute(&table, config, run)?;
+    Ok(parts.into_analysis(Posts::Shared(table)))
+}
+
+/// An analysis without its table.
+struct Parts {
+    campaigns: schema::CampaignsFile,
+    summary: schema::Summary,
+    narratives: schema::NarrativesFile,
+    echo: schema::EchoFile,
+    accounts: Vec<AccountRow>,
+    edges: Vec<EdgeRow>,
+    evidence: Vec<EvidenceRow>,
+    graph: Graph,
+    coordinated: Vec<bool>,
+    traces: Vec<Trace>,
+    findings: lockstep_narratives::Narratives,
+}
+
+impl Parts {
+    fn into_analysis(self, posts: Posts<'_>) -> Analysis<'_> {
+        Analysis {
+            posts,
+            campaigns: self.campaigns,
+            summary: self.summary,
+            narratives: self.narratives,
+            echo: self.echo,
+            accounts: self.accounts,
+            edges: self.edges,
+            evidence: self.evidence,
+            graph: self.graph,
+            coordinated: self.coordinated,
+            traces: self.traces,
+            findings: self.findings,
+        }
+    }
+}
+
+fn compute(table: &PostTable, config: &AnalyzeConfig, run: Run<'_>) -> Result<Parts> {
+    let (total, mut timer) = run
+        .clock
+        .clone()
+        .unwrap_or_else(|| (Instant::now(), Timer::start()));
+    let no_report = IngestReport::default();
+    let report = run.ingest.unwrap_or(&no_report);
     config.validate()?;
-    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    run.stage(0)?;
     let window_override = config.window.as_ref().map(|w| w.ms());
     let behaviours: Vec<Behaviour> = match &config.behaviours {
         Some(list) => list.clone(),
@@ -137,6 +236,7 @@ pub fn run(
         .then(|| assign_templates(table, &SimilarParams::default()));
     let mut traces: Vec<(Trace, Vec<i64>)> = Vec::new();
     for b in &behaviours {
+        run.check()?;
         let trace = match (b, &templates) {
             (Behaviour::CoSimilar, Some(t)) => co_similar_trace(table, t),
             _ => extract(table, *b, Semantics::Native).map_err(|e| Error::usage(anyhow!(e)))?,
@@ -155,6 +255,7 @@ pub fn run(
     warnings.extend(crate::precision::drop_approximate_acts(table, &mut traces));
     timer.lap("traces");
 
+    run.stage(1)?;
     let params: &DetectParams = &config.detection;
     let det =
         detect(table, &traces, params).map_err(|e| anyhow!("community detection failed: {e}"))?;
@@ -164,21 +265,20 @@ pub fn run(
         eprintln!("lockstep: warning: {w}");
     }
 
-    let (coordinated, campaign_posts, samples, evidence_rows) =
-        write_all_evidence(out, table, &traces, &det)?;
+    run.stage(2)?;
+    let (coordinated, campaign_posts, samples, evidence) =
+        collect_all_evidence(table, &traces, &det, &run)?;
     timer.lap("evidence");
+    run.stage(3)?;
     let (acc_signals, camp_signals) = signals(table, &det, &coordinated);
-    timer.lap("signals");
-
-    write_accounts(out, table, &det, &acc_signals)?;
+    let accounts = account_rows(&det, &acc_signals);
     let campaigns = campaigns_file(table, &det, &camp_signals, &acc_signals, &samples);
-    write_json(&out.join(schema::files::CAMPAIGNS), &campaigns)?;
-    let edges = write_edges(out, table, &det)?;
-    write_graphs(out, table, &det)?;
-    timer.lap("outputs");
+    let edges = edge_rows(&det);
+    let graph = graph(table, &det);
+    timer.lap("signals");
     // Templates, narratives, escalation, watch terms and echo of references / seed accounts.
-    let narratives = crate::narratives::run(
-        out,
+    run.stage(4)?;
+    let (findings, narratives_section) = crate::narratives::run(
         table,
         templates.as_ref(),
         &det,
@@ -186,6 +286,7 @@ pub fn run(
         &campaign_posts,
         &config.narratives,
     )?;
+    let (narratives, echo) = lockstep_narratives::documents(&findings)?;
     timer.lap("narratives");
 
     let kinds = table.kind_counts();
@@ -201,8 +302,8 @@ pub fn run(
             campaign_accounts: det.account_campaign.len(),
             campaigns: det.campaigns.len(),
             duplicates: report.duplicates,
-            edges,
-            evidence_rows,
+            edges: edges.len() as u64,
+            evidence_rows: evidence.len() as u64,
             kinds: schema::Kinds {
                 original: kinds[0],
                 quote: kinds[3],
@@ -217,7 +318,7 @@ pub fn run(
         },
         inputs: serde_json::to_value(&report.files)?,
         lockstep_version: env!("CARGO_PKG_VERSION").into(),
-        narratives,
+        narratives: narratives_section,
         parameters: schema::Parameters {
             behaviours: behaviours.iter().map(|b| b.name().to_string()).collect(),
             community_detection: COMMUNITY_DETECTION.into(),
@@ -239,19 +340,28 @@ pub fn run(
         total_s: total.elapsed().as_secs_f64(),
         warnings: report.warnings.iter().chain(&warnings).cloned().collect(),
     };
-    write_json(&out.join(schema::files::SUMMARY), &summary)?;
-    eprintln!(
-        "lockstep: {} campaign(s), {} accounts, {} significant edges, {} evidence rows in {} ({:.1} s)",
-        det.campaigns.len(),
-        det.account_campaign.len(),
+    run.stage(STAGES.len())?;
+    // Keep only what names evidence objects: the events are the bulk of a trace.
+    let traces = traces
+        .into_iter()
+        .map(|(mut t, _)| {
+            t.events = Vec::new();
+            t
+        })
+        .collect();
+    Ok(Parts {
+        campaigns,
+        summary,
+        narratives,
+        echo,
+        accounts,
         edges,
-        evidence_rows,
-        out.display(),
-        total.elapsed().as_secs_f64()
-    );
-    // Posts behind the evidence, Parquet copies of the tables, and report.html.
-    after_analyze(out, table, &coordinated, outputs == Outputs::All)?;
-    Ok(Analysis { campaigns, summary })
+        evidence,
+        graph,
+        coordinated,
+        traces,
+        findings,
+    })
 }
 
 fn campaign_of(det: &Detection, account: u32) -> u32 {
@@ -367,25 +477,29 @@ impl SampleKeeper {
     }
 }
 
-/// Write evidence.csv: every co-action of every significant edge, tagged with its
-/// campaign. Returns which posts are coordinated, the campaign each post is evidence for
-/// (both accounts of the co-action in that campaign; 0 for none) and a few samples per
-/// campaign.
-fn write_all_evidence(
-    out: &Path,
+/// What the evidence stage finds: coordinated posts, each post's campaign, samples and
+/// rows.
+type EvidenceFound = (Vec<bool>, Vec<u32>, Samples, Vec<EvidenceRow>);
+
+/// Every co-action of every significant edge, tagged with its campaign (the rows of
+/// evidence.csv, in its order). Also returns which posts are coordinated, the campaign
+/// each post is evidence for (both accounts of the co-action in that campaign; 0 for
+/// none) and a few samples per campaign.
+fn collect_all_evidence(
     table: &PostTable,
     traces: &[(Trace, Vec<i64>)],
     det: &Detection,
-) -> Result<(Vec<bool>, Vec<u32>, Samples, u64)> {
+    run: &Run<'_>,
+) -> Result<EvidenceFound> {
     let coordinated: Vec<AtomicBool> = (0..table.len()).map(|_| AtomicBool::new(false)).collect();
     let campaign_posts: Vec<AtomicU32> = (0..table.len()).map(|_| AtomicU32::new(0)).collect();
     let samples = SampleKeeper::new(det.campaigns.len());
-    let mut w = BufWriter::with_capacity(1 << 20, File::create(out.join(schema::files::EVIDENCE))?);
-    let mut rows = 0;
+    let mut rows = Vec::new();
     for (i, ((trace, _), be)) in traces.iter().zip(&det.behaviours).enumerate() {
         if be.edges.is_empty() {
             continue;
         }
+        run.check()?;
         let windows: foldhash::HashMap<u64, i64> = be
             .edges
             .iter()
@@ -403,52 +517,48 @@ fn write_all_evidence(
             .max()
             .unwrap_or(0);
         samples.start_behaviour(i);
-        let keep = |x: &lockstep_traces::Event, y: &lockstep_traces::Event| -> Option<u32> {
-            let (lo, hi) = if x.account < y.account {
-                (x.account, y.account)
-            } else {
-                (y.account, x.account)
-            };
-            let w = *windows.get(&(((lo as u64) << 32) | hi as u64))?;
-            if (y.time - x.time).abs() > w {
-                return None;
-            }
-            coordinated[x.post as usize].store(true, Ordering::Relaxed);
-            coordinated[y.post as usize].store(true, Ordering::Relaxed);
-            let c = pair_campaign(det, lo, hi);
-            if c > 0 {
-                campaign_posts[x.post as usize].store(c, Ordering::Relaxed);
-                campaign_posts[y.post as usize].store(c, Ordering::Relaxed);
-            }
-            if c > 0 {
-                samples.offer(c, i, (x.post, y.post, x.object), || Sample {
-                    behaviour: trace.behaviour,
-                    object: trace.object_label(table, x.object).to_string(),
+        let behaviour = trace.behaviour;
+        let keep =
+            |x: &lockstep_traces::Event, y: &lockstep_traces::Event| -> Option<EvidenceRow> {
+                let (lo, hi) = if x.account < y.account {
+                    (x.account, y.account)
+                } else {
+                    (y.account, x.account)
+                };
+                let w = *windows.get(&(((lo as u64) << 32) | hi as u64))?;
+                if (y.time - x.time).abs() > w {
+                    return None;
+                }
+                coordinated[x.post as usize].store(true, Ordering::Relaxed);
+                coordinated[y.post as usize].store(true, Ordering::Relaxed);
+                let c = pair_campaign(det, lo, hi);
+                if c > 0 {
+                    campaign_posts[x.post as usize].store(c, Ordering::Relaxed);
+                    campaign_posts[y.post as usize].store(c, Ordering::Relaxed);
+                }
+                if c > 0 {
+                    samples.offer(c, i, (x.post, y.post, x.object), || Sample {
+                        behaviour,
+                        object: trace.object_label(table, x.object).to_string(),
+                        post_a: x.post,
+                        post_b: y.post,
+                    });
+                }
+                Some(EvidenceRow {
+                    campaign_id: c,
+                    behaviour,
+                    object: x.object,
                     post_a: x.post,
                     post_b: y.post,
-                });
-            }
-            Some(c)
-        };
-        rows += write_evidence(
-            table,
-            trace,
-            max_window,
-            &keep,
-            Some(schema::columns::evidence::CAMPAIGN_ID),
-            &mut w,
-            i == 0 || rows == 0,
-        )?;
+                })
+            };
+        let found = collect_evidence(table, trace, max_window, &keep);
+        if rows.is_empty() {
+            rows = found;
+        } else {
+            rows.extend(found);
+        }
     }
-    if rows == 0 {
-        writeln!(
-            w,
-            "{},{}",
-            schema::columns::evidence::CAMPAIGN_ID,
-            schema::columns::evidence::HEADER
-        )?;
-    }
-    w.flush()?;
     let coordinated = coordinated.into_iter().map(|b| b.into_inner()).collect();
     let campaign_posts = campaign_posts.into_iter().map(|c| c.into_inner()).collect();
     let samples = samples.into_samples();
@@ -467,44 +577,26 @@ fn platforms_of(table: &PostTable, members: &[u32]) -> Vec<String> {
     p
 }
 
-fn write_accounts(
-    out: &Path,
-    table: &PostTable,
-    det: &Detection,
-    sig: &[Vec<AccountSignals>],
-) -> Result {
-    let mut w = csv::Writer::from_path(out.join(schema::files::ACCOUNTS))?;
-    w.write_record(schema::columns::accounts::HEADER)?;
-    for (c, accs) in det.campaigns.iter().zip(sig) {
-        for (&m, s) in c.members.iter().zip(accs) {
-            let score = det.account_campaign.get(&m).map_or(0.0, |x| x.1);
-            w.write_record([
-                table.account_id(m).to_string(),
-                c.id.to_string(),
-                format!("{score:.4}"),
-                table.account_handle(m).unwrap_or("").to_string(),
-                s.role.to_string(),
-                s.posts.to_string(),
-                s.coordinated_posts.to_string(),
-                format!(
-                    "{:.4}",
-                    if s.posts == 0 {
-                        0.0
-                    } else {
-                        s.coordinated_posts as f64 / s.posts as f64
-                    }
-                ),
-                s.leads.to_string(),
-                s.follows.to_string(),
-                table.account_created(m).map(rfc3339).unwrap_or_default(),
-                rfc3339(s.first_post_ms),
-                rfc3339(s.last_post_ms),
-                table.account_platform(m).to_string(),
-            ])?;
-        }
-    }
-    w.flush()?;
-    Ok(())
+/// The rows of accounts.csv: each campaign's members with their signals.
+fn account_rows(det: &Detection, sig: &[Vec<AccountSignals>]) -> Vec<AccountRow> {
+    det.campaigns
+        .iter()
+        .zip(sig)
+        .flat_map(|(c, accs)| {
+            c.members.iter().zip(accs).map(|(&m, s)| AccountRow {
+                account: m,
+                campaign_id: c.id,
+                score: det.account_campaign.get(&m).map_or(0.0, |x| x.1),
+                role: s.role,
+                posts: s.posts,
+                coordinated_posts: s.coordinated_posts,
+                leads: s.leads,
+                follows: s.follows,
+                first_post_ms: s.first_post_ms,
+                last_post_ms: s.last_post_ms,
+            })
+        })
+        .collect()
 }
 
 /// The typed `campaigns.json` of a detection.
@@ -616,50 +708,26 @@ fn campaigns_file(
     }
 }
 
-/// Write a JSON document the way every JSON file of an analysis is written: pretty, with
-/// a final newline.
-fn write_json<T: serde::Serialize>(path: &Path, doc: &T) -> Result {
-    let mut f = BufWriter::new(File::create(path).with_context(|| path.display().to_string())?);
-    serde_json::to_writer_pretty(&mut f, doc)?;
-    f.write_all(b"\n")?;
-    f.flush()?;
-    Ok(())
-}
-
-fn write_edges(out: &Path, table: &PostTable, det: &Detection) -> Result<u64> {
-    use lockstep_networks::{EdgeWriter, Value as V};
-    let f = BufWriter::new(File::create(out.join(schema::files::EDGES))?);
-    let columns: Vec<&str> = schema::columns::edges::ANALYZE
-        .into_iter()
-        .chain(PAIR_STATS_COLUMNS)
-        .chain(schema::columns::edges::PLATFORMS)
-        .collect();
-    let mut w = EdgeWriter::new(f, table, &columns)?;
-    let mut values = Vec::with_capacity(columns.len());
-    for be in &det.behaviours {
-        for e in &be.edges {
-            let s = &e.stats;
-            values.clear();
-            values.extend([
-                V::U(pair_campaign(det, s.a, s.b) as u64),
-                V::F(e.window_ms as f64 / 1000.0),
-                V::F(e.expected),
-                V::F(-e.ln_p / std::f64::consts::LN_10),
-                V::F(-e.ln_q / std::f64::consts::LN_10),
-            ]);
-            values.extend(pair_stats_values(s));
-            values.extend([
-                V::S(table.account_platform(s.a)),
-                V::S(table.account_platform(s.b)),
-            ]);
-            w.row(s.a, s.b, s.co_actions, be.behaviour.name(), &values)?;
-        }
-    }
-    Ok(w.finish()?)
+/// The rows of edges.csv: every significant pair, behaviour by behaviour.
+fn edge_rows(det: &Detection) -> Vec<EdgeRow> {
+    det.behaviours
+        .iter()
+        .flat_map(|be| {
+            be.edges.iter().map(|e| EdgeRow {
+                behaviour: be.behaviour,
+                campaign_id: pair_campaign(det, e.stats.a, e.stats.b),
+                window_ms: e.window_ms,
+                expected: e.expected,
+                neg_log10_p: -e.ln_p / std::f64::consts::LN_10,
+                neg_log10_q: -e.ln_q / std::f64::consts::LN_10,
+                stats: e.stats,
+            })
+        })
+        .collect()
 }
 
 /// The fused graph of every account with a significant edge, for Gephi and networkx.
-fn write_graphs(out: &Path, table: &PostTable, det: &Detection) -> Result {
+fn graph(table: &PostTable, det: &Detection) -> Graph {
     let mut nodes: Vec<u32> = det.fused.iter().flat_map(|f| [f.a, f.b]).collect();
     nodes.sort_unstable();
     nodes.dedup();
@@ -679,7 +747,7 @@ fn write_graphs(out: &Path, table: &PostTable, det: &Detection) -> Result {
             id.to_string()
         }
     };
-    let g = Graph {
+    Graph {
         node_attrs: vec![
             ("campaign".into(), AttrType::Int),
             ("score".into(), AttrType::Float),
@@ -735,75 +803,5 @@ fn write_graphs(out: &Path, table: &PostTable, det: &Detection) -> Result {
                 }
             })
             .collect(),
-    };
-    let mut f = BufWriter::new(File::create(out.join("network.gexf"))?);
-    write_gexf(
-        &mut f,
-        &g,
-        "lockstep: accounts with significant co-action edges; weight = summed evidence (-log10 q)",
-    )?;
-    f.flush()?;
-    let mut f = BufWriter::new(File::create(out.join("network.graphml"))?);
-    write_graphml(&mut f, &g)?;
-    f.flush()?;
-    Ok(())
-}
-
-/// Called at the end of `analyze`: write `coordinated_posts.csv` (every post that took
-/// part in a co-action of a significant edge), the Parquet copies of the tables (when
-/// `parquet`), and `report.html`.
-fn after_analyze(out: &Path, table: &PostTable, coordinated: &[bool], parquet: bool) -> Result {
-    write_coordinated_posts(out, table, coordinated)?;
-    if parquet {
-        lockstep_report::export::write_parquet_exports(out)?;
     }
-    let report = out.join("report.html");
-    lockstep_report::write_report(out, &report)?;
-    eprintln!("lockstep: report: {}", report.display());
-    Ok(())
-}
-
-fn write_coordinated_posts(out: &Path, table: &PostTable, coordinated: &[bool]) -> Result {
-    let path = out.join(lockstep_report::POSTS_FILE);
-    let mut w = csv::Writer::from_path(&path).with_context(|| path.display().to_string())?;
-    w.write_record(schema::columns::coordinated_posts::HEADER)?;
-    let reference = |sym: u32| {
-        if sym == NONE {
-            ""
-        } else {
-            table.ref_id(sym)
-        }
-    };
-    let mut posts: Vec<u32> = (0..table.len() as u32)
-        .filter(|&p| coordinated.get(p as usize).copied().unwrap_or(false))
-        .collect();
-    posts.sort_by_key(|&p| (table.time(p), p));
-    for p in posts {
-        let author = table.author(p);
-        let urls: Vec<&str> = table
-            .url_syms(p)
-            .iter()
-            .map(|&u| table.urls.resolve(u))
-            .collect();
-        let tags: Vec<&str> = table
-            .hashtag_syms(p)
-            .iter()
-            .map(|&h| table.hashtags.resolve(h))
-            .collect();
-        w.write_record([
-            table.post_id(p),
-            table.account_id(author),
-            table.account_handle(author).unwrap_or(""),
-            &rfc3339(table.time(p)),
-            table.kind(p).as_str(),
-            reference(table.repost_of(p)),
-            reference(table.reply_to(p)),
-            reference(table.quote_of(p)),
-            table.text(p),
-            &urls.join(" "),
-            &tags.join(" "),
-        ])?;
-    }
-    w.flush()?;
-    Ok(())
 }

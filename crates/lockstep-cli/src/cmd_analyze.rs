@@ -1,6 +1,6 @@
 //! `lockstep analyze`: the command line's options turned into lockstep-analyze's typed
-//! configuration (every usage error here, before any input is read), then the library's
-//! pipeline.
+//! configuration (every usage error here, before any input is read), then the library:
+//! load, analyze, write.
 
 use crate::cli::{AnalyzeArgs, InputArgs};
 use crate::error::CliResult;
@@ -8,7 +8,7 @@ use crate::load::load;
 use anyhow::Context;
 use lockstep_analyze::input::Loaded;
 use lockstep_analyze::{
-    parse_behaviours, AnalyzeConfig, DetectParams, NarrativeInputs, Outputs, Timer, Window,
+    parse_behaviours, AnalyzeConfig, DetectParams, NarrativeInputs, Run, Timer, Window,
 };
 use std::path::PathBuf;
 use std::time::Instant;
@@ -80,12 +80,14 @@ pub fn run_with(
     let config = config(&a)?;
     let loaded = read(&a.input, Some(a.out.join("rejected.jsonl")))?;
     timer.lap("ingest");
-    lockstep_analyze::analyze(
+    let analysis = lockstep_analyze::analyze_with(
         &loaded.table,
         &config,
-        &a.out,
-        &loaded.report,
-        Outputs::All,
-        (total, timer),
-    )
+        Run {
+            ingest: Some(&loaded.report),
+            clock: Some((total, timer)),
+            ..Run::default()
+        },
+    )?;
+    analysis.write(&a.out)
 }

@@ -1,7 +1,9 @@
 //! The `lockstep` command line as a library: [`main_from`] runs a whole command line (the
 //! binary and the Python package's `lockstep` command call it), and [`analyze_with`] /
 //! [`network_with`] run `analyze` and `network` on posts read by the caller (the Python
-//! package hands over Arrow tables), with the same options, checks and messages.
+//! package hands over Arrow tables), with the same options, checks and messages;
+//! [`analyze_config`] / [`network_configs`] turn their options into lockstep-analyze's
+//! configurations for a caller that runs the library itself.
 
 pub mod cli;
 mod cmd_analyze;
@@ -15,8 +17,8 @@ mod error;
 mod load;
 
 use clap::Parser;
-pub use cmd_analyze::run_with as analyze_with;
-pub use cmd_network::run_with as network_with;
+pub use cmd_analyze::{config as analyze_config, run_with as analyze_with};
+pub use cmd_network::{configs as network_configs, run_with as network_with};
 pub use error::{CliError, CliResult};
 use std::ffi::OsString;
 use std::process::ExitCode;

@@ -542,6 +542,8 @@ mod tests {
         let w = write_outputs(dir.path(), &t, &n, &coordinated).unwrap();
         assert_eq!(w.echo_posts, 13);
         assert_eq!(w.amplifications, 12);
+        // Counted without writing, the same.
+        assert_eq!(crate::write::output_counts(&t, &n), w);
         let labels = std::fs::read_to_string(dir.path().join("post_labels.csv")).unwrap();
         assert!(labels.starts_with("post_id,template_id,narrative_id,campaign_id\n"));
         assert!(labels

@@ -52,7 +52,9 @@ pub use options::NarrativeOptions;
 pub use refine::{RefineParams, TemplateSet};
 pub use seeds::{load_seeds, AmpKind, Amplification, SeedAccount};
 pub use watch::{parse_watch, watch_terms};
-pub use write::{write_outputs, OutputCounts};
+pub use write::{
+    documents, output_counts, write_documents, write_outputs, write_tables, OutputCounts,
+};
 
 /// Fixtures shared by the unit tests of several modules.
 #[cfg(test)]

@@ -23,7 +23,7 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 /// What was written.
-#[derive(Clone, Debug, Default, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct OutputCounts {
     /// Rows of `post_labels.csv`.
     pub post_labels: u64,
@@ -114,14 +114,10 @@ fn methods() -> serde_json::Value {
     })
 }
 
-/// Write every output of the narratives stage into `dir`.
-pub fn write_outputs(
-    dir: &Path,
-    table: &PostTable,
-    n: &Narratives,
-    coordinated: &[bool],
-) -> std::io::Result<OutputCounts> {
-    let mut counts = OutputCounts::default();
+/// The JSON documents of the stage, `narratives.json` and `echo.json`, as typed values: a
+/// caller that works in memory (the live service's alert rules, the Python package) reads
+/// them without the files, and [`write_documents`] writes them.
+pub fn documents(n: &Narratives) -> std::io::Result<(schema::NarrativesFile, schema::EchoFile)> {
     let g = &n.grid;
     let grid = schema::Grid {
         bin_seconds: g.bin_ms as f64 / 1000.0,
@@ -129,20 +125,113 @@ pub fn write_outputs(
         start: rfc3339(g.start_ms),
     };
     let methods = methods();
-    json_file(
-        &dir.join(schema::files::NARRATIVES),
-        &schema::NarrativesFile {
-            campaigns: to_value(&n.campaigns)?,
-            counts: to_value(&n.term_stats)?,
-            generated_by: GENERATED_BY.into(),
-            grid: grid.clone(),
-            methods: methods.clone(),
-            narratives: to_value(&n.narratives)?,
-            overall: to_value(&n.overall)?,
-            parameters: to_value(&n.options)?,
-            watch_terms: to_value(&n.watch)?,
+    let narratives = schema::NarrativesFile {
+        campaigns: to_value(&n.campaigns)?,
+        counts: to_value(&n.term_stats)?,
+        generated_by: GENERATED_BY.into(),
+        grid: grid.clone(),
+        methods: methods.clone(),
+        narratives: to_value(&n.narratives)?,
+        overall: to_value(&n.overall)?,
+        parameters: to_value(&n.options)?,
+        watch_terms: to_value(&n.watch)?,
+    };
+    let seeds_params = json!({
+        "link_window_s": n.options.link_window_ms as f64 / 1000.0,
+    });
+    let echo = schema::EchoFile {
+        generated_by: GENERATED_BY.into(),
+        grid,
+        methods: json!({ "echo": methods["echo"], "seed_accounts": methods["seed_accounts"] }),
+        parameters: json!({ "echo": n.options.echo, "seed_accounts": seeds_params }),
+        references: to_value(n.references.as_deref().unwrap_or(&[]))?,
+        seed_accounts: to_value(&n.seeds)?,
+    };
+    Ok((narratives, echo))
+}
+
+/// Write `narratives.json` and `echo.json` into `dir`.
+pub fn write_documents(
+    dir: &Path,
+    narratives: &schema::NarrativesFile,
+    echo: &schema::EchoFile,
+) -> std::io::Result<()> {
+    json_file(&dir.join(schema::files::NARRATIVES), narratives)?;
+    json_file(&dir.join(schema::files::ECHO), echo)
+}
+
+/// What [`write_outputs`] writes (rows per file and the files, in the order written),
+/// counted without writing: the summary of a run that writes later, or never.
+pub fn output_counts(table: &PostTable, n: &Narratives) -> OutputCounts {
+    let post_labels = (0..table.len())
+        .filter(|&p| {
+            n.templates.template_of(p as PostIdx).is_some()
+                || n.post_narrative.get(p).copied().unwrap_or(0) != 0
+                || n.evidence_campaign.get(p).copied().unwrap_or(0) != 0
+        })
+        .count() as u64;
+    let rows = |s: &Summary| s.series.as_ref().map_or(0, |s| s.bin_start.len() as u64);
+    let mut series_rows: u64 = n.narratives.iter().map(|x| rows(&x.summary)).sum::<u64>()
+        + n.campaigns.iter().map(|x| rows(&x.summary)).sum::<u64>()
+        + n.watch.iter().map(|x| rows(&x.summary)).sum::<u64>()
+        + 2 * n.overall.series.bin_start.len() as u64;
+    let mut files = vec!["narratives.json", "post_labels.csv", "echo.json"];
+    if n.references.is_some() {
+        files.push("echo_posts.csv");
+    }
+    if n.seeds.is_some() {
+        files.push("seed_amplifications.csv");
+    }
+    files.extend([
+        "timeseries_narratives.csv",
+        "timeseries_campaigns.csv",
+        "timeseries_watch.csv",
+        "timeseries_overall.csv",
+    ]);
+    if let Some(refs) = &n.references {
+        files.push("timeseries_references.csv");
+        series_rows += refs.iter().map(|x| rows(&x.summary)).sum::<u64>();
+    }
+    OutputCounts {
+        post_labels,
+        echo_posts: if n.references.is_some() {
+            n.echo_posts.len() as u64
+        } else {
+            0
         },
-    )?;
+        amplifications: if n.seeds.is_some() {
+            n.amplifications.len() as u64
+        } else {
+            0
+        },
+        series_rows,
+        files: files.into_iter().map(str::to_string).collect(),
+    }
+}
+
+/// Write every output of the narratives stage into `dir`: [`documents`] as
+/// `narratives.json` and `echo.json`, then the CSV files ([`write_tables`]).
+pub fn write_outputs(
+    dir: &Path,
+    table: &PostTable,
+    n: &Narratives,
+    coordinated: &[bool],
+) -> std::io::Result<OutputCounts> {
+    let (narratives, echo) = documents(n)?;
+    write_documents(dir, &narratives, &echo)?;
+    write_tables(dir, table, n, coordinated)
+}
+
+/// Write the CSV files of the narratives stage into `dir` (post labels, echo posts, seed
+/// amplifications, time series); the counts also list the JSON files of
+/// [`write_documents`], as [`output_counts`] does.
+pub fn write_tables(
+    dir: &Path,
+    table: &PostTable,
+    n: &Narratives,
+    coordinated: &[bool],
+) -> std::io::Result<OutputCounts> {
+    let mut counts = OutputCounts::default();
     counts.files.push("narratives.json".into());
 
     // post_labels.csv
@@ -175,21 +264,6 @@ pub fn write_outputs(
     w.flush()?;
     counts.files.push("post_labels.csv".into());
 
-    // echo.json and its CSVs.
-    let seeds_params = json!({
-        "link_window_s": n.options.link_window_ms as f64 / 1000.0,
-    });
-    json_file(
-        &dir.join(schema::files::ECHO),
-        &schema::EchoFile {
-            generated_by: GENERATED_BY.into(),
-            grid,
-            methods: json!({ "echo": methods["echo"], "seed_accounts": methods["seed_accounts"] }),
-            parameters: json!({ "echo": n.options.echo, "seed_accounts": seeds_params }),
-            references: to_value(n.references.as_deref().unwrap_or(&[]))?,
-            seed_accounts: to_value(&n.seeds)?,
-        },
-    )?;
     counts.files.push("echo.json".into());
     if let Some(refs) = &n.references {
         let mut w = BufWriter::new(File::create(dir.join("echo_posts.csv"))?);

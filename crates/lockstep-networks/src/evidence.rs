@@ -1,7 +1,9 @@
 //! Evidence: every co-action as a row (object, the two posts, their accounts and times,
-//! `dt`), streamed to disk so that a huge result never sits in memory.
+//! `dt`), streamed to disk so that a huge result never sits in memory
+//! ([`write_evidence`]), or collected as the caller's compact rows ([`collect_evidence`])
+//! and written later with [`write_record`].
 //!
-//! Each chunk of the sweep writes to its own anonymous temporary file; the files are
+//! Each chunk of the sweep writes to its own anonymous temporary file (or vector); they are
 //! concatenated in chunk order at the end, so the output is deterministic.
 
 use lockstep_kernel::{Sink, Sweep};
@@ -27,12 +29,79 @@ struct EvidenceSink<'a> {
     error: Option<io::Error>,
 }
 
-fn time_s(ms: i64) -> String {
+/// A time or a duration in milliseconds as evidence files write it: whole seconds, or
+/// seconds with three decimals.
+pub fn time_s(ms: i64) -> String {
     if ms % 1000 == 0 {
         (ms / 1000).to_string()
     } else {
         format!("{:.3}", ms as f64 / 1000.0)
     }
+}
+
+/// Write one evidence row (`behaviour,object,post_a,account_a,time_a,post_b,account_b,
+/// time_b,dt_seconds`, after `tag` as a first column when given) of the co-action of `a`
+/// and `b` in `trace`: the row format of every evidence file.
+pub fn write_record<W: Write>(
+    w: &mut csv::Writer<W>,
+    table: &PostTable,
+    trace: &Trace,
+    tag: Option<u32>,
+    a: &Event,
+    b: &Event,
+) -> csv::Result<()> {
+    if let Some(tag) = tag {
+        w.write_field(itoa::Buffer::new().format(tag))?;
+    }
+    w.write_record([
+        trace.behaviour.name(),
+        trace.object_label(table, a.object),
+        table.post_id(a.post),
+        table.account_id(a.account),
+        &time_s(a.time),
+        table.post_id(b.post),
+        table.account_id(b.account),
+        &time_s(b.time),
+        &time_s(b.time - a.time),
+    ])
+}
+
+/// Collects what `keep` makes of each co-action.
+struct CollectSink<'a, R> {
+    keep: &'a (dyn Fn(&Event, &Event) -> Option<R> + Sync),
+    rows: Vec<R>,
+}
+
+impl<R: Send> Sink for CollectSink<'_, R> {
+    fn co_action(&mut self, a: &Event, b: &Event) {
+        if let Some(r) = (self.keep)(a, b) {
+            self.rows.push(r);
+        }
+    }
+}
+
+/// Sweep `trace` as [`write_evidence`] does and return what `keep` makes of every
+/// co-action it accepts, in the order [`write_evidence`] writes them: a caller keeps
+/// compact rows in memory and writes them with [`write_record`].
+pub fn collect_evidence<R: Send>(
+    table: &PostTable,
+    trace: &Trace,
+    window_ms: i64,
+    keep: &(dyn Fn(&Event, &Event) -> Option<R> + Sync),
+) -> Vec<R> {
+    let sweep = Sweep {
+        window_ms,
+        accounts: table.account_count(),
+    };
+    let sinks = sweep.run(trace, || CollectSink {
+        keep,
+        rows: Vec::new(),
+    });
+    let mut rows = Vec::with_capacity(sinks.iter().map(|s| s.rows.len()).sum());
+    for s in sinks {
+        rows.extend(s.rows);
+    }
+    rows
 }
 
 impl EvidenceSink<'_> {
@@ -47,21 +116,7 @@ impl EvidenceSink<'_> {
         let Some(w) = self.out.as_mut() else {
             return Ok(());
         };
-        let t = self.table;
-        if self.tagged {
-            w.write_field(tag.to_string())?;
-        }
-        w.write_record([
-            self.trace.behaviour.name(),
-            self.trace.object_label(t, a.object),
-            t.post_id(a.post),
-            t.account_id(a.account),
-            &time_s(a.time),
-            t.post_id(b.post),
-            t.account_id(b.account),
-            &time_s(b.time),
-            &time_s(b.time - a.time),
-        ])?;
+        write_record(w, self.table, self.trace, self.tagged.then_some(tag), a, b)?;
         self.rows += 1;
         Ok(())
     }

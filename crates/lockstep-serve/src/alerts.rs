@@ -1,5 +1,6 @@
-//! Alert rules. Each refresh writes an analysis (the files `analyze` writes); the rules
-//! compare it with what was seen before and raise alerts for what is new: a campaign, a
+//! Alert rules. Each refresh makes an analysis (lockstep-analyze's, in memory; its files
+//! are written too, for the dashboard and the report); the rules compare it with what
+//! was seen before and raise alerts for what is new: a campaign, a
 //! campaign that grew, a narrative burst, a watch-term spike, a campaign echoing a
 //! reference source.
 //!
@@ -11,12 +12,25 @@
 
 use crate::config::Config;
 use anyhow::Context;
+use lockstep_analyze::Analysis;
 use lockstep_ingest::timefmt::iso8601_to_ms;
 use lockstep_output::{rfc3339, schema};
 use rusqlite::{params, Connection};
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+
+/// The documents of an analysis the rules read: `campaigns.json`, `narratives.json` and
+/// `echo.json`, in memory.
+#[derive(Clone, Copy, Debug)]
+pub struct Documents<'a> {
+    /// Campaigns and set-aside groups.
+    pub campaigns: &'a schema::CampaignsFile,
+    /// Narratives and watch terms with their bursts.
+    pub narratives: &'a schema::NarrativesFile,
+    /// References with their echo.
+    pub echo: &'a schema::EchoFile,
+}
 
 /// A campaign followed across refreshes.
 #[derive(Clone, Debug)]
@@ -117,8 +131,10 @@ impl Rules {
         })
     }
 
-    /// Read the analysis in `dir` and return the alerts it raises and the live campaign
-    /// list; tracked campaigns are updated in `conn` (the caller commits).
+    /// Read the analysis in `dir` (campaigns.json, narratives.json, echo.json: the files of
+    /// `analyze`) and return the alerts it raises and the live campaign list; tracked
+    /// campaigns are updated in `conn` (the caller commits). A missing narratives or echo
+    /// file raises no burst or echo alert.
     pub fn evaluate(
         &mut self,
         dir: &Path,
@@ -129,25 +145,52 @@ impl Rules {
         let path = dir.join(schema::files::CAMPAIGNS);
         let campaigns: schema::CampaignsFile = serde_json::from_value(read_json(&path)?)
             .with_context(|| format!("reading {}", path.display()))?;
-        self.evaluate_analysis(&campaigns, dir, config, watermark_ms, conn)
+        let narratives: schema::NarrativesFile = read_json(&dir.join(schema::files::NARRATIVES))
+            .ok()
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default();
+        let echo: schema::EchoFile = read_json(&dir.join(schema::files::ECHO))
+            .ok()
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default();
+        let docs = Documents {
+            campaigns: &campaigns,
+            narratives: &narratives,
+            echo: &echo,
+        };
+        self.evaluate_documents(docs, config, watermark_ms, conn)
     }
 
-    /// [`Rules::evaluate`] with the campaigns of the analysis in memory (the live service
-    /// has them from lockstep-analyze); narratives and echo are read from `dir`.
+    /// [`Rules::evaluate`] on an analysis in memory (the live service has it from
+    /// lockstep-analyze): nothing is read back from its files.
     pub fn evaluate_analysis(
         &mut self,
-        campaigns: &schema::CampaignsFile,
-        dir: &Path,
+        analysis: &Analysis<'_>,
+        config: &Config,
+        watermark_ms: i64,
+        conn: &Connection,
+    ) -> anyhow::Result<(Vec<NewAlert>, Vec<LiveCampaign>)> {
+        let docs = Documents {
+            campaigns: &analysis.campaigns,
+            narratives: &analysis.narratives,
+            echo: &analysis.echo,
+        };
+        self.evaluate_documents(docs, config, watermark_ms, conn)
+    }
+
+    /// The rules on the three documents of an analysis.
+    pub fn evaluate_documents(
+        &mut self,
+        docs: Documents<'_>,
         config: &Config,
         watermark_ms: i64,
         conn: &Connection,
     ) -> anyhow::Result<(Vec<NewAlert>, Vec<LiveCampaign>)> {
         let mut alerts = Vec::new();
-        let (live, id_map) = self.campaigns(campaigns, config, watermark_ms, conn, &mut alerts)?;
-        let narratives = read_json(&dir.join(schema::files::NARRATIVES)).unwrap_or(Value::Null);
-        self.bursts(&narratives, config, watermark_ms, &id_map, &mut alerts);
-        let echo = read_json(&dir.join(schema::files::ECHO)).unwrap_or(Value::Null);
-        echo_alerts(&echo, config, &id_map, &mut alerts);
+        let (live, id_map) =
+            self.campaigns(docs.campaigns, config, watermark_ms, conn, &mut alerts)?;
+        self.bursts(docs.narratives, config, watermark_ms, &id_map, &mut alerts);
+        echo_alerts(&docs.echo.references, config, &id_map, &mut alerts);
         alerts.retain(|a| config.enabled(a.kind));
         Ok((alerts, live))
     }
@@ -376,7 +419,7 @@ impl Rules {
 
     fn bursts(
         &mut self,
-        doc: &Value,
+        doc: &schema::NarrativesFile,
         config: &Config,
         now: i64,
         id_map: &HashMap<u64, i64>,
@@ -398,7 +441,7 @@ impl Rules {
                 })
                 .unwrap_or_default()
         };
-        for n in doc["narratives"].as_array().into_iter().flatten() {
+        for n in doc.narratives.as_array().into_iter().flatten() {
             let label = n["top_terms"][0]["term"]
                 .as_str()
                 .or_else(|| n["name"].as_str())
@@ -438,7 +481,7 @@ impl Rules {
                 });
             }
         }
-        for w in doc["watch_terms"].as_array().into_iter().flatten() {
+        for w in doc.watch_terms.as_array().into_iter().flatten() {
             let term = w["term"].as_str().unwrap_or("").to_string();
             for (b, onset, posts, _) in self.new_bursts(
                 "watch_term_spike",
@@ -471,12 +514,12 @@ impl Rules {
 }
 
 fn echo_alerts(
-    doc: &Value,
+    references: &Value,
     config: &Config,
     id_map: &HashMap<u64, i64>,
     alerts: &mut Vec<NewAlert>,
 ) {
-    for r in doc["references"].as_array().into_iter().flatten() {
+    for r in references.as_array().into_iter().flatten() {
         let url = r["url"].as_str().unwrap_or("").to_string();
         for c in r["campaigns"].as_array().into_iter().flatten() {
             let posts = c["campaign_posts"].as_u64().unwrap_or(0);
@@ -694,6 +737,7 @@ mod tests {
         let now = iso8601_to_ms("2025-08-01T12:30:00Z").expect("time");
         let tracked: HashMap<u64, i64> = [(1, 7)].into_iter().collect();
         let mut alerts = vec![];
+        let doc: schema::NarrativesFile = serde_json::from_value(doc).expect("narratives");
         rules.bursts(&doc, &Config::default(), now, &tracked, &mut alerts);
         assert_eq!(alerts.len(), 2);
         assert_eq!(alerts[0].campaign_id, Some(7));
@@ -705,6 +749,7 @@ mod tests {
         let moved = json!({"narratives": [{"name": "后门 / h20", "top_terms": [{"term": "后门"}],
             "campaigns": [{"campaign_id": 1, "campaign_posts": 40}],
             "bursts": [{"onset": "2025-08-01T06:00:00Z", "until": "2025-08-01T12:00:00Z", "posts": 60, "coordinated_share": 0.5}]}]});
+        let moved: schema::NarrativesFile = serde_json::from_value(moved).expect("narratives");
         let mut more = vec![];
         rules.bursts(&moved, &Config::default(), now, &tracked, &mut more);
         assert!(more.is_empty());
@@ -713,6 +758,7 @@ mod tests {
         let old = json!({"narratives": [{"name": "x", "top_terms": [{"term": "x"}],
             "campaigns": [{"campaign_id": 1, "campaign_posts": 40}],
             "bursts": [{"onset": "2025-08-01T07:00:00Z", "until": "2025-08-01T12:00:00Z", "posts": 50, "coordinated_share": 0.5}]}]});
+        let old: schema::NarrativesFile = serde_json::from_value(old).expect("narratives");
         rules.bursts(&old, &Config::default(), later, &tracked, &mut more);
         assert!(more.is_empty());
     }

@@ -110,13 +110,8 @@ fn run_inner(shared: &Shared, analyzer: Arc<Analyzer>) -> anyhow::Result<()> {
         let watermark = window.watermark().unwrap_or(0);
         let outcome = analyzer.analyze(table, &dir).and_then(|analysis| {
             let tx = conn.unchecked_transaction()?;
-            let (alerts, live) = rules.evaluate_analysis(
-                &analysis.campaigns,
-                &dir,
-                &shared.config,
-                watermark,
-                &tx,
-            )?;
+            let (alerts, live) =
+                rules.evaluate_analysis(&analysis, &shared.config, watermark, &tx)?;
             let stored = store_alerts(&tx, alerts, watermark)?;
             tx.commit()?;
             Ok((stored, live))

@@ -27,8 +27,7 @@ pub mod writer;
 
 use anyhow::{anyhow, Context};
 use config::{Config, Resolved};
-use lockstep_analyze::{Analysis, AnalyzeConfig, DetectParams, NarrativeInputs, Outputs, Timer};
-use lockstep_ingest::IngestReport;
+use lockstep_analyze::{Analysis, AnalyzeConfig, DetectParams, NarrativeInputs, Outputs};
 use lockstep_model::PostTable;
 use std::path::Path;
 use std::sync::atomic::AtomicU64;
@@ -36,9 +35,9 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 use tokio::sync::{broadcast, watch, Semaphore};
 
-/// The analysis a refresh runs: lockstep-analyze's pipeline with the service's settings,
-/// which writes its usual files (campaigns.json, narratives.json, echo.json, report.html,
-/// …) into a snapshot directory.
+/// The analysis a refresh runs: lockstep-analyze's pipeline with the service's settings;
+/// its usual files (campaigns.json, narratives.json, echo.json, report.html, …) go into a
+/// snapshot directory, and the alert rules work on the results in memory.
 pub struct Analyzer {
     config: AnalyzeConfig,
 }
@@ -52,16 +51,13 @@ impl Analyzer {
     /// Analyse `table` into the directory `out` (created here), without the Parquet
     /// copies: a refresh every few seconds needs the JSON, the CSV files and report.html.
     /// Returns the typed results, which the alert rules work on.
-    pub fn analyze(&self, table: &PostTable, out: &Path) -> anyhow::Result<Analysis> {
-        lockstep_analyze::run(
-            table,
-            &self.config,
-            out,
-            &IngestReport::default(),
-            Outputs::Live,
-            (Instant::now(), Timer::start()),
-        )
-        .map_err(|e| anyhow!("{e:#}"))
+    pub fn analyze<'t>(&self, table: &'t PostTable, out: &Path) -> anyhow::Result<Analysis<'t>> {
+        let analysis =
+            lockstep_analyze::analyze(table, &self.config).map_err(|e| anyhow!("{e:#}"))?;
+        analysis
+            .write_with(out, Outputs::Live)
+            .map_err(|e| anyhow!("{e:#}"))?;
+        Ok(analysis)
     }
 }
 
