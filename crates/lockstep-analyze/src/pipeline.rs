@@ -622,6 +622,15 @@ fn campaigns_file(
         objects: b.objects,
         time_resolution: b.time_resolution.clone(),
         top_object_share: b.top_object_share,
+        round_evidence: b.round_evidence,
+        rounds: schema::Rounds {
+            rounds: b.rounds.rounds,
+            sources: b.rounds.sources,
+            share: b.rounds.share,
+            span_s: b.rounds.span_s,
+            lag_s: b.rounds.lag_s,
+            traffic_share: b.rounds.traffic_share,
+        },
     };
     let campaigns = det
         .campaigns

@@ -10,6 +10,7 @@
 
 pub mod bursts;
 pub mod communities;
+pub mod rounds;
 pub mod signals;
 pub mod significance;
 pub mod stats;
@@ -64,6 +65,8 @@ pub struct DetectParams {
     /// or more objects are set aside: their evidence rests on one object (see
     /// [`Basis::multi_object_evidence`]).
     pub min_multi_object_evidence: f64,
+    /// Test bursts of reposts and replies for overlaps too (rounds; see [`rounds`]).
+    pub rounds: bool,
 }
 
 impl Default for DetectParams {
@@ -82,6 +85,7 @@ impl Default for DetectParams {
             max_evidence: 50.0,
             visit_gap_ms: Some(visits::DEFAULT_VISIT_GAP_MS),
             min_multi_object_evidence: 0.5,
+            rounds: false,
         }
     }
 }
@@ -147,6 +151,11 @@ pub struct Basis {
     /// The time grid its evidence was judged on (`millisecond`, `second`, `minute`,
     /// `mixed`; see [`timing`]), over the behaviours with internal edges.
     pub time_resolution: String,
+    /// Share of the internal evidence that is round overlaps on reposts or replies
+    /// ([`significance::SigEdge::from_rounds`]).
+    pub round_evidence: f64,
+    /// How the members act together on other accounts' posts (see [`rounds`]).
+    pub rounds: rounds::RoundSignals,
 }
 
 /// The visible parts of a campaign score.
@@ -223,6 +232,7 @@ pub fn detect(
         min_co_actions: params.min_co_actions,
         group_evidence: params.group_evidence,
         visit_gap_ms: params.visit_gap_ms.unwrap_or(0),
+        rounds: false,
     };
     let behaviours: Vec<BehaviourEdges> = traces
         .iter()
@@ -237,6 +247,12 @@ pub fn detect(
                     &reduced
                 }
                 None => trace_in,
+            };
+            // Rounds are bursts on other accounts' posts: reposts and replies.
+            let test = TestParams {
+                rounds: params.rounds
+                    && matches!(trace.space, lockstep_traces::ObjectSpace::PostRefs),
+                ..test.clone()
             };
             let (edges, summary) = test_behaviour(
                 table,
@@ -298,22 +314,32 @@ pub fn detect(
         .filter(|g| g.len() >= params.min_campaign_size)
         .collect();
     group_list.sort();
+    if params.rounds {
+        group_list = prune_round_groups(table, group_list, traces, &fused, &behaviours, params);
+    }
     let exclusive = exclusivity(table, &group_list, traces, &fused);
+    let round_signals = rounds::round_signals(table, &group_list, traces);
     let mut set_aside = Vec::new();
-    for (members, ex) in group_list.into_iter().zip(exclusive) {
+    for ((members, ex), rs) in group_list.into_iter().zip(exclusive).zip(round_signals) {
         let (mut campaign, strengths) = score_campaign(&members, &fused, &behaviours, params);
         campaign.components.exclusivity = ex.share;
         campaign.components.source_concentration = ex.concentration;
         campaign.basis.objects = ex.objects;
         campaign.basis.top_object_share = ex.top_object_share;
+        campaign.basis.rounds = rs;
         if campaign.edges == 0 || campaign.score < params.min_campaign_score {
             continue;
         }
         if campaign.components.total_evidence < params.min_campaign_evidence {
             continue;
         }
-        let reason = one_object_reason(&campaign.basis, params)
-            .or_else(|| set_aside_reason(&campaign.components, params));
+        let reason = one_object_reason(&campaign.basis, params).or_else(|| {
+            if campaign.basis.round_evidence >= 0.5 {
+                round_reason(&campaign.basis.rounds)
+            } else {
+                set_aside_reason(&campaign.components, params)
+            }
+        });
         if let Some(reason) = reason {
             set_aside.push(SetAside {
                 accounts: members.len(),
@@ -491,6 +517,66 @@ fn one_object_reason(b: &Basis, params: &DetectParams) -> Option<&'static str> {
     }
 }
 
+/// Groups whose evidence is mostly round overlaps ([`Basis::round_evidence`] at least a
+/// half) keep only the members in at least [`rounds::MIN_MEMBER_ROUNDS`] of the group's
+/// rounds: Leiden puts the few cascade participants who happened to share some rounds with
+/// a ring into its community, and a ring member joins most rounds. Groups left smaller
+/// than the smallest campaign are dropped.
+fn prune_round_groups(
+    table: &PostTable,
+    groups: Vec<Vec<u32>>,
+    traces: &[(Trace, Vec<i64>)],
+    fused: &[FusedEdge],
+    behaviours: &[BehaviourEdges],
+    params: &DetectParams,
+) -> Vec<Vec<u32>> {
+    let round_groups: Vec<bool> = groups
+        .iter()
+        .map(|g| {
+            score_campaign(g, fused, behaviours, params)
+                .0
+                .basis
+                .round_evidence
+                >= 0.5
+        })
+        .collect();
+    let presence = rounds::member_rounds(table, &groups, traces);
+    let mut out: Vec<Vec<u32>> = groups
+        .into_iter()
+        .zip(round_groups)
+        .zip(presence)
+        .filter_map(|((g, is_round), (n_rounds, per_member))| {
+            if !is_round || n_rounds == 0 {
+                return Some(g);
+            }
+            let kept: Vec<u32> = g
+                .into_iter()
+                .zip(per_member)
+                .filter(|&(_, k)| k as f64 >= rounds::MIN_MEMBER_ROUNDS * n_rounds as f64)
+                .map(|(m, _)| m)
+                .collect();
+            (kept.len() >= params.min_campaign_size).then_some(kept)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Why a group whose evidence is mostly round overlaps is not a campaign, if it is not.
+///
+/// Exclusivity does not decide here: a ring reposting viral posts is a small part of their
+/// traffic by design. What decides is whether the members' synchrony is explained by the
+/// posts: fans act as their star's posts appear, in the first minutes, one by one; a ring
+/// joins a post well into its cascade, all within a minute or two. A group is reported if
+/// its rounds start, in the median, at least [`rounds::MIN_LAG_TO_SPAN`] times their
+/// span (at least a minute) after the post appeared.
+fn round_reason(r: &rounds::RoundSignals) -> Option<&'static str> {
+    if r.rounds >= 3 && r.lag_s >= rounds::MIN_LAG_TO_SPAN * r.span_s.max(60.0) {
+        return None;
+    }
+    Some("cascade-following: its rounds are the first minutes after each post appeared, as fans act; not synchronised on their own")
+}
+
 /// On one object's time-sorted events: (events of group `g`, events within `w` of any
 /// event of `g`).
 fn local_share(ev: &[lockstep_traces::Event], group_of: &[u32], g: u32, w: i64) -> (u64, u64) {
@@ -569,7 +655,7 @@ fn score_campaign(
     let mut per_behaviour: HashMap<usize, usize> = HashMap::default();
     let mut co_actions = 0u64;
     let mut edges = 0usize;
-    let (mut multi, mut parts_evidence) = (0.0f64, 0.0f64);
+    let (mut multi, mut parts_evidence, mut from_rounds) = (0.0f64, 0.0f64, 0.0f64);
     for f in fused
         .iter()
         .filter(|f| set.contains(&f.a) && set.contains(&f.b))
@@ -587,6 +673,9 @@ fn score_campaign(
             min_dt = min_dt.min(s.min_dt_ms as f64 / 1000.0);
             let ev = evidence_of(e, params.max_evidence);
             parts_evidence += ev;
+            if e.from_rounds {
+                from_rounds += ev;
+            }
             // Text the members wrote themselves (co-text, co-similar) is replicated, not
             // visited: the same paragraph posted again in a later round (visits have already
             // merged repeats within the gap) is a new occasion, and repeating it is what a
@@ -652,6 +741,12 @@ fn score_campaign(
                     0.0
                 },
                 time_resolution,
+                round_evidence: if parts_evidence > 0.0 {
+                    from_rounds / parts_evidence
+                } else {
+                    0.0
+                },
+                rounds: rounds::RoundSignals::default(),
             },
         },
         strengths,
@@ -818,5 +913,90 @@ mod tests {
         found.extend(det.set_aside.iter().map(|s| names(&s.members)));
         found.sort();
         assert_eq!(found, [["ring0", "ring1", "ring2", "ring3", "ring4"]]);
+    }
+
+    /// Minute-stamped reposts: 40 outlet posts reposted by a public of 2,000 accounts every
+    /// ten minutes for five hours; a star's 12 posts reposted by six fans in the first three
+    /// minutes; six ring accounts reposting 12 of the outlet posts two hours into their
+    /// cascades, all in one minute.
+    fn reposts() -> PostTable {
+        let mut t = PostTable::new();
+        let mut push = |id: String, author: String, minute: i64, of: Option<String>| {
+            t.push(&PostRecord {
+                platform: "weibo".into(),
+                id,
+                author_id: author,
+                time_ms: minute * 60_000,
+                time_precision: TimePrecision::Minute,
+                repost_of: of,
+                ..Default::default()
+            });
+        };
+        for p in 0..40 {
+            push(
+                format!("root{p}"),
+                format!("outlet{}", p % 5),
+                p * 600,
+                None,
+            );
+            for k in 0..30 {
+                push(
+                    format!("r{p}-{k}"),
+                    format!("u{}", (p * 30 + k) % 2000),
+                    p * 600 + 10 * k,
+                    Some(format!("root{p}")),
+                );
+            }
+        }
+        for r in 0..12 {
+            push(format!("star{r}"), "star".into(), r * 600 + 5, None);
+            for f in 0..6 {
+                push(
+                    format!("s{r}-{f}"),
+                    format!("fan{f}"),
+                    r * 600 + 5 + f / 2,
+                    Some(format!("star{r}")),
+                );
+            }
+            let p = 3 * r + 1;
+            for m in 0..6 {
+                push(
+                    format!("b{r}-{m}"),
+                    format!("ring{m}"),
+                    p * 600 + 120,
+                    Some(format!("root{p}")),
+                );
+            }
+        }
+        t
+    }
+
+    #[test]
+    fn fans_following_their_star_are_cascade_following_and_a_ring_mid_cascade_is_not() {
+        let t = reposts();
+        let trace = extract(&t, Behaviour::CoRepost, Semantics::Native).expect("trace");
+        let traces = vec![(trace, vec![60_000, 900_000])];
+        let ids = |prefix: &str| -> Vec<u32> {
+            (0..t.account_count() as u32)
+                .filter(|&a| t.account_id(a).starts_with(prefix))
+                .collect()
+        };
+        let groups = vec![ids("fan"), ids("ring")];
+        let signals = rounds::round_signals(&t, &groups, &traces);
+        let (fans, ring) = (&signals[0], &signals[1]);
+        assert_eq!((fans.rounds, fans.sources), (12, 1), "{fans:?}");
+        assert_eq!((ring.rounds, ring.sources), (12, 5), "{ring:?}");
+        assert_eq!(ring.span_s, 0.0);
+        assert_eq!(ring.lag_s, 7200.0);
+        assert!(fans.lag_s <= 60.0, "{fans:?}");
+        assert!(round_reason(fans).is_some_and(|r| r.starts_with("cascade-following")));
+        assert_eq!(round_reason(ring), None);
+        // Every ring act is in a round; the ring's minute is a small slice of a five-hour
+        // cascade (its own six reposts and at most one of the public's 30).
+        assert_eq!(ring.share, 1.0);
+        assert!(ring.traffic_share < 0.25, "{ring:?}");
+        // A member in no round is pruned from a round group; here every member is in all.
+        let presence = rounds::member_rounds(&t, &groups, &traces);
+        assert_eq!(presence[1], (12, vec![12; 6]));
     }
 }

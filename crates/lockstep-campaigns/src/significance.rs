@@ -44,6 +44,10 @@ pub struct SigEdge {
     pub ln_q: f64,
     /// The window that gave this edge, milliseconds (as asked for).
     pub window_ms: i64,
+    /// Whether the edge's evidence is a significant overlap of two rounds of reposts or
+    /// replies on different posts ([`TestParams::rounds`]) rather than the pair's own count:
+    /// such groups must also look like a ring as a group (`crate::rounds`).
+    pub from_rounds: bool,
     /// That window on the stamps' grid: the largest stamp difference of a co-action
     /// (see [`crate::timing`]), milliseconds.
     pub stamp_window_ms: i64,
@@ -99,6 +103,10 @@ pub struct TestParams {
     pub group_evidence: bool,
     /// Acts of one account on one object with no gap over this are one visit.
     pub visit_gap_ms: i64,
+    /// Also test this behaviour's bursts for overlaps although its objects are not written
+    /// text: set for reposts and replies (objects are other accounts' posts), whose bursts
+    /// are rounds (see [`crate::rounds`]); the edges are marked [`SigEdge::from_rounds`].
+    pub rounds: bool,
 }
 
 /// Per-behaviour null model figures for one window.
@@ -217,7 +225,8 @@ pub fn test_behaviour(
         // Only where a burst means many accounts writing the same text: reposting,
         // linking or tagging something popular in a burst is what crowds do.
         let authored = visits.behaviour.spec().authored;
-        let group = if params.group_evidence && authored {
+        let rounds = params.rounds && !authored;
+        let group = if params.group_evidence && (authored || rounds) {
             crate::bursts::overlap_pairs(visits, &rule, &null.degree, ln_alpha - ln_windows).0
         } else {
             Default::default()
@@ -258,6 +267,7 @@ pub fn test_behaviour(
                     ln_q,
                     window_ms: w,
                     stamp_window_ms: rule.stamp_ms,
+                    from_rounds: false,
                 },
             );
         }
@@ -278,6 +288,7 @@ pub fn test_behaviour(
                 ln_q,
                 window_ms: w,
                 stamp_window_ms: rule.stamp_ms,
+                from_rounds: rounds,
             };
             if keep_best(&mut best, cand) {
                 overlap_keys.insert(key);
@@ -370,6 +381,7 @@ mod tests {
             min_co_actions: 2,
             group_evidence: false,
             visit_gap_ms: gap.unwrap_or(0),
+            rounds: false,
         };
         let (edges, _) = test_behaviour(
             table,
