@@ -317,7 +317,7 @@ pub fn detect(
     if params.rounds {
         group_list = prune_round_groups(table, group_list, traces, &fused, &behaviours, params);
     }
-    let exclusive = exclusivity(table, &group_list, traces, &fused);
+    let exclusive = exclusivity(table, &group_list, traces, &fused, &behaviours);
     let round_signals = rounds::round_signals(table, &group_list, traces);
     let mut set_aside = Vec::new();
     for ((members, ex), rs) in group_list.into_iter().zip(exclusive).zip(round_signals) {
@@ -387,6 +387,7 @@ fn exclusivity(
     groups: &[Vec<u32>],
     traces: &[(Trace, Vec<i64>)],
     fused: &[FusedEdge],
+    behaviours: &[BehaviourEdges],
 ) -> Vec<GroupObjects> {
     let mut group_of = vec![u32::MAX; table.account_count()];
     for (gi, g) in groups.iter().enumerate() {
@@ -399,8 +400,11 @@ fn exclusivity(
     for f in fused {
         let (ga, gb) = (group_of[f.a as usize], group_of[f.b as usize]);
         if ga != u32::MAX && ga == gb {
-            for &(bi, _) in &f.parts {
-                active[ga as usize][bi] = true;
+            // Round overlaps are judged by the rounds (`round_reason`), not by exclusivity.
+            for &(bi, ei) in &f.parts {
+                if !behaviours[bi].edges[ei].from_rounds {
+                    active[ga as usize][bi] = true;
+                }
             }
         }
     }
@@ -569,8 +573,12 @@ fn prune_round_groups(
 /// posts: fans act as their star's posts appear, in the first minutes, one by one; a ring
 /// joins a post well into its cascade, all within a minute or two. A group is reported if
 /// its rounds start, in the median, at least [`rounds::MIN_LAG_TO_SPAN`] times their
-/// span (at least a minute) after the post appeared.
+/// span (at least a minute) after the post appeared, and that span is at most
+/// [`rounds::MAX_ROUND_SPAN_S`].
 fn round_reason(r: &rounds::RoundSignals) -> Option<&'static str> {
+    if r.span_s > rounds::MAX_ROUND_SPAN_S {
+        return Some("slow rounds: half its members take longer than ten minutes to act on a post; a queue or a crowd, not a synchronised round");
+    }
     if r.rounds >= 3 && r.lag_s >= rounds::MIN_LAG_TO_SPAN * r.span_s.max(60.0) {
         return None;
     }

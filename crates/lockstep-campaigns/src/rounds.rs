@@ -39,6 +39,11 @@ pub const MIN_MEMBER_ROUNDS: f64 = 0.25;
 /// the post appeared (see `round_reason` in the crate root).
 pub const MIN_LAG_TO_SPAN: f64 = 2.0;
 
+/// Longest median round span (seconds) of a reported round group: half the members act
+/// within ten minutes. A ring's round is a minute or two; a cohort working down a list
+/// over an hour is not a synchronised round.
+pub const MAX_ROUND_SPAN_S: f64 = 600.0;
+
 /// Shortest span a round's traffic share is measured over: a minute, the stamps' grain on
 /// Weibo.
 const MIN_SPAN_MS: i64 = 60_000;

@@ -280,6 +280,11 @@ pub fn test_behaviour(
                 * null.degree[stats.b as usize] as f64
                 * null.c;
             let key = pair_key(&stats);
+            // A pair the pair test found keeps that evidence: round overlaps only add pairs
+            // (their groups are judged by their rounds, the others as before).
+            if rounds && best.get(&key).is_some_and(|e| !e.from_rounds) {
+                continue;
+            }
             let cand = SigEdge {
                 stats,
                 expected: lambda,
