@@ -3,9 +3,10 @@
     python bench/python_overhead.py POSTS.csv WORKDIR
 
 Times, one after the other: `lockstep analyze POSTS --out WORKDIR/cli` (the command the
-wheel installs: the same compiled engine), `lockstep.analyze(POSTS)` plus loading the
-accounts, edges and evidence tables, and `lockstep.analyze(DataFrame)` from a pandas frame
-read beforehand (the read is not timed). Prints one line per run, in seconds.
+wheel installs: the same compiled engine), `lockstep.analyze(POSTS)` in memory plus the
+accounts, edges and evidence tables as pandas frames, the same with `out=` (every file
+written, as the command line does), and `lockstep.analyze(DataFrame)` in memory from a
+pandas frame read beforehand (the read is not timed). Prints one line per run, in seconds.
 """
 
 import subprocess
@@ -38,18 +39,14 @@ timed(
 )
 
 
-def from_path():
-    a = lockstep.analyze(posts, out=work / "path")
+def tables(a):
     return len(a.accounts) + len(a.edges) + len(a.evidence)
 
 
-timed("lockstep.analyze(path) + tables", from_path)
+timed("lockstep.analyze(path) in memory + tables", lambda: tables(lockstep.analyze(posts, progress=False)))
+timed(
+    "lockstep.analyze(path, out=) + tables",
+    lambda: tables(lockstep.analyze(posts, out=work / "path", progress=False)),
+)
 frame = pd.read_csv(posts, dtype=str, keep_default_na=False)
-
-
-def from_frame():
-    a = lockstep.analyze(frame, out=work / "pandas")
-    return len(a.accounts) + len(a.edges) + len(a.evidence)
-
-
-timed("lockstep.analyze(pandas) + tables", from_frame)
+timed("lockstep.analyze(pandas) in memory + tables", lambda: tables(lockstep.analyze(frame, progress=False)))

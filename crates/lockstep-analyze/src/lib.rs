@@ -46,7 +46,7 @@ pub use error::{Error, Result};
 pub use lockstep_campaigns::DetectParams;
 pub use lockstep_narratives::{watch_terms, NarrativeOptions};
 pub use lockstep_networks::NetworkParams;
-pub use lockstep_output::schema;
+pub use lockstep_output::{schema, AttrValue, Graph};
 pub use lockstep_traces::{Behaviour, Semantics};
 pub use network::{network, Edges, Network, NetworkConfig};
 pub use pipeline::{

@@ -10,6 +10,7 @@ use lockstep_model::NONE;
 use lockstep_networks::evidence::time_s;
 use lockstep_networks::Value;
 use lockstep_output::{rfc3339, schema};
+use lockstep_traces::Semantics;
 use std::borrow::Cow;
 
 /// The type of a column.
@@ -48,6 +49,83 @@ pub struct Table<'a> {
 
 /// The tables of an analysis: `accounts`, `edges`, `evidence`, `coordinated_posts`.
 pub const ANALYSIS_TABLES: [&str; 4] = ["accounts", "edges", "evidence", "coordinated_posts"];
+
+/// The columns of a table by name, without the table: one of [`ANALYSIS_TABLES`], or
+/// `network-native`, `network-cnt`, `network-coortweet` (a network's edges under that
+/// semantics). For readers of the CSV files that want the types of the tables in memory.
+pub fn columns(name: &str) -> Option<Vec<(&'static str, Kind)>> {
+    Some(match name {
+        "accounts" => accounts_columns(),
+        "edges" => edges_columns(),
+        "evidence" => evidence_columns(),
+        "coordinated_posts" => schema::columns::coordinated_posts::HEADER
+            .into_iter()
+            .map(|c| (c, Kind::Text))
+            .collect(),
+        "network-native" => network_columns(Semantics::Native),
+        "network-cnt" => network_columns(Semantics::Cnt),
+        "network-coortweet" => network_columns(Semantics::Coortweet),
+        _ => return None,
+    })
+}
+
+fn accounts_columns() -> Vec<(&'static str, Kind)> {
+    use Kind::*;
+    let kinds = [
+        Text, Int, Float, Text, Text, Int, Int, Float, Int, Int, Text, Text, Text, Text,
+    ];
+    schema::columns::accounts::HEADER
+        .into_iter()
+        .zip(kinds)
+        .collect()
+}
+
+fn edges_columns() -> Vec<(&'static str, Kind)> {
+    let mut columns = edge_header();
+    columns.extend(schema::columns::edges::ANALYZE.into_iter().zip([
+        Kind::Int,
+        Kind::Float,
+        Kind::Float,
+        Kind::Float,
+        Kind::Float,
+    ]));
+    columns.extend(pair_stats_kinds());
+    columns.extend(
+        schema::columns::edges::PLATFORMS
+            .into_iter()
+            .map(|c| (c, Kind::Text)),
+    );
+    columns
+}
+
+fn evidence_columns() -> Vec<(&'static str, Kind)> {
+    let mut columns = vec![(schema::columns::evidence::CAMPAIGN_ID, Kind::Int)];
+    columns.extend(schema::columns::evidence::COLUMNS.into_iter().map(|c| {
+        (
+            c,
+            if c == "dt_seconds" {
+                Kind::Float
+            } else {
+                Kind::Text
+            },
+        )
+    }));
+    columns
+}
+
+/// The columns of a network's edges under `semantics`.
+pub fn network_columns(semantics: Semantics) -> Vec<(&'static str, Kind)> {
+    let mut columns = edge_header();
+    match semantics {
+        Semantics::Cnt => {}
+        Semantics::Native => columns.extend(pair_stats_kinds()),
+        Semantics::Coortweet => columns.extend([
+            ("avg_time_delta", Kind::Float),
+            ("weight_threshold", Kind::Bool),
+        ]),
+    }
+    columns
+}
 
 fn text(s: &str) -> Cell<'_> {
     Cell::Text(Cow::Borrowed(s))
@@ -188,19 +266,8 @@ impl<'t> Analysis<'t> {
     /// evidence.csv (times as the file writes them: seconds since the epoch, as text).
     pub fn evidence_table(&self) -> Table<'_> {
         let t = self.posts();
-        let mut columns = vec![(schema::columns::evidence::CAMPAIGN_ID, Kind::Int)];
-        columns.extend(schema::columns::evidence::COLUMNS.into_iter().map(|c| {
-            (
-                c,
-                if c == "dt_seconds" {
-                    Kind::Float
-                } else {
-                    Kind::Text
-                },
-            )
-        }));
         Table {
-            columns,
+            columns: evidence_columns(),
             rows: Box::new(self.evidence.iter().map(move |r| {
                 let (a, b) = self.evidence_events(r);
                 vec![
@@ -259,7 +326,7 @@ impl Network<'_> {
     pub fn edges_table<'a>(&'a self, edges: &'a Edges) -> Table<'a> {
         let t = self.posts();
         let edge_type = self.edge_type();
-        let mut columns = edge_header();
+        let columns = network_columns(self.config().semantics);
         let rows: Box<dyn Iterator<Item = Vec<Cell<'a>>> + 'a> = match edges {
             Edges::Cnt(v) => Box::new(v.iter().map(move |e| {
                 vec![
@@ -269,35 +336,26 @@ impl Network<'_> {
                     text(edge_type),
                 ]
             })),
-            Edges::Native(v) => {
-                columns.extend(pair_stats_kinds());
-                Box::new(v.iter().map(move |s| {
-                    let mut row = vec![
-                        text(t.account_id(s.a)),
-                        text(t.account_id(s.b)),
-                        Cell::Int(s.co_actions as i64),
-                        text(edge_type),
-                    ];
-                    row.extend(pair_stats_values(s).iter().map(|v| cell(v).1));
-                    row
-                }))
-            }
-            Edges::Coortweet(n) => {
-                columns.extend([
-                    ("avg_time_delta", Kind::Float),
-                    ("weight_threshold", Kind::Bool),
-                ]);
-                Box::new(n.edges.iter().map(move |e| {
-                    vec![
-                        text(t.account_id(e.a)),
-                        text(t.account_id(e.b)),
-                        Cell::Int(e.weight as i64),
-                        text(edge_type),
-                        Cell::Float(e.avg_time_delta),
-                        Cell::Bool(e.weight_threshold),
-                    ]
-                }))
-            }
+            Edges::Native(v) => Box::new(v.iter().map(move |s| {
+                let mut row = vec![
+                    text(t.account_id(s.a)),
+                    text(t.account_id(s.b)),
+                    Cell::Int(s.co_actions as i64),
+                    text(edge_type),
+                ];
+                row.extend(pair_stats_values(s).iter().map(|v| cell(v).1));
+                row
+            })),
+            Edges::Coortweet(n) => Box::new(n.edges.iter().map(move |e| {
+                vec![
+                    text(t.account_id(e.a)),
+                    text(t.account_id(e.b)),
+                    Cell::Int(e.weight as i64),
+                    text(edge_type),
+                    Cell::Float(e.avg_time_delta),
+                    Cell::Bool(e.weight_threshold),
+                ]
+            })),
         };
         Table { columns, rows }
     }

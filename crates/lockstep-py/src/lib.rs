@@ -1,18 +1,19 @@
 //! `lockstep._lockstep`: the native half of the Python package (the Python half, in
-//! `python/lockstep`, turns keyword arguments into a command line and loads the outputs).
+//! `python/lockstep`, turns keyword arguments into a command line and wraps the results).
 //!
 //! Options reach the engine as the command line's own arguments, parsed by the same clap
 //! definitions (`lockstep_cli::cli`), so every option, default, check and error message
 //! is the command line's. Posts arrive either as paths or as an Arrow C stream (a
 //! PyCapsule from `__arrow_c_stream__`: pyarrow, pandas through pyarrow, Polars), read
 //! by the generic column mapping exactly as a Parquet file with those columns; posts
-//! leave as an Arrow C stream that pyarrow imports without a copy. The GIL is released
-//! while the engine runs.
+//! leave as an Arrow C stream that pyarrow imports without a copy. `analyze` and `network`
+//! return their results in memory ([`results`]); the engine runs with the GIL released,
+//! and Ctrl-C stops it ([`engine`]).
 
 use arrow_array::builder::{ListBuilder, StringBuilder, StringDictionaryBuilder};
-use arrow_array::ffi_stream::{FFI_ArrowArrayStream, RecordBatchStreamReader};
+use arrow_array::ffi_stream::RecordBatchStreamReader;
 use arrow_array::types::Int32Type;
-use arrow_array::{ArrayRef, RecordBatch, RecordBatchIterator, TimestampMillisecondArray};
+use arrow_array::{ArrayRef, RecordBatch, TimestampMillisecondArray};
 use arrow_schema::{ArrowError, DataType, Field, Schema, TimeUnit};
 use clap::Parser;
 use lockstep_analyze::input::Loaded;
@@ -20,12 +21,15 @@ use lockstep_analyze::Error;
 use lockstep_cli::cli::{Cli, Command, InputArgs};
 use lockstep_ingest::{expand_inputs, format_by_name, Format, Ingest, IngestError, IngestOptions};
 use lockstep_model::{PostTable, NONE};
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 use std::ffi::CStr;
 use std::path::PathBuf;
 use std::sync::Arc;
+
+mod engine;
+mod results;
 
 /// The name the Arrow PyCapsule interface gives stream capsules.
 const STREAM: &CStr = c"arrow_array_stream";
@@ -42,18 +46,6 @@ impl ArrowInput {
         let reader = unsafe { RecordBatchStreamReader::from_raw(ptr.cast().as_ptr()) }
             .map_err(|e| PyValueError::new_err(format!("not an Arrow stream: {e}")))?;
         Ok(ArrowInput(reader))
-    }
-}
-
-/// A library error as a Python exception: ValueError for bad usage or unreadable input
-/// (exit code 2 on the command line), RuntimeError for a failed run; the message is the
-/// command line's (`lockstep: MESSAGE` without the prefix).
-fn to_py(e: Error) -> PyErr {
-    let msg = format!("{e:#}");
-    if e.is_usage() {
-        PyValueError::new_err(msg)
-    } else {
-        PyRuntimeError::new_err(msg)
     }
 }
 
@@ -143,41 +135,6 @@ fn run_cli(py: Python<'_>, argv: Vec<String>) -> u8 {
     py.detach(move || lockstep_cli::run_from(argv))
 }
 
-/// `lockstep analyze ARGV...` (argv includes `lockstep analyze` and `--out DIR`), reading
-/// posts from the Arrow stream `posts` when given (then the input paths of argv are
-/// placeholders).
-#[pyfunction]
-#[pyo3(signature = (argv, posts=None))]
-fn analyze(
-    py: Python<'_>,
-    argv: Vec<String>,
-    posts: Option<&Bound<'_, PyCapsule>>,
-) -> PyResult<()> {
-    let Command::Analyze(args) = parse(argv)? else {
-        return Err(PyValueError::new_err("expected an analyze command line"));
-    };
-    let mut input = stream_input(posts)?;
-    py.detach(move || lockstep_cli::analyze_with(args, |a, q| load(&mut input, a, q)))
-        .map_err(to_py)
-}
-
-/// `lockstep network ARGV...` (argv includes `lockstep network` and `--out FILE`), reading
-/// posts from the Arrow stream `posts` when given.
-#[pyfunction]
-#[pyo3(signature = (argv, posts=None))]
-fn network(
-    py: Python<'_>,
-    argv: Vec<String>,
-    posts: Option<&Bound<'_, PyCapsule>>,
-) -> PyResult<()> {
-    let Command::Network(args) = parse(argv)? else {
-        return Err(PyValueError::new_err("expected a network command line"));
-    };
-    let mut input = stream_input(posts)?;
-    py.detach(move || lockstep_cli::network_with(args, |a, q| load(&mut input, a, q)))
-        .map_err(to_py)
-}
-
 /// Only the reading options of the command line.
 #[derive(Parser, Debug)]
 #[command(name = "lockstep read")]
@@ -209,14 +166,10 @@ fn read<'py>(
                 .map_err(|e| Error::from(anyhow::anyhow!("building the Arrow table: {e}")))?;
             Ok((batch, loaded.report.rejected))
         })
-        .map_err(to_py)?;
-    let schema = batch.schema();
-    let reader = RecordBatchIterator::new([Ok(batch)], schema);
-    let stream = FFI_ArrowArrayStream::new(Box::new(reader));
+        .map_err(engine::to_py)?;
     // The capsule owns the stream; pyarrow moves it out (leaving a released stream, which
     // dropping then leaves alone), or the capsule's destructor releases it.
-    let capsule = PyCapsule::new_with_value(py, stream, STREAM)?;
-    Ok((capsule, rejected))
+    Ok((results::capsule(py, batch)?, rejected))
 }
 
 /// The columns of a post table, named as the generic reader's keys (so a table read here
@@ -309,13 +262,13 @@ fn list_column<'t>(n: u32, f: &dyn Fn(u32) -> Vec<&'t str>) -> ArrayRef {
     Arc::new(b.finish())
 }
 
-/// lockstep's engine for Python; use the `lockstep` package, not this module.
+/// lockstep's engine for Python; use the `lockstep` package, not this module. Each
+/// source file registers what it defines, one line here each.
 #[pymodule]
 fn _lockstep(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(run_cli, m)?)?;
-    m.add_function(wrap_pyfunction!(analyze, m)?)?;
-    m.add_function(wrap_pyfunction!(network, m)?)?;
     m.add_function(wrap_pyfunction!(read, m)?)?;
+    results::register(m)?;
     Ok(())
 }

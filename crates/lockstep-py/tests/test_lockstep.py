@@ -1,7 +1,9 @@
 """The Python API against the command line: same accounts, campaigns, edges and evidence
-from a path, from pandas, from Polars and from pyarrow; read, network, errors, the
-`lockstep` command and the Analysis object."""
+(in memory) as the command line's files, from a path, from pandas, from Polars and from
+pyarrow; read, network, errors, the `lockstep` command, the Analysis object, progress and
+Ctrl-C."""
 
+import _thread
 import json
 import os
 import subprocess
@@ -20,16 +22,21 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..")
 
 
 def load_cli(directory):
-    """The command line's outputs, loaded as the package loads its own."""
-    return lockstep.Analysis(str(directory))
+    """The command line's outputs, read with the types of the tables in memory."""
+    return lockstep.load(directory)
 
 
 def assert_same_analysis(got, want):
-    """Same accounts, campaigns, edges and evidence (row for row, column for column)."""
+    """Same accounts, campaigns, edges and evidence (row for row, column for column, value
+    for value: the tables in memory hold what the files hold)."""
     assert got.campaigns == want.campaigns
     assert got.set_aside == want.set_aside
+    assert got.narratives == want.narratives
+    assert got.echo == want.echo
     for name in ("accounts", "edges", "evidence", "coordinated_posts"):
-        pd.testing.assert_frame_equal(getattr(got, name), getattr(want, name), obj=name)
+        pd.testing.assert_frame_equal(
+            getattr(got, name), getattr(want, name), obj=name, check_exact=True
+        )
 
 
 def posts_frame(scenario):
@@ -107,15 +114,25 @@ def test_analysis_object(scenario, cli_analysis, tmp_path):
     assert got.accounts["account_id"].map(type).eq(str).all()
     assert got.accounts["campaign_id"].dtype.kind == "i"
     assert got.accounts["score"].dtype.kind == "f"
-    # The graph has every account of a significant edge.
+    # Arrow tables, as in memory.
+    assert isinstance(got.arrow("evidence"), pa.Table)
+    assert got.arrow("evidence").num_rows == got.summary["counts"]["evidence_rows"]
+    # The graph has every account of a significant edge, with the file's attributes.
     g = got.graph()
     accounts = set(got.edges["source"]) | set(got.edges["target"])
     assert set(g.nodes) == accounts
-    # write() gives every file the command line writes, with the same bytes for the
+    from_file = load_cli(cli_analysis).graph()
+    assert set(from_file.nodes) == set(g.nodes)
+    assert set(map(frozenset, from_file.edges)) == set(map(frozenset, g.edges))
+    # Nothing was written; write() gives every file the command line writes (bar the
+    # quarantine of rejected records, which goes to `out=`), with the same bytes for the
     # deterministic ones.
+    assert got.dir is None
     written = got.write(tmp_path / "copy")
-    assert sorted(os.listdir(written)) == sorted(os.listdir(cli_analysis))
-    for name in ("accounts.csv", "edges.csv", "evidence.csv", "campaigns.json"):
+    files = sorted(f for f in os.listdir(cli_analysis) if f != "rejected.jsonl")
+    assert sorted(os.listdir(written)) == files
+    for name in ("accounts.csv", "edges.csv", "evidence.csv", "campaigns.json", "narratives.json",
+                 "echo.json", "coordinated_posts.csv", "post_labels.csv", "network.graphml"):
         with open(os.path.join(written, name), "rb") as a, open(cli_analysis / name, "rb") as b:
             assert a.read() == b.read(), name
     html = got._repr_html_()
@@ -129,19 +146,24 @@ def test_analyze_into_a_directory(scenario, tmp_path):
     assert got.dir == str(tmp_path / "out")
 
 
-def cli_network(scenario, tmp_path, *args):
+def cli_network(scenario, tmp_path, *args, semantics="native"):
     out = tmp_path / "net.csv"
-    run("network", str(scenario / "posts.csv"), *args, "--out", str(out))
-    return lockstep._read_csv(str(out))
+    run("network", str(scenario / "posts.csv"), *args, "--semantics", semantics, "--out", str(out))
+    return lockstep._read_csv(str(out), f"network-{semantics}")
 
 
 @pytest.mark.parametrize(
     "behaviour,window,semantics",
-    [("co-repost", 60, "native"), ("co-text", 300, "native"), ("co-repost", 60, "cnt")],
+    [
+        ("co-repost", 60, "native"),
+        ("co-text", 300, "native"),
+        ("co-repost", 60, "cnt"),
+        ("co-repost", 60, "coortweet"),
+    ],
 )
 def test_network_matches_command_line(scenario, tmp_path, behaviour, window, semantics):
     want = cli_network(
-        scenario, tmp_path, "--behaviour", behaviour, "--window", str(window), "--semantics", semantics
+        scenario, tmp_path, "--behaviour", behaviour, "--window", str(window), semantics=semantics
     )
     assert len(want) > 0
     got = lockstep.network(scenario / "posts.csv", behaviour, window, semantics=semantics)
@@ -262,3 +284,69 @@ def test_notebook_example_runs(tmp_path):
     )
     assert p.returncode == 0, p.stderr
     assert "campaign" in p.stdout
+
+
+STAGES = ["read", "traces", "detect", "evidence", "signals", "narratives", "done"]
+
+
+def test_progress_is_reported_in_order(scenario):
+    seen = []
+    lockstep.analyze(scenario / "posts.csv", progress=lambda *a: seen.append(a))
+    assert seen == [(s, i, len(STAGES) - 1) for i, s in enumerate(STAGES)]
+
+
+def test_progress_bar_only_where_someone_watches(monkeypatch):
+    # In a pipe or a log (pytest captures stderr), "auto" shows nothing.
+    monkeypatch.setattr(lockstep, "_watched", lambda: False)
+    assert lockstep._Progress("auto").callback is None
+    assert lockstep._Progress(False).callback is None
+    seen = []
+    callback = lockstep._Progress(lambda *a: seen.append(a)).callback
+    callback("read", 0, 6)
+    assert seen == [("read", 0, 6)]
+    # In Jupyter or on a terminal, a tqdm bar if tqdm is there, else nothing.
+    monkeypatch.setattr(lockstep, "_watched", lambda: True)
+    try:
+        import tqdm  # noqa: F401
+
+        assert callable(lockstep._Progress("auto").callback)
+    except ImportError:
+        assert lockstep._Progress("auto").callback is None
+
+
+def test_a_raising_progress_callback_stops_the_run(scenario):
+    def stop(stage, index, total):
+        if stage == "evidence":
+            raise RuntimeError("stop here")
+
+    with pytest.raises(RuntimeError, match="stop here"):
+        lockstep.analyze(scenario / "posts.csv", progress=stop)
+
+
+@pytest.fixture(scope="session")
+def large_scenario(tmp_path_factory):
+    """`lockstep generate --scenario basic --seed 2 --scale 0.5` (about 50,000 posts): a run
+    long enough to interrupt."""
+    out = tmp_path_factory.mktemp("large")
+    run("generate", "--scenario", "basic", "--seed", "2", "--scale", "0.5", "--out", str(out))
+    return out
+
+
+def test_ctrl_c_stops_a_run(large_scenario):
+    seen = []
+
+    def interrupt_at_detect(stage, index, total):
+        seen.append(stage)
+        if stage == "detect":
+            # What Ctrl-C does: SIGINT for the main thread, which waits in the engine.
+            _thread.interrupt_main()
+
+    with pytest.raises(KeyboardInterrupt):
+        lockstep.analyze(large_scenario / "posts.csv", progress=interrupt_at_detect)
+    assert seen[:3] == ["read", "traces", "detect"]
+    # The engine stopped at its next check: the run never finished.
+    assert "done" not in seen
+    # And the package still works afterwards.
+    again = []
+    lockstep.analyze(large_scenario / "posts.csv", progress=lambda s, i, t: again.append(s))
+    assert again[-1] == "done"

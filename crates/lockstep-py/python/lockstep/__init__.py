@@ -5,8 +5,10 @@ readers, options, checks and error messages, with posts handed over as Arrow tab
 
 - :func:`read` reads files in any format lockstep reads into a ``pyarrow.Table`` of posts.
 - :func:`network` builds one account co-action network (``lockstep network``) as a
-  ``pandas.DataFrame``.
-- :func:`analyze` finds campaigns (``lockstep analyze``) and returns an :class:`Analysis`.
+  ``pandas.DataFrame``, in memory.
+- :func:`analyze` finds campaigns (``lockstep analyze``) and returns an :class:`Analysis`
+  held in memory (Arrow tables, dicts); ``Analysis.write(dir)`` writes the files.
+- :func:`load` reads a directory ``lockstep analyze`` wrote into an :class:`Analysis`.
 
 Posts are a path, a list of paths, or a table: a ``pyarrow.Table`` or ``RecordBatchReader``,
 a pandas or Polars DataFrame, or anything with ``__arrow_c_stream__``. A table's columns
@@ -37,6 +39,7 @@ __all__ = [
     "LockstepError",
     "UsageError",
     "analyze",
+    "load",
     "network",
     "read",
 ]
@@ -52,7 +55,8 @@ class UsageError(LockstepError, ValueError):
 
 
 def _call(fn, *args):
-    """Call the engine, turning its exceptions into lockstep's."""
+    """Call the engine, turning its exceptions into lockstep's (a KeyboardInterrupt stays
+    one)."""
     try:
         return fn(*args)
     except ValueError as e:
@@ -185,38 +189,88 @@ def _rejected_table(path: str):
     )
 
 
-# Columns that hold identifiers or labels: kept as text, never guessed as numbers.
-_TEXT_COLUMNS = {
-    "source",
-    "target",
-    "edge_type",
-    "account_id",
-    "handle",
-    "role",
-    "behaviour",
-    "object",
-    "post_a",
-    "account_a",
-    "time_a",
-    "post_b",
-    "account_b",
-    "time_b",
-    "created_at",
-    "first_post",
-    "last_post",
-}
+def _arrow_types():
+    import pyarrow as pa
+
+    return {"int": pa.int64(), "float": pa.float64(), "text": pa.string(), "bool": pa.bool_()}
 
 
-def _read_csv(path: str):
-    """One of the engine's CSV outputs as a DataFrame: identifiers as text, numbers as
-    numbers, empty text as empty strings."""
-    import pandas as pd
+def _read_csv(path: str, table: str):
+    """One of the engine's CSV outputs as a DataFrame with the types of the tables in
+    memory (``table`` names its columns: ``accounts``, ``edges``, ``evidence``,
+    ``coordinated_posts``, ``network-native``, ``network-cnt``, ``network-coortweet``):
+    identifiers as text, numbers as numbers, empty text as empty strings."""
+    import pyarrow.csv as pacsv
 
-    with open(path, encoding="utf-8") as f:
-        header = f.readline().rstrip("\r\n").split(",")
-    dtype = {c: str for c in header if c in _TEXT_COLUMNS}
-    df = pd.read_csv(path, dtype=dtype, keep_default_na=False, na_values=[])
-    return df
+    types = _arrow_types()
+    columns = {name: types[kind] for name, kind in _lockstep.columns(table)}
+    data = pacsv.read_csv(
+        path,
+        convert_options=pacsv.ConvertOptions(
+            column_types=columns, strings_can_be_null=False, quoted_strings_can_be_null=False
+        ),
+    )
+    return data.to_pandas()
+
+
+def _frame(capsule: Any):
+    """An Arrow stream capsule from the engine as a DataFrame."""
+    import pyarrow as pa
+
+    return pa.table(_Stream(capsule)).to_pandas()
+
+
+class _Progress:
+    """Progress of a run: a tqdm bar where someone watches (a Jupyter kernel, or a
+    terminal on stderr) and tqdm is installed; nothing in a pipe, a log or a batch job."""
+
+    def __init__(self, progress: Any) -> None:
+        self._bar = None
+        self._tqdm = None
+        self.callback = None
+        # An exception the caller's callback raised: it stops the run and is raised as is.
+        self.error: Optional[BaseException] = None
+        if callable(progress):
+            self._user = progress
+            self.callback = self._call_user
+        elif progress == "auto" and _watched():
+            try:
+                from tqdm.auto import tqdm
+            except ImportError:
+                return
+            self._tqdm = tqdm
+            self.callback = self._update
+
+    def _call_user(self, stage: str, index: int, total: int) -> None:
+        try:
+            self._user(stage, index, total)
+        except BaseException as e:
+            self.error = e
+            raise
+
+    def _update(self, stage: str, index: int, total: int) -> None:
+        if self._bar is None:
+            self._bar = self._tqdm(total=total, desc="lockstep", unit="stage", leave=False)
+        self._bar.n = index
+        self._bar.set_postfix_str(stage, refresh=False)
+        self._bar.refresh()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+def _watched() -> bool:
+    """True in a Jupyter kernel, or when stderr is a terminal."""
+    import sys
+
+    if "ipykernel" in sys.modules:
+        return True
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def network(
@@ -229,131 +283,164 @@ def network(
 ):
     """One account co-action network, as ``lockstep network`` writes it: a
     ``pandas.DataFrame`` with the same rows and columns (source, target, weight,
-    edge_type, and per semantics the pair statistics).
+    edge_type, and per semantics the pair statistics), built in memory.
 
     ``behaviour`` is co-repost, co-link, co-text, co-similar, co-reply, co-hashtag,
     co-post or co-object (several, comma-separated or a list, give one frame with every
     edge, in the order named); ``window`` is in seconds; ``semantics`` is native, cnt
     (coordination-network-toolkit) or coortweet (CooRTweet). Other options are the command
     line's: ``similarity``, ``min_participation``, ``edge_weight``, ``self_loops``, the
-    reading options of :func:`read`, and ``format``.
+    reading options of :func:`read`, ``format``, and ``rejected`` (a file for rejected
+    records). Ctrl-C stops the run between behaviours.
     """
-    import pandas as pd
+    import pyarrow as pa
 
     behaviours = [behaviour] if isinstance(behaviour, str) else list(behaviour)
     names = [b.strip() for item in behaviours for b in item.split(",") if b.strip()]
     inputs, stream = _source(posts)
-    with tempfile.TemporaryDirectory(prefix="lockstep-network-") as tmp:
-        out = os.path.join(tmp, "network.csv") if len(names) == 1 else os.path.join(tmp, "out")
-        argv = [
-            "lockstep",
-            "network",
-            *inputs,
-            "--behaviour",
-            ",".join(names),
-            "--window",
-            str(window),
-            "--min-weight",
-            str(min_weight),
-            "--semantics",
-            semantics,
-            "--out",
-            out,
-            *_options(options),
-        ]
-        _call(_lockstep.network, argv, stream)
-        if len(names) == 1:
-            return _read_csv(out)
-        frames = [_read_csv(os.path.join(out, f"{b}.csv")) for b in names]
-        return pd.concat(frames, ignore_index=True)
+    argv = [
+        "lockstep",
+        "network",
+        *inputs,
+        "--behaviour",
+        ",".join(names),
+        "--window",
+        str(window),
+        "--min-weight",
+        str(min_weight),
+        "--semantics",
+        semantics,
+        "--out",
+        "-",
+        *_options(options),
+    ]
+    capsules = _call(_lockstep.network_tables, argv, stream)
+    tables = [pa.table(_Stream(c)) for c in capsules]
+    return pa.concat_tables(tables).to_pandas()
 
 
 class Analysis:
-    """The results of :func:`analyze`: every file ``lockstep analyze`` writes, loaded on
-    first use.
+    """The results of :func:`analyze`, in memory (or of a directory ``lockstep analyze``
+    wrote, with :func:`load`).
 
     - ``campaigns``: list of dicts, as campaigns.json's ``campaigns``
     - ``set_aside``: groups that looked coordinated but were not reported, and why
     - ``accounts``, ``edges``, ``evidence``, ``coordinated_posts``: DataFrames with the
-      CSV files' columns (identifiers as text)
-    - ``summary``: summary.json as a dict; ``narratives``: narratives.json as a dict
+      CSV files' columns (identifiers and times as text); ``arrow(name)`` gives the same
+      as a ``pyarrow.Table``
+    - ``summary``, ``narratives``, ``echo``: summary.json, narratives.json and echo.json
+      as dicts
     - ``graph()``: the fused account graph as a networkx graph
-    - ``write(dir)``: copy every output file to ``dir``
-    - ``dir``: where the files are
+    - ``write(dir)``: every file ``lockstep analyze`` writes, report.html among them
+    - ``dir``: where the files are, if they were written (``out=``) or loaded
     """
 
-    def __init__(self, directory: str, keep: Any = None) -> None:
+    def __init__(self, native: Any = None, directory: Optional[str] = None) -> None:
+        self._native = native
         self.dir = directory
-        self._keep = keep  # a TemporaryDirectory removed with this object
         self._cache: Dict[str, Any] = {}
 
-    def _json(self, name: str) -> Any:
+    def _document(self, name: str) -> Any:
         if name not in self._cache:
-            path = os.path.join(self.dir, name)
-            if os.path.exists(path):
-                with open(path, encoding="utf-8") as f:
-                    self._cache[name] = json.load(f)
+            if self._native is not None:
+                self._cache[name] = json.loads(self._native.document(name))
             else:
-                self._cache[name] = {}
+                path = os.path.join(self.dir, f"{name}.json")
+                if os.path.exists(path):
+                    with open(path, encoding="utf-8") as f:
+                        self._cache[name] = json.load(f)
+                else:
+                    self._cache[name] = {}
         return self._cache[name]
 
-    def _csv(self, name: str):
-        if name not in self._cache:
-            self._cache[name] = _read_csv(os.path.join(self.dir, name))
-        return self._cache[name]
+    def arrow(self, name: str):
+        """A table (``accounts``, ``edges``, ``evidence``, ``coordinated_posts``) as a
+        ``pyarrow.Table``."""
+        import pyarrow as pa
+
+        if self._native is not None:
+            return pa.table(_Stream(self._native.table(name)))
+        return pa.Table.from_pandas(self._frame(name), preserve_index=False)
+
+    def _frame(self, name: str):
+        key = "frame:" + name
+        if key not in self._cache:
+            if self._native is not None:
+                self._cache[key] = _frame(self._native.table(name))
+            else:
+                self._cache[key] = _read_csv(os.path.join(self.dir, f"{name}.csv"), name)
+        return self._cache[key]
 
     @property
     def campaigns(self) -> List[Dict[str, Any]]:
         """Campaigns, strongest first, as in campaigns.json."""
-        return self._json("campaigns.json").get("campaigns", [])
+        return self._document("campaigns").get("campaigns", [])
 
     @property
     def set_aside(self) -> List[Dict[str, Any]]:
         """Groups set aside (not reported as campaigns), with the reason."""
-        return self._json("campaigns.json").get("set_aside", [])
+        return self._document("campaigns").get("set_aside", [])
 
     @property
     def accounts(self):
         """accounts.csv: one row per campaign member."""
-        return self._csv("accounts.csv")
+        return self._frame("accounts")
 
     @property
     def edges(self):
         """edges.csv: every significant account pair per behaviour."""
-        return self._csv("edges.csv")
+        return self._frame("edges")
 
     @property
     def evidence(self):
         """evidence.csv: every co-action behind a significant edge."""
-        return self._csv("evidence.csv")
+        return self._frame("evidence")
 
     @property
     def coordinated_posts(self):
         """coordinated_posts.csv: every post that took part in such a co-action."""
-        return self._csv("coordinated_posts.csv")
+        return self._frame("coordinated_posts")
 
     @property
     def summary(self) -> Dict[str, Any]:
         """summary.json: inputs, counts, parameters and timings."""
-        return self._json("summary.json")
+        return self._document("summary")
 
     @property
     def narratives(self) -> Dict[str, Any]:
         """narratives.json: message templates, narratives, escalation and watch terms."""
-        return self._json("narratives.json")
+        return self._document("narratives")
+
+    @property
+    def echo(self) -> Dict[str, Any]:
+        """echo.json: references and seed accounts with their echo."""
+        return self._document("echo")
 
     def graph(self):
         """The fused graph of accounts with a significant edge (network.graphml) as a
-        ``networkx.Graph``: node attributes campaign, score, handle; edge attributes
-        weight, behaviours, co_actions, campaign."""
+        ``networkx.Graph``: node attributes campaign, score, handle, posts, platform;
+        edge attributes weight, behaviours, co_actions, campaign."""
         import networkx as nx
 
-        return nx.read_graphml(os.path.join(self.dir, "network.graphml"))
+        if self._native is None:
+            return nx.read_graphml(os.path.join(self.dir, "network.graphml"))
+        doc = json.loads(self._native.graph())
+        g = nx.Graph()
+        for n in doc["nodes"]:
+            attrs = dict(n)
+            g.add_node(attrs.pop("id"), **attrs)
+        for e in doc["edges"]:
+            attrs = dict(e)
+            g.add_edge(attrs.pop("source"), attrs.pop("target"), **attrs)
+        return g
 
     def write(self, directory: Union[str, os.PathLike]) -> str:
-        """Copy every file ``lockstep analyze`` wrote (report.html, the CSV, JSON, GEXF,
+        """Write every file ``lockstep analyze`` writes (report.html, the CSV, JSON, GEXF,
         GraphML and Parquet files) into ``directory``; returns its path."""
         directory = os.fspath(directory)
+        if self._native is not None:
+            _call(self._native.write, directory)
+            return directory
         os.makedirs(directory, exist_ok=True)
         for name in sorted(os.listdir(self.dir)):
             src = os.path.join(self.dir, name)
@@ -366,10 +453,11 @@ class Analysis:
 
     def __repr__(self) -> str:
         c = self.summary.get("counts", {})
+        where = f"; files in {self.dir}" if self.dir else ""
         return (
             f"<lockstep.Analysis: {c.get('campaigns', len(self.campaigns))} campaign(s), "
             f"{c.get('campaign_accounts', '?')} accounts, {c.get('edges', '?')} significant "
-            f"edges, from {c.get('posts', '?')} posts; files in {self.dir}>"
+            f"edges, from {c.get('posts', '?')} posts{where}>"
         )
 
     def _repr_html_(self) -> str:
@@ -391,12 +479,13 @@ class Analysis:
             )
         more = len(self.campaigns) - 20
         tail = f"<p>… and {more} more</p>" if more > 0 else ""
+        files = f" Files: <code>{html.escape(self.dir)}</code>" if self.dir else ""
         return (
             "<div class='lockstep-analysis'>"
             f"<p><b>lockstep</b>: {c.get('campaigns', 0)} campaign(s), "
             f"{c.get('campaign_accounts', 0)} accounts, {c.get('edges', 0)} significant edges, "
             f"{c.get('evidence_rows', 0)} evidence rows, from {c.get('posts', 0)} posts "
-            f"({c.get('rejected', 0)} rejected). Files: <code>{html.escape(self.dir)}</code></p>"
+            f"({c.get('rejected', 0)} rejected).{files}</p>"
             "<table><thead><tr><th>campaign</th><th>accounts</th><th>score</th>"
             "<th>behaviours</th><th>first post</th><th>last post</th></tr></thead><tbody>"
             + "".join(rows)
@@ -406,23 +495,45 @@ class Analysis:
         )
 
 
-def analyze(posts: Posts, out: Optional[Union[str, os.PathLike]] = None, **options: Any) -> Analysis:
-    """Find campaigns, as ``lockstep analyze`` does, and return an :class:`Analysis`.
+def load(directory: Union[str, os.PathLike]) -> Analysis:
+    """The results ``lockstep analyze`` wrote into ``directory``, as an :class:`Analysis`
+    (the same types as one made in memory)."""
+    return Analysis(directory=os.fspath(directory))
 
-    ``out`` is where the output files go (default: a temporary directory removed with the
-    result; :meth:`Analysis.write` copies them). Options are the command line's:
+
+def analyze(
+    posts: Posts,
+    out: Optional[Union[str, os.PathLike]] = None,
+    *,
+    progress: Any = "auto",
+    **options: Any,
+) -> Analysis:
+    """Find campaigns, as ``lockstep analyze`` does, and return an :class:`Analysis` held
+    in memory.
+
+    ``out``, when given, is where every output file is written too (and where rejected
+    records go); :meth:`Analysis.write` writes them later. Options are the command line's:
     ``window`` (``"5m"``), ``behaviours`` (``"co-repost,co-link"`` or a list), ``alpha``,
     ``min_co_actions``, ``min_campaign_size``, ``min_campaign_score``,
     ``min_exclusivity``, ``visit_gap``, ``reference``, ``seed_accounts``, ``watch``, the
     reading options of :func:`read` and ``format``.
+
+    ``progress``: ``"auto"`` shows a tqdm bar in Jupyter or on a terminal when tqdm is
+    installed (nothing in a pipe or a log); ``False`` shows nothing; a callable is called
+    as ``progress(stage, index, total)`` as each stage starts (``read``, ``traces``,
+    ``detect``, ``evidence``, ``signals``, ``narratives``, then ``done``). Ctrl-C stops
+    the run at the next stage (KeyboardInterrupt).
     """
     inputs, stream = _source(posts)
-    keep = None
-    if out is None:
-        keep = tempfile.TemporaryDirectory(prefix="lockstep-analyze-")
-        directory = keep.name
-    else:
-        directory = os.fspath(out)
-    argv = ["lockstep", "analyze", *inputs, "--out", directory, *_options(options)]
-    _call(_lockstep.analyze, argv, stream)
-    return Analysis(directory, keep)
+    directory = os.fspath(out) if out is not None else None
+    argv = ["lockstep", "analyze", *inputs, "--out", directory or "-", *_options(options)]
+    bar = _Progress(progress)
+    try:
+        native = _call(_lockstep.analyze, argv, stream, directory, bar.callback)
+    except LockstepError:
+        if bar.error is not None:
+            raise bar.error from None
+        raise
+    finally:
+        bar.close()
+    return Analysis(native, directory)
