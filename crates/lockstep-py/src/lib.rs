@@ -27,6 +27,8 @@ use std::ffi::CStr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+mod spark;
+
 /// The name the Arrow PyCapsule interface gives stream capsules.
 const STREAM: &CStr = c"arrow_array_stream";
 
@@ -317,5 +319,6 @@ fn _lockstep(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(analyze, m)?)?;
     m.add_function(wrap_pyfunction!(network, m)?)?;
     m.add_function(wrap_pyfunction!(read, m)?)?;
+    spark::register(m)?;
     Ok(())
 }
