@@ -23,6 +23,12 @@ trap 'rm -rf "$wheels"' EXIT
 (cd crates/lockstep-py && "../../$venv/bin/maturin" build --release --quiet --out "$wheels")
 wheel=("$wheels"/lockstep-*.whl)
 echo "wheel: $(basename "${wheel[0]}") ($(du -h "${wheel[0]}" | cut -f1))"
-# The wheel and its test extras (pytest, networkx, Polars) from PyPI.
-"${pip[@]}" "${wheel[0]}[test]"
+# The wheel and its test extras (pytest, networkx, Polars) and pyspark 4.x from PyPI.
+"${pip[@]}" "${wheel[0]}[test,spark]"
+# lockstep.spark's tests start a two-executor local cluster: Java 17 and the executors'
+# Python (this virtualenv, which holds the wheel).
+if ! command -v java >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless
+fi
+export SPARK_LOCAL_IP=127.0.0.1 PYSPARK_PYTHON="$PWD/$venv/bin/python"
 "$venv/bin/python" -m pytest -q crates/lockstep-py/tests

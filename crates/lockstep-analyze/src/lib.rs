@@ -13,6 +13,9 @@
 //!   narratives, echo: lockstep-output's [`schema`]) and rows (accounts, edges, evidence)
 //!   that point into the post table. [`analyze_with`] adds what came before the run (how
 //!   the posts were read), a progress callback and a cancel flag ([`Run`]).
+//! - [`analyze_with_edges`]: the same from each behaviour's significant edges found
+//!   elsewhere (the distributed significance stage, lockstep-dist and `lockstep.spark`),
+//!   starting from the [`traces()`] an analysis tests.
 //! - [`Analysis::write`]: every file `lockstep analyze` writes (report.html and the
 //!   Parquet copies included), from the analysis in memory.
 //! - [`tables`]: the CSV outputs as typed tables (columns, kinds, cells with the files'
@@ -37,6 +40,7 @@ mod narratives;
 pub mod network;
 mod pipeline;
 mod precision;
+mod precomputed;
 pub mod tables;
 mod write;
 
@@ -50,6 +54,7 @@ pub use lockstep_output::{schema, AttrValue, Graph};
 pub use lockstep_traces::{Behaviour, Semantics};
 pub use network::{network, Edges, Network, NetworkConfig};
 pub use pipeline::{
-    analyze, analyze_shared, analyze_with, pair_stats_values, Outputs, Progress, ProgressFn, Run,
-    Timer, PAIR_STATS_COLUMNS, STAGES,
+    analyze, analyze_shared, analyze_with, pair_stats_values, traces, Outputs, Progress,
+    ProgressFn, Run, Timer, Traces, PAIR_STATS_COLUMNS, STAGES,
 };
+pub use precomputed::analyze_with_edges;

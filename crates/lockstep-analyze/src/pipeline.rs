@@ -183,7 +183,7 @@ pub fn analyze_shared(
 }
 
 /// An analysis without its table.
-struct Parts {
+pub(crate) struct Parts {
     campaigns: schema::CampaignsFile,
     summary: schema::Summary,
     narratives: schema::NarrativesFile,
@@ -198,7 +198,7 @@ struct Parts {
 }
 
 impl Parts {
-    fn into_analysis(self, posts: Posts<'_>) -> Analysis<'_> {
+    pub(crate) fn into_analysis(self, posts: Posts<'_>) -> Analysis<'_> {
         Analysis {
             posts,
             campaigns: self.campaigns,
@@ -216,15 +216,29 @@ impl Parts {
     }
 }
 
-fn compute(table: &PostTable, config: &AnalyzeConfig, run: Run<'_>) -> Result<Parts> {
-    let (total, mut timer) = run
-        .clock
-        .clone()
-        .unwrap_or_else(|| (Instant::now(), Timer::start()));
-    let no_report = IngestReport::default();
-    let report = run.ingest.unwrap_or(&no_report);
-    config.validate()?;
-    run.stage(0)?;
+/// The traces an analysis tests, in output order, with what they were made from.
+pub struct Traces {
+    /// The behaviours asked for or supported by the data.
+    pub behaviours: Vec<Behaviour>,
+    /// Near-duplicate templates, when co-similar is tested.
+    pub templates: Option<lockstep_similar::Templates>,
+    /// Each behaviour's trace (approximate times dropped) and its windows, milliseconds.
+    pub traces: Vec<(Trace, Vec<i64>)>,
+    /// Warnings about the data's time precision.
+    pub warnings: Vec<String>,
+}
+
+/// The traces [`analyze`] tests: the configured behaviours (or every default one the data
+/// supports) with their windows (the distributed significance stage starts from these).
+pub fn traces(table: &PostTable, config: &AnalyzeConfig) -> Result<Traces> {
+    traces_checked(table, config, &|| Ok(()))
+}
+
+fn traces_checked(
+    table: &PostTable,
+    config: &AnalyzeConfig,
+    check: &dyn Fn() -> Result,
+) -> Result<Traces> {
     let window_override = config.window.as_ref().map(|w| w.ms());
     let behaviours: Vec<Behaviour> = match &config.behaviours {
         Some(list) => list.clone(),
@@ -236,7 +250,7 @@ fn compute(table: &PostTable, config: &AnalyzeConfig, run: Run<'_>) -> Result<Pa
         .then(|| assign_templates(table, &SimilarParams::default()));
     let mut traces: Vec<(Trace, Vec<i64>)> = Vec::new();
     for b in &behaviours {
-        run.check()?;
+        check()?;
         let trace = match (b, &templates) {
             (Behaviour::CoSimilar, Some(t)) => co_similar_trace(table, t),
             _ => extract(table, *b, Semantics::Native).map_err(|e| Error::usage(anyhow!(e)))?,
@@ -253,12 +267,55 @@ fn compute(table: &PostTable, config: &AnalyzeConfig, run: Run<'_>) -> Result<Pa
     // Warnings about the data's time precision, printed and kept for summary.json.
     let mut warnings: Vec<String> = Vec::new();
     warnings.extend(crate::precision::drop_approximate_acts(table, &mut traces));
+    Ok(Traces {
+        behaviours,
+        templates,
+        traces,
+        warnings,
+    })
+}
+
+/// How campaigns are found from the traces: [`detect`], or edges found elsewhere
+/// (`crate::precomputed`).
+pub(crate) type Find<'f> = Box<
+    dyn FnOnce(
+            &PostTable,
+            &[(Trace, Vec<i64>)],
+            &DetectParams,
+        ) -> std::result::Result<Detection, String>
+        + 'f,
+>;
+
+fn compute(table: &PostTable, config: &AnalyzeConfig, run: Run<'_>) -> Result<Parts> {
+    compute_detecting(table, config, run, Box::new(detect))
+}
+
+pub(crate) fn compute_detecting(
+    table: &PostTable,
+    config: &AnalyzeConfig,
+    run: Run<'_>,
+    find: Find<'_>,
+) -> Result<Parts> {
+    let (total, mut timer) = run
+        .clock
+        .clone()
+        .unwrap_or_else(|| (Instant::now(), Timer::start()));
+    let no_report = IngestReport::default();
+    let report = run.ingest.unwrap_or(&no_report);
+    config.validate()?;
+    run.stage(0)?;
+    let Traces {
+        behaviours,
+        templates,
+        traces,
+        mut warnings,
+    } = traces_checked(table, config, &|| run.check())?;
     timer.lap("traces");
 
     run.stage(1)?;
     let params: &DetectParams = &config.detection;
     let det =
-        detect(table, &traces, params).map_err(|e| anyhow!("community detection failed: {e}"))?;
+        find(table, &traces, params).map_err(|e| anyhow!("community detection failed: {e}"))?;
     timer.lap("detect");
     warnings.extend(crate::precision::widened_windows(&det));
     for w in &warnings {

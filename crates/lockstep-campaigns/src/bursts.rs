@@ -31,13 +31,22 @@ const MAX_BURSTS_PER_ACCOUNT: usize = 2_000;
 
 /// Each burst of `trace` under `rule` (consecutive events co-act): its object and its
 /// distinct accounts, sorted.
-fn bursts(trace: &Trace, rule: &CoActRule) -> Vec<(u32, Vec<u32>)> {
-    let ev = &trace.events;
+pub fn bursts(trace: &Trace, rule: &CoActRule) -> Vec<(u32, Vec<u32>)> {
+    bursts_by(&trace.events, |a, b| rule.co_act(a, b))
+}
+
+/// The bursts of events sorted by object and time, where `co_act` says whether two
+/// consecutive events of one object co-act (see [`bursts`]). A burst lies within one
+/// object, so a distributed run finds them object by object.
+pub fn bursts_by(
+    ev: &[lockstep_traces::Event],
+    co_act: impl Fn(&lockstep_traces::Event, &lockstep_traces::Event) -> bool,
+) -> Vec<(u32, Vec<u32>)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < ev.len() {
         let mut j = i + 1;
-        while j < ev.len() && ev[j].object == ev[i].object && rule.co_act(&ev[j - 1], &ev[j]) {
+        while j < ev.len() && ev[j].object == ev[i].object && co_act(&ev[j - 1], &ev[j]) {
             j += 1;
         }
         if j - i >= MIN_BURST_ACCOUNTS {
@@ -62,7 +71,20 @@ pub fn overlap_pairs(
     degree: &[u64],
     ln_alpha: f64,
 ) -> (HashMap<u64, f64>, f64) {
-    let bursts = bursts(trace, rule);
+    let events: u64 = degree.iter().sum();
+    // Sums of squares in integers: exact whatever order the accounts come in.
+    let sum_d2: u128 = degree.iter().map(|&d| d as u128 * d as u128).sum();
+    overlaps(&bursts(trace, rule), sum_d2, events, ln_alpha)
+}
+
+/// [`overlap_pairs`] from the bursts already found (in any order), the sum over accounts
+/// of their squared event counts and the number of events.
+pub fn overlaps(
+    bursts: &[(u32, Vec<u32>)],
+    sum_d2: u128,
+    events: u64,
+    ln_alpha: f64,
+) -> (HashMap<u64, f64>, f64) {
     let nb = bursts.len();
     let tests = nb as f64 * (nb as f64 - 1.0) / 2.0;
     let mut out: HashMap<u64, f64> = HashMap::new();
@@ -76,8 +98,7 @@ pub fn overlap_pairs(
             of_account.entry(a).or_default().push(b as u32);
         }
     }
-    let events: f64 = degree.iter().sum::<u64>() as f64;
-    let sum_w2: f64 = degree.iter().map(|&d| (d as f64 / events).powi(2)).sum();
+    let sum_w2: f64 = sum_d2 as f64 / (events as f64 * events as f64);
     let mut shared: HashMap<u32, usize> = HashMap::new();
     for (b, (object, acc)) in bursts.iter().enumerate() {
         shared.clear();

@@ -227,27 +227,12 @@ pub fn detect(
     traces: &[(Trace, Vec<i64>)],
     params: &DetectParams,
 ) -> Result<Detection, String> {
-    let test = TestParams {
-        alpha: params.alpha,
-        min_co_actions: params.min_co_actions,
-        group_evidence: params.group_evidence,
-        visit_gap_ms: params.visit_gap_ms.unwrap_or(0),
-        rounds: false,
-    };
+    let test = test_params(params);
     let behaviours: Vec<BehaviourEdges> = traces
         .iter()
         .map(|(trace, windows)| {
-            let resolution = timing::Resolution::of(table, trace);
-            let substantive = substance::without_stock_phrases(table, trace);
-            let trace_in = substantive.as_ref().unwrap_or(trace);
-            let reduced;
-            let tested = match params.visit_gap_ms {
-                Some(gap) => {
-                    reduced = visits::visits(trace_in, gap, table.account_count());
-                    &reduced
-                }
-                None => trace_in,
-            };
+            let (tested, resolution) = prepare(table, trace, params);
+            let tested = tested.as_ref().unwrap_or(trace);
             // Rounds are bursts on other accounts' posts: reposts and replies.
             let test = TestParams {
                 rounds: params.rounds
@@ -269,7 +254,48 @@ pub fn detect(
             }
         })
         .collect();
+    detect_from(table, traces, behaviours, params)
+}
 
+/// The parameters of the pair test within `params`.
+pub fn test_params(params: &DetectParams) -> TestParams {
+    TestParams {
+        alpha: params.alpha,
+        min_co_actions: params.min_co_actions,
+        group_evidence: params.group_evidence,
+        visit_gap_ms: params.visit_gap_ms.unwrap_or(0),
+        // Set per behaviour by `detect` (reposts and replies only); the distributed stage
+        // does not test rounds.
+        rounds: false,
+    }
+}
+
+/// What the pair test of `trace` runs on: the trace without stock phrases and reduced to
+/// visits (`None`: the trace itself), and the time grids of its acts.
+pub fn prepare(
+    table: &PostTable,
+    trace: &Trace,
+    params: &DetectParams,
+) -> (Option<Trace>, timing::Resolution) {
+    let resolution = timing::Resolution::of(table, trace);
+    let substantive = substance::without_stock_phrases(table, trace);
+    let trace_in = substantive.as_ref().unwrap_or(trace);
+    let tested = match params.visit_gap_ms {
+        Some(gap) => Some(visits::visits(trace_in, gap, table.account_count())),
+        None => substantive,
+    };
+    (tested, resolution)
+}
+
+/// Fuse, find and score campaigns from each behaviour's significant edges, found by
+/// [`detect`] or elsewhere (the distributed significance stage, lockstep-dist), in the
+/// order of `traces`.
+pub fn detect_from(
+    table: &PostTable,
+    traces: &[(Trace, Vec<i64>)],
+    behaviours: Vec<BehaviourEdges>,
+    params: &DetectParams,
+) -> Result<Detection, String> {
     // Fuse.
     let mut fused_map: HashMap<u64, FusedEdge> = HashMap::default();
     for (bi, be) in behaviours.iter().enumerate() {

@@ -23,7 +23,7 @@
 //! that could have been tested (Benjamini–Hochberg over all `A(A-1)/2` pairs of active
 //! accounts), which controls the false discovery rate.
 
-use crate::stats::{bh_ln_q, poisson_ln_sf};
+use crate::stats::{bh_ln_q, poisson_ln_sf, FixedSum};
 use crate::timing::{CoActRule, Resolution, WindowUse};
 use lockstep_model::PostTable;
 use lockstep_networks::native::{self, PairStats};
@@ -117,16 +117,57 @@ struct Null {
     objects: usize,
 }
 
+/// Pairs `(k, l)` of one object's events `ev` (sorted by time), `k` in `owned`, `k < l`,
+/// that co-act: stamps at most `window` apart and, unless `exact`, `co_act` says so (any
+/// two events, whoever's: the null model's `p_o` counts pairs of visits). Counting only
+/// the pairs whose earlier event is owned lets a distributed run split a hot object into
+/// time blocks and add the blocks' counts.
+pub fn pairs_within(
+    ev: &[Event],
+    owned: std::ops::Range<usize>,
+    window: i64,
+    exact: bool,
+    co_act: impl Fn(&Event, &Event) -> bool,
+) -> u64 {
+    let mut within = 0u64;
+    let mut hi = owned.start;
+    for k in owned {
+        if hi < k + 1 {
+            hi = k + 1;
+        }
+        while hi < ev.len() && ev[hi].time - ev[k].time <= window {
+            hi += 1;
+        }
+        within += if exact {
+            (hi - k - 1) as u64
+        } else {
+            ev[k + 1..hi].iter().filter(|f| co_act(&ev[k], f)).count() as u64
+        };
+    }
+    within
+}
+
+/// One object's term of the null model's constant: `(n / E)^2 * p_o`, with `p_o` the
+/// share of the object's `n (n - 1) / 2` pairs of visits that co-act (`within`), out of
+/// `e_total` visits in all.
+pub fn null_term(n: u64, within: u64, e_total: u64) -> f64 {
+    if n < 2 {
+        return 0.0;
+    }
+    let (n, e) = (n as f64, e_total as f64);
+    let p_o = within as f64 / (n * (n - 1.0) / 2.0);
+    (n / e) * (n / e) * p_o
+}
+
 fn null_model(table: &PostTable, trace: &Trace, rule: &CoActRule) -> Null {
     let ev = &trace.events;
     let mut degree = vec![0u64; table.account_count()];
     for e in ev {
         degree[e.account as usize] += 1;
     }
-    let e_total = ev.len() as f64;
-    let window = rule.stamp_ms;
-    let exact = rule.exact_by_stamps();
-    let mut c = 0.0;
+    // Summed in fixed point, so that a distributed run adding objects in any order gets
+    // the same constant to the bit.
+    let mut c = FixedSum::default();
     let mut objects = 0;
     let mut i = 0;
     while i < ev.len() {
@@ -136,40 +177,139 @@ fn null_model(table: &PostTable, trace: &Trace, rule: &CoActRule) -> Null {
             j += 1;
         }
         objects += 1;
-        let n = (j - i) as f64;
         if j - i >= 2 {
             // Unordered pairs of this object's visits that co-act, by the same rule as the
             // observed co-actions (on one grid: stamps at most `window` apart).
-            let mut within = 0u64;
-            let mut hi = i;
-            for k in i..j {
-                if hi < k + 1 {
-                    hi = k + 1;
-                }
-                while hi < j && ev[hi].time - ev[k].time <= window {
-                    hi += 1;
-                }
-                within += if exact {
-                    (hi - k - 1) as u64
-                } else {
-                    ev[k + 1..hi]
-                        .iter()
-                        .filter(|f| rule.co_act(&ev[k], f))
-                        .count() as u64
-                };
-            }
-            let p_o = within as f64 / (n * (n - 1.0) / 2.0);
-            c += (n / e_total) * (n / e_total) * p_o;
+            let within = pairs_within(
+                &ev[i..j],
+                0..j - i,
+                rule.stamp_ms,
+                rule.exact_by_stamps(),
+                |a, b| rule.co_act(a, b),
+            );
+            c.add(null_term((j - i) as u64, within, ev.len() as u64));
         }
         i = j;
     }
     let active = degree.iter().filter(|&&d| d > 0).count();
     Null {
         degree,
-        c,
+        c: c.value(),
         active,
         objects,
     }
+}
+
+/// A tested pair of one window: its statistics, expected co-actions and ln p.
+pub type Tested = (PairStats, f64, f64);
+
+/// The pairs of one window that can still be significant: ln p at most this bound, when
+/// `tested` pairs were tested among `m` hypotheses over `windows` windows at false
+/// discovery rate `alpha`. A pair's Benjamini-Hochberg value `min_{r >= rank} p_(r) m / r`
+/// can only reach `alpha / windows` through a rank `r <= tested` with
+/// `p_(r) <= alpha r / (m windows)`, so every pair with a larger p is out whatever the
+/// others are. A distributed run sends only these to the driver; a small margin keeps
+/// floating point on the safe side.
+pub fn candidate_ln_p_bound(alpha: f64, windows: usize, m: f64, tested: u64) -> f64 {
+    let ln_windows = (windows.max(1) as f64).ln();
+    alpha.ln() - ln_windows - m.max(tested as f64).ln() + (tested.max(1) as f64).ln() + 1e-6
+}
+
+/// What one window's test found, for [`judge_window`].
+pub struct WindowResult {
+    /// Tested pairs with ln p up to [`candidate_ln_p_bound`] (or all tested pairs).
+    pub candidates: Vec<Tested>,
+    /// Observed pairs in a significant burst overlap, with its adjusted ln value.
+    pub in_overlaps: Vec<(PairStats, f64)>,
+    /// Hypotheses.
+    pub m: f64,
+    /// Null model constant.
+    pub c: f64,
+    /// The window asked for and on the stamps, milliseconds.
+    pub window_ms: i64,
+    /// The window on the stamps, milliseconds.
+    pub stamp_window_ms: i64,
+    /// The overlaps are rounds ([`TestParams::rounds`]): they only add pairs the pair test
+    /// did not find, and their edges are marked [`SigEdge::from_rounds`].
+    pub rounds: bool,
+}
+
+/// Adjust one window's candidates (Benjamini-Hochberg over `m`, Bonferroni over
+/// `windows`) and keep, per pair, the edge with the smallest adjusted value so far in
+/// `best` (`overlap_keys` records pairs whose kept edge came from a burst overlap).
+/// `degree` gives each account's visits. Shared by [`test_behaviour`] and the
+/// distributed run (lockstep-dist), which passes only the candidates.
+pub fn judge_window(
+    r: WindowResult,
+    windows: usize,
+    alpha: f64,
+    degree: impl Fn(u32) -> u64,
+    best: &mut foldhash::HashMap<u64, SigEdge>,
+    overlap_keys: &mut foldhash::HashSet<u64>,
+) {
+    let ln_windows = (windows.max(1) as f64).ln();
+    let ln_alpha = alpha.ln();
+    let ln_p: Vec<f64> = r.candidates.iter().map(|t| t.2).collect();
+    let ln_q = bh_ln_q(&ln_p, r.m);
+    for ((stats, lambda, ln_p), ln_q) in r.candidates.into_iter().zip(ln_q) {
+        let ln_q = (ln_q + ln_windows).min(0.0);
+        if ln_q > ln_alpha {
+            continue;
+        }
+        keep_best(
+            best,
+            SigEdge {
+                stats,
+                expected: lambda,
+                ln_p,
+                ln_q,
+                window_ms: r.window_ms,
+                stamp_window_ms: r.stamp_window_ms,
+                from_rounds: false,
+            },
+        );
+    }
+    for (stats, ln_q) in r.in_overlaps {
+        let ln_q = (ln_q + ln_windows).min(0.0);
+        if ln_q > ln_alpha {
+            continue;
+        }
+        let lambda = degree(stats.a) as f64 * degree(stats.b) as f64 * r.c;
+        let key = pair_key(&stats);
+        // A pair the pair test found keeps that evidence: round overlaps only add pairs
+        // (their groups are judged by their rounds, the others as before).
+        if r.rounds && best.get(&key).is_some_and(|e| !e.from_rounds) {
+            continue;
+        }
+        let cand = SigEdge {
+            stats,
+            expected: lambda,
+            // The overlap's adjusted value stands for both: conservative.
+            ln_p: ln_q,
+            ln_q,
+            window_ms: r.window_ms,
+            stamp_window_ms: r.stamp_window_ms,
+            from_rounds: r.rounds,
+        };
+        if keep_best(best, cand) {
+            overlap_keys.insert(key);
+        }
+    }
+}
+
+/// The significant edges kept over all windows, sorted by pair, and how many of them rest
+/// on a burst overlap alone.
+pub fn finish_edges(
+    best: foldhash::HashMap<u64, SigEdge>,
+    overlap_keys: &foldhash::HashSet<u64>,
+) -> (Vec<SigEdge>, usize) {
+    let mut edges: Vec<SigEdge> = best.into_values().collect();
+    edges.sort_by_key(|e| (e.stats.a, e.stats.b));
+    let from_overlaps = edges
+        .iter()
+        .filter(|e| overlap_keys.contains(&pair_key(&e.stats)) && e.ln_p == e.ln_q)
+        .count();
+    (edges, from_overlaps)
 }
 
 /// Test every pair of one behaviour at each window; an edge is significant at the window
@@ -251,71 +391,36 @@ pub fn test_behaviour(
         });
         summary.pairs_observed.push(observed);
         summary.pairs_tested.push(tested.len() as u64);
-        let ln_p: Vec<f64> = tested.iter().map(|t| t.2).collect();
-        let ln_q = bh_ln_q(&ln_p, m);
-        for ((stats, lambda, ln_p), ln_q) in tested.into_iter().zip(ln_q) {
-            let ln_q = (ln_q + ln_windows).min(0.0);
-            if ln_q > ln_alpha {
-                continue;
-            }
-            keep_best(
-                &mut best,
-                SigEdge {
-                    stats,
-                    expected: lambda,
-                    ln_p,
-                    ln_q,
-                    window_ms: w,
-                    stamp_window_ms: rule.stamp_ms,
-                    from_rounds: false,
-                },
-            );
-        }
-        for (stats, ln_q) in in_overlaps {
-            let ln_q = (ln_q + ln_windows).min(0.0);
-            if ln_q > ln_alpha {
-                continue;
-            }
-            let lambda = null.degree[stats.a as usize] as f64
-                * null.degree[stats.b as usize] as f64
-                * null.c;
-            let key = pair_key(&stats);
-            // A pair the pair test found keeps that evidence: round overlaps only add pairs
-            // (their groups are judged by their rounds, the others as before).
-            if rounds && best.get(&key).is_some_and(|e| !e.from_rounds) {
-                continue;
-            }
-            let cand = SigEdge {
-                stats,
-                expected: lambda,
-                // The overlap's adjusted value stands for both: conservative.
-                ln_p: ln_q,
-                ln_q,
+        let degree = &null.degree;
+        judge_window(
+            WindowResult {
+                candidates: tested,
+                in_overlaps,
+                m,
+                c: null.c,
                 window_ms: w,
                 stamp_window_ms: rule.stamp_ms,
-                from_rounds: rounds,
-            };
-            if keep_best(&mut best, cand) {
-                overlap_keys.insert(key);
-            }
-        }
+                rounds,
+            },
+            windows_ms.len(),
+            params.alpha,
+            |a| degree[a as usize],
+            &mut best,
+            &mut overlap_keys,
+        );
     }
-    let mut edges: Vec<SigEdge> = best.into_values().collect();
-    edges.sort_by_key(|e| (e.stats.a, e.stats.b));
+    let (edges, from_overlaps) = finish_edges(best, &overlap_keys);
     summary.significant = edges.len();
-    summary.from_burst_overlaps = edges
-        .iter()
-        .filter(|e| overlap_keys.contains(&pair_key(&e.stats)) && e.ln_p == e.ln_q)
-        .count();
+    summary.from_burst_overlaps = from_overlaps;
     (edges, summary)
 }
 
-fn pair_key(s: &PairStats) -> u64 {
+pub fn pair_key(s: &PairStats) -> u64 {
     ((s.a as u64) << 32) | s.b as u64
 }
 
 /// Keep `cand` if its pair has no edge yet or only a weaker one; true if kept.
-fn keep_best(best: &mut foldhash::HashMap<u64, SigEdge>, cand: SigEdge) -> bool {
+pub fn keep_best(best: &mut foldhash::HashMap<u64, SigEdge>, cand: SigEdge) -> bool {
     let key = pair_key(&cand.stats);
     match best.get(&key) {
         Some(old) if old.ln_q <= cand.ln_q => false,

@@ -30,6 +30,7 @@ use std::sync::Arc;
 
 mod engine;
 mod results;
+mod spark;
 
 /// The name the Arrow PyCapsule interface gives stream capsules.
 const STREAM: &CStr = c"arrow_array_stream";
@@ -270,5 +271,6 @@ fn _lockstep(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run_cli, m)?)?;
     m.add_function(wrap_pyfunction!(read, m)?)?;
     results::register(m)?;
+    spark::register(m)?;
     Ok(())
 }
