@@ -423,7 +423,9 @@ def analyze(
     for df in (deg, bounds, parts, merged):
         df.unpersist()
     _call(run.write)
-    result = Analysis(directory, keep)
+    result = Analysis(directory=directory)
+    # A temporary output directory lives as long as the result.
+    result._keep = keep  # type: ignore[attr-defined]
     #: What the cluster did: the cost estimate, split objects and blocks.
     result.spark = {
         "estimate": int(estimate),
