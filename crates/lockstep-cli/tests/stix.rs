@@ -57,7 +57,7 @@ fn every_scenario_exports_valid_stix() {
     let dir = tempfile::tempdir().unwrap();
     for scenario in ["basic", "hotspot", "organic", "mixed", "h20", "weibo"] {
         let run = dir.path().join(scenario);
-        let data = generate(&run, scenario, "1", "0.1");
+        let data = generate(&run, scenario, "1", "0.05");
         let out = run.join("out");
         let mut args = vec!["analyze".to_string()];
         args.extend(inputs(&data).iter().map(|p| p.display().to_string()));
@@ -90,7 +90,11 @@ fn every_scenario_exports_valid_stix() {
                 "{scenario}: {v}"
             );
         }
-        // Deterministic: a second run writes the same bundle.
+        // Deterministic: a second run writes the same bundle (checked on one scenario, to
+        // keep the test short).
+        if scenario != "h20" {
+            continue;
+        }
         let again = run.join("again");
         let mut args2 = args.clone();
         let n = args2.len();
