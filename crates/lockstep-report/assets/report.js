@@ -858,11 +858,14 @@
         var posts = typeof r.posts === 'number' ? r.posts : 0, coord = typeof r.coordinated_posts === 'number' ? r.coordinated_posts : 0;
         var said = [];
         if (r.source || r.published_at) said.push([r.source, r.published_at ? 'published ' + fmtTime(r.published_at) : ''].filter(Boolean).join(', ') + '.');
-        said.push(num(posts) + ' posts by ' + num(r.accounts || 0) + ' accounts echo it' +
-          (typeof r.first_echo_lag_s === 'number' ? '; the first ' + fmtLag(r.first_echo_lag_s) : '') +
-          (typeof lagOf.median_s === 'number' ? ', half of them by ' + fmtLag(lagOf.median_s) : '') + '.');
-        if (lagOf.before_publication) said.push(num(lagOf.before_publication) + ' appeared before it was published.');
-        said.push(num(coord) + ' are coordinated (evidence of a campaign); ' + num(Math.max(0, posts - coord)) + ' are overt echo.');
+        if (typeof r.posts === 'number') {
+          said.push(num(posts) + ' posts by ' + num(r.accounts || 0) + ' accounts echo it' +
+            (typeof r.first_echo_lag_s === 'number' ? '; the first ' + fmtLag(r.first_echo_lag_s) : '') +
+            (typeof lagOf.median_s === 'number' ? ', half of them by ' + fmtLag(lagOf.median_s) : '') + '.');
+          if (lagOf.before_publication) said.push(num(lagOf.before_publication) + ' appeared before it was published.');
+          said.push(num(coord) + ' are coordinated (evidence of a campaign); ' + num(Math.max(0, posts - coord)) + ' are overt echo.');
+        }
+        if (typeof r.url === 'string' && r.url) box.appendChild(el('p', { class: 'd mono' }, r.url));
         box.appendChild(el('p', { class: 'echo-sentence' }, said.join(' '), Array.isArray(r.campaigns) && r.campaigns.length ? [' Campaigns: ', campaignPills(r.campaigns)] : null));
         if (typeof r.text === 'string' && r.text) box.appendChild(el('div', { class: 'd text' }, r.text));
         box.appendChild(el('details', null, el('summary', null, 'All figures'), kv(facts)));
