@@ -4,7 +4,8 @@
 # - playwright-core (tests/browser, `npm ci` from its package-lock.json; it drives the
 #   system Chromium and downloads no browser of its own);
 # - a virtualenv .venv-report with networkx and DuckDB, which load the GEXF, GraphML and
-#   Parquet exports in crates/lockstep-cli/tests/exports.rs.
+#   Parquet exports in crates/lockstep-cli/tests/exports.rs, and stix2 and
+#   stix2-validator, which check stix.json in crates/lockstep-cli/tests/stix.rs.
 # Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,14 +33,19 @@ echo "playwright-core: $(node -p "require('./tests/browser/node_modules/playwrig
 venv=.venv-report
 want_networkx=3.6.1
 want_duckdb=1.5.6
+want_stix2=3.0.2
+want_stix2_validator=3.3.2
 if ! "$venv/bin/python" -c "
 import importlib.metadata as m
-assert m.version('networkx') == '$want_networkx' and m.version('duckdb') == '$want_duckdb'" 2>/dev/null; then
+assert m.version('networkx') == '$want_networkx' and m.version('duckdb') == '$want_duckdb'
+assert m.version('stix2') == '$want_stix2' and m.version('stix2-validator') == '$want_stix2_validator'" 2>/dev/null; then
     rm -rf "$venv"
     if ! python3 -m venv "$venv" 2>/dev/null; then
         apt-get update -qq && apt-get install -y -qq python3-venv
         python3 -m venv "$venv"
     fi
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "networkx==$want_networkx" "duckdb==$want_duckdb"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "networkx==$want_networkx" "duckdb==$want_duckdb" \
+        "stix2==$want_stix2" "stix2-validator==$want_stix2_validator"
 fi
 echo "export checks: $("$venv/bin/python" -c "import networkx, duckdb; print('networkx', networkx.__version__, '/ duckdb', duckdb.__version__)")"
+echo "STIX checks: $("$venv/bin/python" -c "import importlib.metadata as m; print('stix2', m.version('stix2'), '/ stix2-validator', m.version('stix2-validator'))")"

@@ -46,6 +46,52 @@ test('the report opens offline with no errors and no requests', async () => {
   await page.close();
 });
 
+test('the first screen (1400x900) shows the findings, not parameters', async () => {
+  const { page, log } = await openReport(browser.context, report);
+  assert.deepEqual(log.pageErrors, []);
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const findings = page.locator('#findings');
+  assert.ok(await findings.isVisible(), 'findings section shown');
+  const box = await findings.boundingBox();
+  assert.ok(box && box.y < 150, `findings start at ${box && box.y}`);
+  // The headline names the campaigns; the first rows of the table of campaigns are on the
+  // first screen, with a label in words and the strongest evidence.
+  const headline = await page.locator('#findings .headline').innerText();
+  assert.match(headline, /\d+ campaigns?/);
+  const rows = page.locator('#findings tr.finding-row');
+  assert.ok((await rows.count()) >= 1, 'campaigns listed in the findings');
+  const first = await rows.first().boundingBox();
+  assert.ok(first && first.y + first.height <= 900, 'the strongest campaign is on the first screen');
+  const cells = await rows.first().locator('td').allInnerTexts();
+  assert.match(cells[0], /^Campaign \d+$/);
+  assert.match(cells[1], /(copy-paste|repost ring|link ring|hashtag push|reply swarm|boost ring|cross-platform|mixed), \d+ accounts?/);
+  assert.match(cells[3], /apart/);
+  // Parameters are folded away below the findings.
+  const params = page.locator('#overview h3', { hasText: 'Parameters used' });
+  assert.equal(await params.isVisible(), false, 'parameters are not shown until opened');
+  const overview = await page.locator('#overview').boundingBox();
+  assert.ok(overview.y > box.y, 'overview comes after the findings');
+  // A link in the findings opens its campaign.
+  const link = page.locator('#findings button[data-link^="#campaign-"]').first();
+  const target = (await link.getAttribute('data-link')).replace('#campaign-', '');
+  await link.click();
+  assert.equal(await page.locator('#campaign-detail').getAttribute('data-campaign'), target);
+  assert.match(await page.locator('#campaign-detail h3').first().innerText(), new RegExp(`Campaign ${target}: `));
+  await page.close();
+});
+
+test('report.html#campaign-N opens that campaign', async () => {
+  const { page } = await openReport(browser.context, report);
+  const ids = await page.locator('tr.campaign-row').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-campaign')));
+  const last = ids[ids.length - 1];
+  await page.goto(`${page.url().split('#')[0]}#campaign-${last}`);
+  await page.reload();
+  await page.waitForSelector('html[data-report-ready="1"]');
+  assert.equal(await page.locator('#campaign-detail').getAttribute('data-campaign'), last);
+  await page.close();
+});
+
 test('the network draws', async () => {
   const { page } = await openReport(browser.context, report);
   const info = await page.evaluate(() => ({

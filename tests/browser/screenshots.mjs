@@ -1,5 +1,6 @@
 // Screenshots of a report for the docs: node screenshots.mjs REPORT.html OUT_DIR
-// Writes report-overview.png, report-campaign.png and report-network.png.
+// Writes report-findings.png (the first screen), report-overview.png, report-campaign.png
+// and report-network.png.
 // The docs' screenshots are of `lockstep demo --out /tmp/demo` (h20 scenario), taken with
 // a CJK font installed (Debian's fonts-wqy-zenhei), so Chinese text shows.
 import path from 'node:path';
@@ -16,6 +17,8 @@ try {
   if (log.pageErrors.length || log.consoleErrors.length) throw new Error(JSON.stringify(log));
   await page.setViewportSize({ width: 1400, height: 900 });
   await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(outDir, 'report-findings.png') });
+  await page.evaluate(() => { document.getElementById('overview').scrollIntoView({ block: 'start' }); window.scrollBy(0, -50); });
   await page.screenshot({ path: path.join(outDir, 'report-overview.png') });
   const rows = page.locator('tr.campaign-row');
   await rows.first().click();

@@ -329,7 +329,7 @@ pub(crate) fn compute_detecting(
     run.stage(3)?;
     let (acc_signals, camp_signals) = signals(table, &det, &coordinated);
     let accounts = account_rows(&det, &acc_signals);
-    let campaigns = campaigns_file(table, &det, &camp_signals, &acc_signals, &samples);
+    let mut campaigns = campaigns_file(table, &det, &camp_signals, &acc_signals, &samples);
     let edges = edge_rows(&det);
     let graph = graph(table, &det);
     timer.lap("signals");
@@ -344,6 +344,8 @@ pub(crate) fn compute_detecting(
         &config.narratives,
     )?;
     let (narratives, echo) = lockstep_narratives::documents(&findings)?;
+    // Campaigns named: kind, DISARM techniques and label (lockstep-brief).
+    lockstep_brief::name_campaigns(&mut campaigns, &serde_json::to_value(&narratives)?);
     timer.lap("narratives");
 
     let kinds = table.kind_counts();
@@ -750,6 +752,8 @@ fn campaigns_file(
             score: c.score,
             score_components: components(&c.components),
             size: c.members.len(),
+            // Kind, DISARM techniques and label: lockstep-brief, once narratives are known.
+            ..schema::Campaign::default()
         })
         .collect();
     let set_aside = det

@@ -57,6 +57,9 @@ impl Analysis<'_> {
             dir.display(),
             summary.total_s
         );
+        // The brief: findings.md and stix.json (lockstep-brief).
+        lockstep_brief::write(dir)
+            .with_context(|| format!("writing the brief into {}", dir.display()))?;
         // Posts behind the evidence, Parquet copies of the tables, and report.html.
         self.write_coordinated_posts(dir)?;
         if outputs == Outputs::All {

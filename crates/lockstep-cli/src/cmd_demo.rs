@@ -62,6 +62,8 @@ pub fn run(a: DemoArgs) -> CliResult {
     println!("  ground truth: {}", data.join("truth.csv").display());
     println!("  results:      {results_s}");
     for f in [
+        "findings.md      (the brief: what was found, in sentences)",
+        "stix.json        (STIX 2.1 bundle for threat-intelligence tools)",
         "summary.json",
         "campaigns.json",
         "accounts.csv",

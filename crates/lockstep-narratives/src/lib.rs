@@ -30,6 +30,7 @@ pub mod discover;
 pub mod echo;
 pub mod findings;
 pub mod group;
+pub mod meta_csv;
 pub mod narrative;
 pub mod options;
 pub mod refine;

@@ -35,7 +35,9 @@ pub struct SeedAccount {
 /// Read a seed file: CSV with a header naming `account_id` (or `id`, `user_id`) and/or
 /// `handle` (or `screen_name`, `username`) and optionally `label`; or, without such a
 /// header, one account id or handle per line, optionally followed by `,label`. Lines
-/// starting with `#` are comments.
+/// starting with `#` are comments. Meta's threat-research indicator CSV (`Tactic,
+/// Technique, Procedure, Indicator, Note`, defanged indicators) is read too: its account
+/// indicators are the seeds ([`crate::meta_csv`]).
 pub fn load_seeds(path: &Path) -> Result<Vec<SeedAccount>, LoadError> {
     let name = path.display().to_string();
     let body = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
@@ -62,7 +64,24 @@ pub fn load_seeds(path: &Path) -> Result<Vec<SeedAccount>, LoadError> {
     let id_col = col(&["account_id", "id", "user_id", "author_id"]);
     let handle_col = col(&["handle", "screen_name", "username", "user_name"]);
     let label_col = col(&["label", "type", "kind"]);
-    if id_col.is_some() || handle_col.is_some() {
+    if crate::meta_csv::is_meta_header(&header) {
+        // Meta's threat-research indicators (crate::meta_csv).
+        let joined = lines.join("\n");
+        let records: Vec<csv::StringRecord> = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(joined.as_bytes())
+            .records()
+            .flatten()
+            .collect();
+        let meta = crate::meta_csv::meta_seeds(&header, &records);
+        if meta.skipped > 0 {
+            eprintln!(
+                "lockstep: {name}: {} indicator(s) that are not accounts (domains, articles) left out of the seed accounts",
+                meta.skipped
+            );
+        }
+        seeds = meta.seeds;
+    } else if id_col.is_some() || handle_col.is_some() {
         let joined = lines.join("\n");
         let mut r = csv::ReaderBuilder::new()
             .flexible(true)

@@ -3,11 +3,14 @@
 //! data is escaped, and characters XML forbids are dropped, so hostile text cannot break
 //! the file.
 //!
+//! [`kind`] names a campaign's kind and DISARM techniques from its evidence.
+//!
 //! [`schema`] names every file `lockstep analyze` writes: a type per JSON document and the
 //! header of every CSV file.
 
 mod gexf;
 mod graphml;
+pub mod kind;
 pub mod schema;
 mod time;
 mod xml;

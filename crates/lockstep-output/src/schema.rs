@@ -199,6 +199,8 @@ pub struct Campaign {
     pub creation_batches: Vec<(String, usize)>,
     /// Members with known creation dates.
     pub creation_known: usize,
+    /// DISARM technique ids its evidence supports, sorted ([`crate::kind::disarm_techniques`]).
+    pub disarm: Vec<String>,
     /// A few co-actions inside the campaign.
     pub evidence_samples: Vec<EvidenceSample>,
     /// First post of any member, RFC 3339.
@@ -211,6 +213,13 @@ pub struct Campaign {
     pub implied_utc_offset: i32,
     /// Internal fused edges.
     pub internal_edges: usize,
+    /// What it does, from its behaviours and evidence: `copy-paste`, `repost ring`,
+    /// `boost ring`, `link ring`, `hashtag push`, `reply swarm`, `cross-platform` or
+    /// `mixed` ([`crate::kind::campaign_kind`]).
+    pub kind: String,
+    /// Its name in words: kind, size, top narrative terms and active period
+    /// (`copy-paste, 30 accounts: 美国芯片 / 后门 / 安全, 1–4 Aug 2025`).
+    pub label: String,
     /// Last post of any member, RFC 3339.
     pub last_post: String,
     /// Account ids of the members acting first most often.

@@ -248,6 +248,47 @@
   window.lockstepReport = api;
 
   // ---------------------------------------------------------------- overview
+  // ---------------------------------------------------------------- findings
+  // The brief (lockstep-brief): paragraphs, lists and tables of spans; a span with a link
+  // (#campaign-3, #echo, ...) becomes a button that opens that part of the report.
+  function goTo(link) {
+    var m = /^#campaign-(\d+)$/.exec(String(link));
+    if (m && rankOf.has(Number(m[1]))) { selectCampaign(Number(m[1]), true); return; }
+    var id = String(link).replace(/^#/, '');
+    var sec = /^[a-z]+$/.test(id) ? document.getElementById(id) : null;
+    if (sec) sec.scrollIntoView({ block: 'start' });
+  }
+  function spans(list) {
+    return (Array.isArray(list) ? list : []).map(function (sp) {
+      if (!isPlain(sp)) return generic(sp);
+      if (typeof sp.link === 'string') {
+        var btn = el('button', { type: 'button', class: 'link d', 'data-link': sp.link }, sp.text);
+        btn.addEventListener('click', function () { goTo(sp.link); });
+        return btn;
+      }
+      return sp.strong ? el('strong', { class: 'd' }, sp.text) : el('span', { class: 'd' }, sp.text);
+    });
+  }
+  function renderFindings() {
+    var B = DATA.brief;
+    var b = body('findings');
+    if (!isPlain(B)) { b.appendChild(el('p', { class: 'muted' }, 'No findings: this directory has no campaigns.json.')); return; }
+    b.appendChild(el('p', { class: 'headline' }, spans(B.headline)));
+    (Array.isArray(B.sections) ? B.sections : []).forEach(function (s) {
+      if (!isPlain(s)) return;
+      b.appendChild(el('h3', { id: 'findings-' + String(s.id).replace(/[^a-z]/g, '') }, s.title));
+      (Array.isArray(s.blocks) ? s.blocks : []).forEach(function (k) {
+        if (!isPlain(k)) return;
+        if (k.type === 'para') b.appendChild(el('p', null, spans(k.spans)));
+        else if (k.type === 'list') b.appendChild(el('ul', null, (k.items || []).map(function (i) { return el('li', null, spans(i)); })));
+        else if (k.type === 'table') {
+          var rows = (k.rows || []).map(function (r) { return el('tr', { class: 'finding-row' }, (r || []).map(function (cell) { return el('td', { class: 'd' }, spans(cell)); })); });
+          b.appendChild(scroll(table(k.head || [], rows)));
+        } else append(b, generic(k));
+      });
+    });
+  }
+
   function renderOverview() {
     var b = body('overview');
     var c = S.counts || {};
@@ -290,16 +331,20 @@
       b.appendChild(el('h3', null, 'Warnings'));
       b.appendChild(el('ul', null, S.warnings.map(function (w) { return el('li', { class: 'd warn' }, generic(w)); })));
     }
-    b.appendChild(el('h3', null, 'Parameters used'));
-    append(b, generic(S.parameters));
+    // Parameters, behaviour figures and timings: for the method section of a write-up, not
+    // the first read, so folded.
+    var params = el('details', { id: 'parameters' }, el('summary', null, 'Parameters used, behaviours tested and timings'));
+    params.appendChild(el('h3', null, 'Parameters used'));
+    append(params, generic(S.parameters));
     if (Array.isArray(S.behaviours) && S.behaviours.length) {
-      b.appendChild(el('h3', null, 'Behaviours tested'));
-      append(b, generic(S.behaviours));
+      params.appendChild(el('h3', null, 'Behaviours tested'));
+      append(params, generic(S.behaviours));
     }
     if (S.timings_s) {
-      b.appendChild(el('h3', null, 'Timings (s)'));
-      append(b, generic(S.timings_s));
+      params.appendChild(el('h3', null, 'Timings (s)'));
+      append(params, generic(S.timings_s));
     }
+    b.appendChild(params);
     var known = ['counts', 'inputs', 'warnings', 'parameters', 'behaviours', 'timings_s', 'lockstep_version', 'command', 'total_s'];
     var other = {};
     Object.keys(S).forEach(function (k) { if (known.indexOf(k) < 0) other[k] = S[k]; });
@@ -322,14 +367,14 @@
       var beh = isPlain(c.behaviours) ? Object.keys(c.behaviours).map(function (k) { return el('span', { class: 'pill' }, k + ' ' + num(c.behaviours[k])); }) : generic(c.behaviours);
       var leaders = Array.isArray(c.leaders) ? c.leaders.slice(0, 3).map(accountLabel).join(', ') : '';
       var tr = el('tr', { class: 'campaign-row', 'data-campaign': String(c.id) },
-        tdn(i + 1), el('td', null, swatch(c.id), String(c.id)), tdn(c.score, 3), tdn(c.size), td(beh),
-        tdn(c.evidence ? c.evidence.total : undefined), td(c.first_post, 'mono'), td(c.last_post, 'mono'),
+        tdn(i + 1), el('td', null, swatch(c.id), String(c.id)), td(c.label || c.kind || ''), tdn(c.score, 3), tdn(c.size), td(beh),
+        tdn(c.evidence ? c.evidence.total : undefined), td(fmtTime(c.first_post), 'mono'), td(fmtTime(c.last_post), 'mono'),
         tdn(c.coordinated_share, 2), td(leaders), td(Array.isArray(c.platforms) ? c.platforms.join(', ') : ''));
       tr.addEventListener('click', function () { selectCampaign(c.id, true); });
       return tr;
     });
-    b.appendChild(scroll(table(['#', 'campaign', 'score', 'accounts', 'behaviours (edges)', 'co-actions', 'first post', 'last post', 'coordinated share', 'leaders', 'platforms'],
-      rows, [1, 0, 1, 1, 0, 1, 0, 0, 1, 0, 0])));
+    b.appendChild(scroll(table(['#', 'campaign', 'what it is', 'score', 'accounts', 'behaviours (edges)', 'co-actions', 'first post', 'last post', 'coordinated share', 'leaders', 'platforms'],
+      rows, [1, 0, 0, 1, 1, 0, 1, 0, 0, 1, 0, 0])));
     campaignDetail = el('div', { id: 'campaign-detail', class: 'detail' });
     b.appendChild(campaignDetail);
   }
@@ -349,8 +394,9 @@
       f.dispatchEvent(new Event('change'));
       document.getElementById('network').scrollIntoView();
     });
-    d.appendChild(el('h3', null, swatch(cid), 'Campaign ' + cid + ' · rank ' + (rankOf.get(cid) + 1) + ' · score ' + num(c.score, 3) + ' · ', show));
-    var facts = [['accounts', num(c.size)], ['active', (c.first_post || '?') + ' → ' + (c.last_post || '?')],
+    d.appendChild(el('h3', { id: 'campaign-' + cid }, swatch(cid), 'Campaign ' + cid + (c.label ? ': ' : ''), c.label ? el('span', { class: 'label d' }, c.label) : null,
+      ' · rank ' + (rankOf.get(cid) + 1) + ' · score ' + num(c.score, 3) + ' · ', show));
+    var facts = [['kind', c.kind || '—'], ['accounts', num(c.size)], ['active', fmtTime(c.first_post) + ' → ' + fmtTime(c.last_post)],
       ['internal edges', num(c.internal_edges)], ['coordinated share of posts', num(c.coordinated_share, 3)]];
     if (c.busiest_9h_start_utc !== undefined) facts.push(['busiest 9 h (UTC)', 'from ' + c.busiest_9h_start_utc + ':00, ' + num(100 * (c.busiest_9h_share || 0), 1) + ' % of posts']);
     if (c.implied_utc_offset !== undefined && c.implied_utc_offset !== null) facts.push(['implied UTC offset', (c.implied_utc_offset >= 0 ? '+' : '') + c.implied_utc_offset]);
@@ -358,9 +404,10 @@
     facts.push(['leaders', Array.isArray(c.leaders) ? c.leaders.map(accountLabel).join(', ') : '—']);
     facts.push(['score components', generic(c.score_components)]);
     facts.push(['behaviours (internal edges)', generic(c.behaviours)]);
+    if (Array.isArray(c.disarm) && c.disarm.length) facts.push(['DISARM techniques', c.disarm.join(', ')]);
     var known = ['id', 'score', 'size', 'score_components', 'behaviours', 'internal_edges', 'first_post', 'last_post', 'coordinated_share',
       'hour_profile_utc', 'busiest_9h_start_utc', 'busiest_9h_share', 'implied_utc_offset', 'creation_batches', 'creation_known', 'leaders',
-      'evidence', 'evidence_samples'];
+      'evidence', 'evidence_samples', 'kind', 'label', 'disarm'];
     Object.keys(c).forEach(function (k) { if (known.indexOf(k) < 0) facts.push([k, generic(c[k])]); });
     d.appendChild(kv(facts));
 
@@ -420,6 +467,26 @@
     d.appendChild(scroll(et));
     if (rows.length < (ev.total || 0)) d.appendChild(el('p', { class: 'muted' }, 'Every co-action is in evidence.csv (and evidence.parquet), with post ids to join back to the data.'));
     if (scrollTo) d.scrollIntoView({ block: 'start' });
+  }
+  // RFC 3339 UTC text as `2025-08-01 02:00:05 UTC`; anything else as given.
+  function fmtTime(t) {
+    if (typeof t !== 'string' || !t) return '?';
+    var m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d+)?Z$/.exec(t);
+    return m ? m[1] + ' ' + m[2] + ' UTC' : t;
+  }
+  // Seconds as a duration: `12 s`, `40 min`, `2 h 10 min`, `3.5 days`.
+  function fmtSpan(s) {
+    s = Math.abs(s);
+    if (!isFinite(s)) return '—';
+    if (s < 90) return Math.round(s) + ' s';
+    var min = Math.round(s / 60);
+    if (min < 60) return min + ' min';
+    if (s < 48 * 3600) return Math.floor(min / 60) + ' h' + (min % 60 ? ' ' + (min % 60) + ' min' : '');
+    return (s / 86400).toFixed(1) + ' days';
+  }
+  function fmtLag(s) {
+    if (typeof s !== 'number' || !isFinite(s)) return '—';
+    return fmtSpan(s) + (s < 0 ? ' before publication' : ' after publication');
   }
   function fmtDur(s) {
     if (s === undefined) return '';
@@ -787,8 +854,21 @@
         var facts = [];
         var big = ['series', 'bursts', 'text', 'title'];
         Object.keys(r).forEach(function (k) { if (big.indexOf(k) < 0) facts.push([k.replace(/_/g, ' '), k === 'campaigns' ? campaignPills(r[k]) : generic(r[k])]); });
-        if (typeof r.text === 'string' && r.text) facts.push(['text', el('div', { class: 'd text' }, r.text)]);
-        box.appendChild(kv(facts));
+        var lagOf = isPlain(r.lag) ? r.lag : {};
+        var posts = typeof r.posts === 'number' ? r.posts : 0, coord = typeof r.coordinated_posts === 'number' ? r.coordinated_posts : 0;
+        var said = [];
+        if (r.source || r.published_at) said.push([r.source, r.published_at ? 'published ' + fmtTime(r.published_at) : ''].filter(Boolean).join(', ') + '.');
+        if (typeof r.posts === 'number') {
+          said.push(num(posts) + ' posts by ' + num(r.accounts || 0) + ' accounts echo it' +
+            (typeof r.first_echo_lag_s === 'number' ? '; the first ' + fmtLag(r.first_echo_lag_s) : '') +
+            (typeof lagOf.median_s === 'number' ? ', half of them by ' + fmtLag(lagOf.median_s) : '') + '.');
+          if (lagOf.before_publication) said.push(num(lagOf.before_publication) + ' appeared before it was published.');
+          said.push(num(coord) + ' are coordinated (evidence of a campaign); ' + num(Math.max(0, posts - coord)) + ' are overt echo.');
+        }
+        if (typeof r.url === 'string' && r.url) box.appendChild(el('p', { class: 'd mono' }, r.url));
+        box.appendChild(el('p', { class: 'echo-sentence' }, said.join(' '), Array.isArray(r.campaigns) && r.campaigns.length ? [' Campaigns: ', campaignPills(r.campaigns)] : null));
+        if (typeof r.text === 'string' && r.text) box.appendChild(el('div', { class: 'd text' }, r.text));
+        box.appendChild(el('details', null, el('summary', null, 'All figures'), kv(facts)));
         var ch = timelineChart('Echoing posts', r.series, r.bursts, '#f4b183');
         if (ch) box.appendChild(ch);
         b.appendChild(box);
@@ -799,7 +879,7 @@
     var SA = E.seed_accounts;
     if (SA === null || SA === undefined) b.appendChild(el('p', { class: 'muted' }, 'No seed accounts were given.'));
     else if (isPlain(SA) && (Array.isArray(SA.seeds) || Array.isArray(SA.campaigns))) {
-      var delay = function (d) { return isPlain(d) && d.median_s !== undefined ? num(d.median_s) + ' s' : '—'; };
+      var delay = function (d) { return isPlain(d) && typeof d.median_s === 'number' ? fmtSpan(d.median_s) : '—'; };
       var within = function (d) { return isPlain(d) && d.within_60s !== undefined ? num(100 * d.within_60s, 0) + ' %' : '—'; };
       if (Array.isArray(SA.campaigns) && SA.campaigns.length) {
         b.appendChild(el('h4', null, 'Campaigns that amplify seed accounts'));
@@ -857,6 +937,8 @@
       return null;
     }
   }
+  guard('findings', renderFindings);
+  mark('findings');
   guard('overview', renderOverview);
   mark('overview');
   guard('campaigns', renderCampaigns);
@@ -868,6 +950,8 @@
   guard('about', renderAbout);
   api.selectCampaign = selectCampaign;
   if (CAMPAIGNS.length) guard('campaigns', function () { selectCampaign(CAMPAIGNS[0].id, false); });
+  // Links from findings.md: report.html#campaign-3 opens that campaign.
+  if (/^#campaign-\d+$/.test(location.hash)) guard('campaigns', function () { goTo(location.hash); });
   mark('sections');
   statusEl.hidden = true;
   function ready() {

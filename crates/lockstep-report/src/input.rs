@@ -525,11 +525,37 @@ pub fn collect(dir: &Path, lim: &Limits) -> Result<Value, ReportError> {
     let mut summary = read_section::<schema::Summary>(&dir.join(files::SUMMARY))?;
     clip_value(&mut summary, lim.string_chars);
     let path = dir.join(files::CAMPAIGNS);
-    let mut typed: Vec<schema::Campaign> = match read_typed::<CampaignsDoc>(&path)? {
-        Some(CampaignsDoc::File(f)) => f.campaigns,
-        Some(CampaignsDoc::List(l)) => l,
-        None => Vec::new(),
+    let doc = match read_typed::<CampaignsDoc>(&path)? {
+        Some(CampaignsDoc::File(f)) => f,
+        Some(CampaignsDoc::List(l)) => schema::CampaignsFile {
+            campaigns: l,
+            set_aside: Vec::new(),
+        },
+        None => schema::CampaignsFile::default(),
     };
+    let mut narratives = read_section::<schema::NarrativesFile>(&dir.join(files::NARRATIVES))?;
+    let mut echo = read_section::<schema::EchoFile>(&dir.join(files::ECHO))?;
+    // The brief (lockstep-brief) from the same documents, shown first; campaigns of files
+    // written before they had a kind and label are named here.
+    let mut analysis = lockstep_brief::AnalysisDir {
+        campaigns: doc,
+        summary: read_typed(&dir.join(files::SUMMARY))?.unwrap_or_default(),
+        narratives,
+        echo,
+    };
+    if analysis
+        .campaigns
+        .campaigns
+        .iter()
+        .any(|c| c.kind.is_empty())
+    {
+        lockstep_brief::name_campaigns(&mut analysis.campaigns, &analysis.narratives);
+    }
+    let mut brief = serde_json::to_value(lockstep_brief::findings::brief(&analysis))
+        .map_err(|e| ReportError::json(&path, e))?;
+    clip_value(&mut brief, lim.text_chars);
+    (narratives, echo) = (analysis.narratives, analysis.echo);
+    let mut typed = analysis.campaigns.campaigns;
     typed.sort_by(|a, b| b.score.total_cmp(&a.score));
     let ids: Vec<u64> = typed.iter().map(|c| u64::from(c.id)).collect();
 
@@ -625,9 +651,7 @@ pub fn collect(dir: &Path, lim: &Limits) -> Result<Value, ReportError> {
         "edges_drawn": net.edges.len(),
     });
 
-    let mut narratives = read_section::<schema::NarrativesFile>(&dir.join(files::NARRATIVES))?;
     clip_value(&mut narratives, lim.text_chars);
-    let mut echo = read_section::<schema::EchoFile>(&dir.join(files::ECHO))?;
     clip_value(&mut echo, lim.text_chars);
 
     let files: Vec<&str> = [
@@ -655,6 +679,7 @@ pub fn collect(dir: &Path, lim: &Limits) -> Result<Value, ReportError> {
             "have_posts_file": have_posts,
             "files": files,
         },
+        "brief": brief,
         "summary": summary,
         "rejected": read_rejected(dir, lim)?,
         "campaigns": campaigns,
