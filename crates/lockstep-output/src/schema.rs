@@ -245,30 +245,30 @@ pub struct Basis {
     pub multi_object_evidence: f64,
     /// Distinct objects two or more members acted on.
     pub objects: usize,
-    /// The grid the co-actions were judged on: millisecond, second, minute or mixed.
-    pub time_resolution: String,
-    /// Share of the member pairs meeting on objects that meet on the most shared one.
-    pub top_object_share: f64,
     /// Share of the internal evidence that is round overlaps on reposts or replies.
     pub round_evidence: f64,
     /// How the members act together on other accounts' posts.
     pub rounds: Rounds,
+    /// The grid the co-actions were judged on: millisecond, second, minute or mixed.
+    pub time_resolution: String,
+    /// Share of the member pairs meeting on objects that meet on the most shared one.
+    pub top_object_share: f64,
 }
 
 /// How a group acts together on other accounts' posts (lockstep-campaigns' `RoundSignals`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Rounds {
-    /// Posts on which at least three members acted (reposted or replied).
-    pub rounds: usize,
-    /// Distinct authors of those posts.
-    pub sources: usize,
-    /// Share of the members' acts on posts that are in those rounds.
-    pub share: f64,
-    /// Median over rounds of the shortest span holding half the members' acts, seconds.
-    pub span_s: f64,
     /// Median over rounds of the time from the post's creation to that span, seconds.
     pub lag_s: f64,
+    /// Posts on which at least three members acted (reposted or replied).
+    pub rounds: usize,
+    /// Share of the members' acts on posts that are in those rounds.
+    pub share: f64,
+    /// Distinct authors of those posts.
+    pub sources: usize,
+    /// Median over rounds of the shortest span holding half the members' acts, seconds.
+    pub span_s: f64,
     /// Median over rounds of the share of the post's reposts and replies made in that span.
     pub traffic_share: f64,
 }
