@@ -81,7 +81,7 @@ where
         };
         // A pool thread always sends before dropping its sender; an empty Vec stands in
         // should it ever not (a panic in `parse`, which then resurfaces from the scope).
-        for (n, t) in rx.recv().unwrap_or_default() {
+        for (n, t) in wait(&rx).unwrap_or_default() {
             consume(Piece::Parsed(n, t))?;
         }
         if let Some((line, len, prefix)) = too_long {
@@ -141,6 +141,26 @@ where
         }
         Ok(())
     })
+}
+
+/// The value a pool thread sends on `rx`. Called from one of the pool's own threads (a
+/// caller that reads files inside a parallel loop), it runs the pool's pending work while it
+/// waits instead of blocking, so readers on every pool thread cannot wait on each other.
+pub(crate) fn wait<T>(rx: &mpsc::Receiver<T>) -> Option<T> {
+    if rayon::current_thread_index().is_none() {
+        return rx.recv().ok();
+    }
+    loop {
+        match rx.try_recv() {
+            Ok(v) => return Some(v),
+            Err(mpsc::TryRecvError::Disconnected) => return None,
+            Err(mpsc::TryRecvError::Empty) => {
+                if rayon::yield_now() != Some(rayon::Yield::Executed) {
+                    std::thread::yield_now();
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -208,5 +228,41 @@ mod tests {
         );
         assert_eq!(res, Err("stop".to_string()));
         assert_eq!(seen, 150_001);
+    }
+
+    /// Readers running on every pool thread at once (a parallel loop over files) finish:
+    /// each runs pending blocks while it waits.
+    #[test]
+    fn readers_on_every_pool_thread_finish() {
+        use rayon::prelude::*;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let input = "x\n".repeat(2_000_000);
+        let counts: Vec<u64> = pool.install(|| {
+            (0..4)
+                .into_par_iter()
+                .map(|_| {
+                    let mut r: &[u8] = input.as_bytes();
+                    let mut lines = Lines::new(&mut r, 100);
+                    let mut n = 0u64;
+                    par_lines(
+                        &mut lines,
+                        &|_: u64, _: &[u8]| 1u64,
+                        &|e: io::Error| e,
+                        &mut |p| {
+                            if let Piece::Parsed(_, k) = p {
+                                n += k;
+                            }
+                            Ok(())
+                        },
+                    )
+                    .unwrap();
+                    n
+                })
+                .collect()
+        });
+        assert_eq!(counts, vec![2_000_000; 4]);
     }
 }
