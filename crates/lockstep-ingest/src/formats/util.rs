@@ -58,13 +58,31 @@ pub(crate) fn json_posts(
     }
     let mut post = PostRecord::default();
     json_records(input, ingest, &mut |ingest, at, bytes| {
-        match parse(bytes).and_then(|v| fill(at, &v, &mut post)) {
+        match fill_record(fill, at, bytes, &mut post) {
             Ok(Outcome::Post) => ingest.accept(&post),
             Ok(Outcome::Skip(kind)) => ingest.skip(kind),
-            Err(r) => return ingest.reject(at.line, format!("{}{r}", at.prefix()), bytes),
+            Err(reason) => return ingest.reject(at.line, reason, bytes),
         }
         Ok(())
     })
+}
+
+/// Parse one JSON record and fill the post from it; an error is the rejection's reason,
+/// worded the same on one thread and on many.
+fn fill_record(
+    fill: &FillJson<'_>,
+    at: At,
+    bytes: &[u8],
+    post: &mut PostRecord,
+) -> Result<Outcome, String> {
+    parse(bytes)
+        .and_then(|v| fill(at, &v, post))
+        .map_err(|r| format!("{}{r}", at.prefix()))
+}
+
+/// The rejection reason of a JSON line over the record limit.
+fn too_long_line(len: u64, max: usize) -> String {
+    format!("line of {len} bytes is longer than the limit of {max} bytes")
 }
 
 /// What one JSON line became on a pool thread.
@@ -91,10 +109,10 @@ fn json_lines_par(
     let work = |line: u64, bytes: &[u8]| {
         let at = At { line, index: None };
         let mut post = PostRecord::default();
-        match parse(bytes).and_then(|v| fill(at, &v, &mut post)) {
+        match fill_record(fill, at, bytes, &mut post) {
             Ok(Outcome::Post) => Parsed::Post(post),
             Ok(Outcome::Skip(kind)) => Parsed::Skip(kind),
-            Err(r) => Parsed::Reject(format!("{}{r}", at.prefix()), bytes.to_vec()),
+            Err(reason) => Parsed::Reject(reason, bytes.to_vec()),
         }
     };
     let io = |source| IngestError::Io {
@@ -111,11 +129,9 @@ fn json_lines_par(
             Ok(())
         }
         Piece::Parsed(line, Parsed::Reject(reason, raw)) => ingest.reject(line, reason, &raw),
-        Piece::TooLong { line, len, prefix } => ingest.reject(
-            line,
-            format!("line of {len} bytes is longer than the limit of {max} bytes"),
-            &prefix,
-        ),
+        Piece::TooLong { line, len, prefix } => {
+            ingest.reject(line, too_long_line(len, max), &prefix)
+        }
     })
 }
 
@@ -176,11 +192,7 @@ pub(crate) fn json_records(
                         )?;
                     }
                     Line::TooLong { len, prefix } => {
-                        ingest.reject(
-                            n,
-                            format!("line of {len} bytes is longer than the limit of {max} bytes"),
-                            prefix,
-                        )?;
+                        ingest.reject(n, too_long_line(len, max), prefix)?;
                     }
                 }
             }
