@@ -9,8 +9,7 @@
 mod common;
 
 use common::*;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 /// What `analyze` writes besides its CSV and JSON files.
 const EXPORT_FILES: [&str; 6] = [
@@ -22,33 +21,8 @@ const EXPORT_FILES: [&str; 6] = [
     "coordinated_posts.parquet",
 ];
 
-fn report_python() -> PathBuf {
-    let p = std::env::var_os("LOCKSTEP_REPORT_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join(".venv-report/bin/python"));
-    assert!(
-        p.exists(),
-        "Python with networkx and duckdb is not installed at {}: run ./scripts/setup-report-tests.sh \
-         (./scripts/test.sh does), or set LOCKSTEP_REPORT_PYTHON",
-        p.display()
-    );
-    p
-}
-
 fn check_exports(dir: &Path) -> serde_json::Value {
-    let out = Command::new(report_python())
-        .arg(repo().join("tests/exports/check_exports.py"))
-        .arg(dir)
-        .output()
-        .expect("running tests/exports/check_exports.py");
-    assert!(
-        out.status.success(),
-        "export check failed on {}:\n{}{}",
-        dir.display(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("check_exports prints JSON")
+    python_check("check_exports.py", dir)
 }
 
 fn count_csv_rows(path: &Path) -> u64 {

@@ -11,54 +11,15 @@ mod common;
 
 use common::*;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn report_python() -> PathBuf {
-    let p = std::env::var_os("LOCKSTEP_REPORT_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join(".venv-report/bin/python"));
-    assert!(
-        p.exists(),
-        "Python with stix2 and stix2-validator is not installed at {}: run \
-         ./scripts/setup-report-tests.sh (./scripts/test.sh does), or set LOCKSTEP_REPORT_PYTHON",
-        p.display()
-    );
-    p
-}
-
-/// Run `lockstep analyze`: with the release binary when `LOCKSTEP_BIN` names one (as
-/// `./scripts/test.sh` does: seven analyses in a debug build cost minutes of CI), else this
-/// build's binary.
+/// Run `lockstep analyze` (the release binary under `./scripts/test.sh`: seven analyses in
+/// a debug build cost minutes of CI).
 fn analyze(args: &[&str]) {
-    let out = match std::env::var_os("LOCKSTEP_BIN") {
-        Some(bin) => Command::new(bin)
-            .args(args)
-            .output()
-            .expect("running LOCKSTEP_BIN"),
-        None => lockstep(args),
-    };
-    assert!(
-        out.status.success(),
-        "lockstep {args:?} failed ({}):\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
+    lockstep_release_ok(args);
 }
 
 fn check_stix(dir: &Path) -> serde_json::Value {
-    let out = Command::new(report_python())
-        .arg(repo().join("tests/exports/check_stix.py"))
-        .arg(dir)
-        .output()
-        .expect("running tests/exports/check_stix.py");
-    assert!(
-        out.status.success(),
-        "stix.json of {} is not valid STIX 2.1:\n{}{}",
-        dir.display(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("check_stix prints JSON")
+    python_check("check_stix.py", dir)
 }
 
 /// The input files of a generated scenario (the Weibo scenario writes crawler exports).

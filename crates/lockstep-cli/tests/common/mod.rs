@@ -27,6 +27,61 @@ pub fn lockstep(args: &[&str]) -> Output {
         .expect("running lockstep")
 }
 
+/// Run the lockstep binary named by `LOCKSTEP_BIN` when set (`./scripts/test.sh` sets it to
+/// the release build: tests that run many analyses would cost minutes of CI in a debug
+/// build), else this build's binary; insist on success.
+pub fn lockstep_release_ok(args: &[&str]) -> Output {
+    let out = match std::env::var_os("LOCKSTEP_BIN") {
+        Some(bin) => Command::new(bin)
+            .args(args)
+            .output()
+            .expect("running LOCKSTEP_BIN"),
+        None => lockstep(args),
+    };
+    assert!(
+        out.status.success(),
+        "lockstep {args:?} failed ({}):\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// The Python with networkx, DuckDB, stix2 and stix2-validator: `LOCKSTEP_REPORT_PYTHON`,
+/// else `.venv-report/bin/python`, which `scripts/setup-report-tests.sh` creates. Missing is
+/// a failure, never a skip.
+pub fn report_python() -> PathBuf {
+    let p = std::env::var_os("LOCKSTEP_REPORT_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join(".venv-report/bin/python"));
+    assert!(
+        p.exists(),
+        "Python with networkx, duckdb, stix2 and stix2-validator is not installed at {}: run \
+         ./scripts/setup-report-tests.sh (./scripts/test.sh does), or set LOCKSTEP_REPORT_PYTHON",
+        p.display()
+    );
+    p
+}
+
+/// Run a checker of `tests/exports` (`script`) on an output directory with
+/// [`report_python`]; insist on success and return the JSON it prints.
+pub fn python_check(script: &str, dir: &Path) -> serde_json::Value {
+    let out = Command::new(report_python())
+        .arg(repo().join("tests/exports").join(script))
+        .arg(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("running tests/exports/{script}: {e}"));
+    assert!(
+        out.status.success(),
+        "tests/exports/{script} failed on {}:\n{}{}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("tests/exports/{script} prints no JSON: {e}"))
+}
+
 /// Run the lockstep binary and insist on success.
 pub fn lockstep_ok(args: &[&str]) -> Output {
     let out = lockstep(args);
