@@ -1,9 +1,10 @@
 //! One block of one object: the kernel's sweep over its events, counting only what the
 //! block owns.
 
-use crate::merge::{PairPartial, Tags};
+use crate::merge::Tags;
 use crate::pair_key;
 use lockstep_kernel::{Sink, Sweep};
+use lockstep_networks::native::PairStats;
 use lockstep_traces::{Behaviour, Event, ObjectSpace, Semantics, Trace};
 use std::ops::Range;
 
@@ -30,7 +31,7 @@ pub struct Segment {
 #[derive(Debug, Default)]
 pub struct BlockOutput {
     /// Per-pair partial statistics, sorted by pair.
-    pub pairs: Vec<PairPartial>,
+    pub pairs: Vec<PairStats>,
     /// Distinct objects and posts that only the merge can count.
     pub tags: Tags,
     /// Owned events (summed over blocks: the object's `n_o`).
@@ -60,7 +61,7 @@ struct PairSink<'a> {
     hi: (i64, u32),
     global: &'a [u32],
     multi: bool,
-    pairs: foldhash::HashMap<u64, PairPartial>,
+    pairs: foldhash::HashMap<u64, PairStats>,
     post_hits: Vec<(u64, bool, u32)>,
 }
 
@@ -70,10 +71,10 @@ impl PairSink<'_> {
         self.lo <= k && k <= self.hi
     }
 
-    fn entry(&mut self, a: u32, b: u32) -> &mut PairPartial {
+    fn entry(&mut self, a: u32, b: u32) -> &mut PairStats {
         self.pairs
             .entry(pair_key(a, b))
-            .or_insert_with(|| PairPartial::new(a, b))
+            .or_insert_with(|| PairStats::empty(a, b))
     }
 }
 

@@ -13,7 +13,7 @@
 //!    co-action is counted by the block that owns its earlier event, a post's "has a
 //!    partner" hit by the block that owns the post's event, so every count is made exactly
 //!    once however the objects are cut and scheduled. Out come per-pair partial
-//!    statistics ([`PairPartial`]), the object's share of the null model, and burst
+//!    statistics ([`PairStats`](lockstep_networks::native::PairStats)), the object's share of the null model, and burst
 //!    segments for the group evidence.
 //! 3. [`merge`]: partials are summed per pair in any order (integer sums and minima;
 //!    distinct objects and posts through tags where a block cannot know them alone).
@@ -33,7 +33,7 @@ pub mod plan;
 
 pub use block::{block_partials, BlockOutput, Segment};
 pub use lockstep_campaigns::significance::SigEdge;
-pub use merge::{merge, PairPartial, Tags};
+pub use merge::{merge, Tags};
 
 /// Key of an account pair `a < b`.
 #[inline]

@@ -13,7 +13,7 @@ use lockstep_dist::driver::{
     finish_behaviour, group_pairs, stitch_bursts, BehaviourFigures, WindowFigures,
 };
 use lockstep_dist::plan::{blocks_of, bucket_of, plan_blocks};
-use lockstep_dist::{block_partials, merge, BlockOutput, PairPartial, Tags};
+use lockstep_dist::{block_partials, merge, BlockOutput, Tags};
 use lockstep_model::PostTable;
 use lockstep_networks::native::{network_matching, PairStats};
 use lockstep_networks::NetworkParams;
@@ -149,7 +149,7 @@ fn simulate_window(
     let salt: u64 = rng.random();
     let reducer =
         |key: u64| ((key ^ salt).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize % reducers;
-    let mut parts: Vec<Vec<PairPartial>> = vec![Vec::new(); reducers];
+    let mut parts: Vec<Vec<PairStats>> = vec![Vec::new(); reducers];
     let mut tags: Vec<Tags> = vec![Tags::default(); reducers];
     let mut per_object: std::collections::HashMap<u32, (u64, u64)> = Default::default();
     let mut segments = Vec::new();

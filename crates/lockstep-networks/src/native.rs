@@ -7,7 +7,12 @@ use lockstep_model::PostTable;
 use lockstep_traces::{Event, Trace};
 
 /// One undirected edge between accounts `a < b`.
-#[derive(Clone, Copy, Debug, PartialEq)]
+///
+/// Also a partial count (of one block of a distributed run, `lockstep-dist`): every field is
+/// a sum or a minimum, so partials [`add`](PairStats::add) up in any order. In a partial,
+/// `objects` counts only the objects wholly inside the block, and `posts_a`/`posts_b` only
+/// when the block can count them alone; the merge adds the rest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PairStats {
     /// Lower account index.
     pub a: u32,
@@ -32,6 +37,34 @@ pub struct PairStats {
 }
 
 impl PairStats {
+    /// No co-action yet between `a < b` (`min_dt_ms` is `i64::MAX` until one is added).
+    pub fn empty(a: u32, b: u32) -> Self {
+        PairStats {
+            a,
+            b,
+            co_actions: 0,
+            posts_a: 0,
+            posts_b: 0,
+            objects: 0,
+            min_dt_ms: i64::MAX,
+            sum_dt_ms: 0,
+            a_first: 0,
+            b_first: 0,
+        }
+    }
+
+    /// Add another partial count of the same pair.
+    pub fn add(&mut self, o: &PairStats) {
+        self.co_actions += o.co_actions;
+        self.posts_a += o.posts_a;
+        self.posts_b += o.posts_b;
+        self.objects += o.objects;
+        self.min_dt_ms = self.min_dt_ms.min(o.min_dt_ms);
+        self.sum_dt_ms += o.sum_dt_ms;
+        self.a_first += o.a_first;
+        self.b_first += o.b_first;
+    }
+
     /// Mean `|dt|` in seconds.
     pub fn mean_dt_s(&self) -> f64 {
         if self.co_actions == 0 {
