@@ -10,6 +10,7 @@ use lockstep_campaigns::significance::default_windows;
 use lockstep_campaigns::{detect, DetectParams, Detection};
 use lockstep_ingest::IngestReport;
 use lockstep_model::PostTable;
+use lockstep_narratives::SeedIndex;
 use lockstep_networks::evidence::collect_evidence;
 use lockstep_networks::native::PairStats;
 use lockstep_output::{rfc3339, schema, AttrType, AttrValue, Edge, Graph, Node};
@@ -313,7 +314,17 @@ pub(crate) fn compute_detecting(
     timer.lap("traces");
 
     run.stage(1)?;
-    let params: &DetectParams = &config.detection;
+    // Seed accounts found in the table: groups that only echo them are labelled so.
+    let seeded;
+    let params: &DetectParams = if config.narratives.options.seeds.is_empty() {
+        &config.detection
+    } else {
+        seeded = DetectParams {
+            seed_accounts: SeedIndex::new(table, &config.narratives.options.seeds).accounts(),
+            ..config.detection.clone()
+        };
+        &seeded
+    };
     let det =
         find(table, &traces, params).map_err(|e| anyhow!("community detection failed: {e}"))?;
     timer.lap("detect");
@@ -682,6 +693,7 @@ fn campaigns_file(
         time_resolution: b.time_resolution.clone(),
         top_object_share: b.top_object_share,
         round_evidence: b.round_evidence,
+        seed_echo: b.seed_echo,
         rounds: schema::Rounds {
             rounds: b.rounds.rounds,
             sources: b.rounds.sources,

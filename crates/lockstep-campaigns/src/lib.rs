@@ -10,6 +10,7 @@
 
 pub mod bursts;
 pub mod communities;
+pub mod echo;
 pub mod rounds;
 pub mod signals;
 pub mod significance;
@@ -67,6 +68,11 @@ pub struct DetectParams {
     pub min_multi_object_evidence: f64,
     /// Test bursts of reposts and replies for overlaps too (rounds; see [`rounds`]).
     pub rounds: bool,
+    /// Accounts given as known sources (`--seed-accounts`), as table indices, ascending:
+    /// a group set aside as part of a crowd around them is labelled echo (see [`echo`]). Filled by the
+    /// pipeline once the table is read; not a parameter of its own in summary.json.
+    #[serde(skip)]
+    pub seed_accounts: Vec<u32>,
 }
 
 impl Default for DetectParams {
@@ -86,6 +92,7 @@ impl Default for DetectParams {
             visit_gap_ms: Some(visits::DEFAULT_VISIT_GAP_MS),
             min_multi_object_evidence: 0.5,
             rounds: false,
+            seed_accounts: Vec::new(),
         }
     }
 }
@@ -156,6 +163,10 @@ pub struct Basis {
     pub round_evidence: f64,
     /// How the members act together on other accounts' posts (see [`rounds`]).
     pub rounds: rounds::RoundSignals,
+    /// With seed accounts: of the members' acts on the posts two or more of them acted
+    /// on, the share on seed accounts' posts (see [`echo`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed_echo: Option<f64>,
 }
 
 /// The visible parts of a campaign score.
@@ -343,7 +354,18 @@ pub fn detect_from(
     if params.rounds {
         group_list = prune_round_groups(table, group_list, traces, &fused, &behaviours, params);
     }
-    let exclusive = exclusivity(table, &group_list, traces, &fused, &behaviours);
+    let exclusive = exclusivity(
+        table,
+        &group_list,
+        traces,
+        &fused,
+        &behaviours,
+        &params.seed_accounts,
+    );
+    let on_posts: Vec<bool> = traces
+        .iter()
+        .map(|(t, _)| matches!(t.space, lockstep_traces::ObjectSpace::PostRefs))
+        .collect();
     let round_signals = rounds::round_signals(table, &group_list, traces);
     let mut set_aside = Vec::new();
     for ((members, ex), rs) in group_list.into_iter().zip(exclusive).zip(round_signals) {
@@ -353,19 +375,34 @@ pub fn detect_from(
         campaign.basis.objects = ex.objects;
         campaign.basis.top_object_share = ex.top_object_share;
         campaign.basis.rounds = rs;
+        campaign.basis.seed_echo = ex.seed_share;
         if campaign.edges == 0 || campaign.score < params.min_campaign_score {
             continue;
         }
         if campaign.components.total_evidence < params.min_campaign_evidence {
             continue;
         }
-        let reason = one_object_reason(&campaign.basis, params).or_else(|| {
-            if campaign.basis.round_evidence >= 0.5 {
-                round_reason(&campaign.basis.rounds)
+        let crowd = if campaign.basis.round_evidence >= 0.5 {
+            round_reason(&campaign.basis.rounds)
+        } else {
+            set_aside_reason(&campaign.components, params)
+        };
+        // Part of a crowd around a known source: say so (see [`echo`]).
+        let crowd = crowd.map(|r| {
+            let amplify = echo::amplify_evidence(
+                &members,
+                &fused,
+                &behaviours,
+                &on_posts,
+                params.max_evidence,
+            );
+            if echo::is_echo(campaign.basis.seed_echo, amplify) {
+                echo::REASON
             } else {
-                set_aside_reason(&campaign.components, params)
+                r
             }
         });
+        let reason = one_object_reason(&campaign.basis, params).or(crowd);
         if let Some(reason) = reason {
             set_aside.push(SetAside {
                 accounts: members.len(),
@@ -414,6 +451,7 @@ fn exclusivity(
     traces: &[(Trace, Vec<i64>)],
     fused: &[FusedEdge],
     behaviours: &[BehaviourEdges],
+    seeds: &[u32],
 ) -> Vec<GroupObjects> {
     let mut group_of = vec![u32::MAX; table.account_count()];
     for (gi, g) in groups.iter().enumerate() {
@@ -502,9 +540,22 @@ fn exclusivity(
             } else {
                 top as f64 / total as f64
             };
+            let seed_share = (!seeds.is_empty()).then(|| {
+                let on_seeds: u64 = sources[g]
+                    .iter()
+                    .filter(|(a, _)| seeds.binary_search(a).is_ok())
+                    .map(|(_, &n)| n)
+                    .sum();
+                if total == 0 {
+                    0.0
+                } else {
+                    on_seeds as f64 / total as f64
+                }
+            });
             GroupObjects {
                 share,
                 concentration,
+                seed_share,
                 objects: objects[g],
                 top_object_share: if pairs[g] == 0 {
                     0.0
@@ -526,6 +577,8 @@ struct GroupObjects {
     objects: usize,
     /// See [`Basis::top_object_share`].
     top_object_share: f64,
+    /// See [`Basis::seed_echo`].
+    seed_share: Option<f64>,
 }
 
 /// Why a group's evidence is not enough, if it rests on one object.
@@ -781,6 +834,7 @@ fn score_campaign(
                     0.0
                 },
                 rounds: rounds::RoundSignals::default(),
+                seed_echo: None,
             },
         },
         strengths,

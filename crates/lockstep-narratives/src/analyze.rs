@@ -309,7 +309,7 @@ pub fn analyze_narratives(
     let (seeds_out, amplifications, seed_accounts) = if options.seeds.is_empty() {
         (None, Vec::new(), Vec::new())
     } else {
-        let idx = seeds::SeedIndex::new(&ctx, &options.seeds);
+        let idx = seeds::SeedIndex::new(table, &options.seeds);
         let amps = idx.amplifications(&ctx, options.link_window_ms);
         let out = seeds::seed_reports(
             &ctx,

@@ -51,7 +51,7 @@ pub use findings::{
 pub use narrative::TermParams;
 pub use options::NarrativeOptions;
 pub use refine::{RefineParams, TemplateSet};
-pub use seeds::{load_seeds, AmpKind, Amplification, SeedAccount};
+pub use seeds::{load_seeds, AmpKind, Amplification, SeedAccount, SeedIndex};
 pub use watch::{parse_watch, watch_terms};
 pub use write::{
     documents, output_counts, write_documents, write_outputs, write_tables, OutputCounts,

@@ -164,8 +164,7 @@ pub struct SeedIndex {
 
 impl SeedIndex {
     /// Match seeds to accounts by id, then by handle (case-insensitive, `@` optional).
-    pub fn new(ctx: &Context, seeds: &[SeedAccount]) -> Self {
-        let t = ctx.table;
+    pub fn new(t: &PostTable, seeds: &[SeedAccount]) -> Self {
         let na = t.account_count();
         let mut by_id: foldhash::HashMap<&str, u32> = Default::default();
         let mut by_handle: foldhash::HashMap<String, u32> = Default::default();
@@ -209,6 +208,14 @@ impl SeedIndex {
             account_of_seed,
             handles,
         }
+    }
+
+    /// The accounts of the seeds found in the table, ascending and distinct.
+    pub fn accounts(&self) -> Vec<AccountIdx> {
+        let mut v: Vec<AccountIdx> = self.account_of_seed.iter().flatten().copied().collect();
+        v.sort_unstable();
+        v.dedup();
+        v
     }
 
     fn seed_of_post(&self, ctx: &Context, p: PostIdx) -> Option<u32> {

@@ -249,6 +249,10 @@ pub struct Basis {
     pub round_evidence: f64,
     /// How the members act together on other accounts' posts.
     pub rounds: Rounds,
+    /// With `--seed-accounts`: of the members' acts on the posts two or more of them acted
+    /// on, the share on seed accounts' posts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed_echo: Option<f64>,
     /// The grid the co-actions were judged on: millisecond, second, minute or mixed.
     pub time_resolution: String,
     /// Share of the member pairs meeting on objects that meet on the most shared one.
