@@ -366,6 +366,15 @@ pub fn detect_from(
             })
             .collect();
         (group_list, by_rounds) = prune_round_groups(table, group_list, judged, traces, params);
+        (group_list, by_rounds) = split_roundless(
+            table,
+            group_list,
+            by_rounds,
+            traces,
+            &fused,
+            &behaviours,
+            params,
+        );
     }
     let exclusive = exclusivity(
         table,
@@ -651,6 +660,64 @@ fn prune_round_groups(
             (kept.len() >= params.min_campaign_size).then_some((kept, true))
         })
         .collect();
+    out.sort();
+    out.into_iter().unzip()
+}
+
+/// Round groups (`by_rounds`) with fewer than three rounds: their rounds say nothing
+/// either way, so they fall back on the pair test's own evidence. Such a group is split
+/// into the members linked by pair-test edges (judged like any group) and the rest, linked
+/// by round overlaps only (judged by their rounds, so set aside unless they have rounds of
+/// their own). A hashtag push whose members also comment together under two popular posts
+/// is linked by those comment bursts to the posts' other commenters; without the split the
+/// whole group was set aside for having two rounds. Groups with three rounds or more are
+/// judged by them: slow or cascade-following rounds are evidence against a campaign.
+fn split_roundless(
+    table: &PostTable,
+    groups: Vec<Vec<u32>>,
+    by_rounds: Vec<bool>,
+    traces: &[(Trace, Vec<i64>)],
+    fused: &[FusedEdge],
+    behaviours: &[BehaviourEdges],
+    params: &DetectParams,
+) -> (Vec<Vec<u32>>, Vec<bool>) {
+    let signals = rounds::round_signals(table, &groups, traces);
+    let mut group_of = vec![u32::MAX; table.account_count()];
+    for (gi, g) in groups.iter().enumerate() {
+        for &a in g {
+            group_of[a as usize] = gi as u32;
+        }
+    }
+    // Members with a pair-test edge inside their group.
+    let mut own = vec![false; table.account_count()];
+    for f in fused {
+        let g = group_of[f.a as usize];
+        if g != u32::MAX
+            && g == group_of[f.b as usize]
+            && f.parts
+                .iter()
+                .any(|&(bi, ei)| !behaviours[bi].edges[ei].from_rounds)
+        {
+            own[f.a as usize] = true;
+            own[f.b as usize] = true;
+        }
+    }
+    let mut out: Vec<(Vec<u32>, bool)> = Vec::with_capacity(groups.len());
+    for ((g, is_round), rs) in groups.into_iter().zip(by_rounds).zip(signals) {
+        if !is_round || rs.rounds >= 3 {
+            out.push((g, is_round));
+            continue;
+        }
+        let (linked, rest): (Vec<u32>, Vec<u32>) = g.iter().partition(|&&a| own[a as usize]);
+        if linked.len() < params.min_campaign_size {
+            out.push((g, true));
+            continue;
+        }
+        out.push((linked, false));
+        if rest.len() >= params.min_campaign_size {
+            out.push((rest, true));
+        }
+    }
     out.sort();
     out.into_iter().unzip()
 }
