@@ -696,6 +696,7 @@ fn campaigns_file(
         seed_echo: b.seed_echo,
         rounds: schema::Rounds {
             rounds: b.rounds.rounds,
+            independent: b.rounds.independent,
             sources: b.rounds.sources,
             share: b.rounds.share,
             span_s: b.rounds.span_s,

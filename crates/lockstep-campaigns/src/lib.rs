@@ -351,8 +351,30 @@ pub fn detect_from(
         .filter(|g| g.len() >= params.min_campaign_size)
         .collect();
     group_list.sort();
+    let mut by_rounds = vec![false; group_list.len()];
     if params.rounds {
-        group_list = prune_round_groups(table, group_list, traces, &fused, &behaviours, params);
+        // Groups whose evidence is mostly round overlaps are judged by their rounds
+        // (`round_reason`), not by exclusivity.
+        let judged: Vec<bool> = group_list
+            .iter()
+            .map(|g| {
+                score_campaign(g, &fused, &behaviours, params)
+                    .0
+                    .basis
+                    .round_evidence
+                    >= 0.5
+            })
+            .collect();
+        (group_list, by_rounds) = prune_round_groups(table, group_list, judged, traces, params);
+        (group_list, by_rounds) = split_roundless(
+            table,
+            group_list,
+            by_rounds,
+            traces,
+            &fused,
+            &behaviours,
+            params,
+        );
     }
     let exclusive = exclusivity(
         table,
@@ -368,7 +390,12 @@ pub fn detect_from(
         .collect();
     let round_signals = rounds::round_signals(table, &group_list, traces);
     let mut set_aside = Vec::new();
-    for ((members, ex), rs) in group_list.into_iter().zip(exclusive).zip(round_signals) {
+    for (((members, ex), rs), by_rounds) in group_list
+        .into_iter()
+        .zip(exclusive)
+        .zip(round_signals)
+        .zip(by_rounds)
+    {
         let (mut campaign, strengths) = score_campaign(&members, &fused, &behaviours, params);
         campaign.components.exclusivity = ex.share;
         campaign.components.source_concentration = ex.concentration;
@@ -382,7 +409,7 @@ pub fn detect_from(
         if campaign.components.total_evidence < params.min_campaign_evidence {
             continue;
         }
-        let crowd = if campaign.basis.round_evidence >= 0.5 {
+        let crowd = if by_rounds {
             round_reason(&campaign.basis.rounds)
         } else {
             set_aside_reason(&campaign.components, params)
@@ -600,37 +627,29 @@ fn one_object_reason(b: &Basis, params: &DetectParams) -> Option<&'static str> {
     }
 }
 
-/// Groups whose evidence is mostly round overlaps ([`Basis::round_evidence`] at least a
-/// half) keep only the members in at least [`rounds::MIN_MEMBER_ROUNDS`] of the group's
-/// rounds: Leiden puts the few cascade participants who happened to share some rounds with
-/// a ring into its community, and a ring member joins most rounds. Groups left smaller
-/// than the smallest campaign are dropped.
+/// Groups judged by their rounds (`judged`: evidence mostly round overlaps,
+/// [`Basis::round_evidence`] at least a half) keep only the
+/// members in at least [`rounds::MIN_MEMBER_ROUNDS`] of the group's independent rounds
+/// ([`rounds::Round::independent`]): Leiden puts
+/// the few cascade participants (or fans) who happened to share some rounds with a ring
+/// into its community, and a ring member joins most rounds. A group with no independent
+/// round is kept whole (and set aside by [`round_reason`]); groups left smaller than the
+/// smallest campaign are dropped. Returns the groups, sorted, each with its `judged` flag.
 fn prune_round_groups(
     table: &PostTable,
     groups: Vec<Vec<u32>>,
+    judged: Vec<bool>,
     traces: &[(Trace, Vec<i64>)],
-    fused: &[FusedEdge],
-    behaviours: &[BehaviourEdges],
     params: &DetectParams,
-) -> Vec<Vec<u32>> {
-    let round_groups: Vec<bool> = groups
-        .iter()
-        .map(|g| {
-            score_campaign(g, fused, behaviours, params)
-                .0
-                .basis
-                .round_evidence
-                >= 0.5
-        })
-        .collect();
+) -> (Vec<Vec<u32>>, Vec<bool>) {
     let presence = rounds::member_rounds(table, &groups, traces);
-    let mut out: Vec<Vec<u32>> = groups
+    let mut out: Vec<(Vec<u32>, bool)> = groups
         .into_iter()
-        .zip(round_groups)
+        .zip(judged)
         .zip(presence)
         .filter_map(|((g, is_round), (n_rounds, per_member))| {
             if !is_round || n_rounds == 0 {
-                return Some(g);
+                return Some((g, is_round));
             }
             let kept: Vec<u32> = g
                 .into_iter()
@@ -638,11 +657,69 @@ fn prune_round_groups(
                 .filter(|&(_, k)| k as f64 >= rounds::MIN_MEMBER_ROUNDS * n_rounds as f64)
                 .map(|(m, _)| m)
                 .collect();
-            (kept.len() >= params.min_campaign_size).then_some(kept)
+            (kept.len() >= params.min_campaign_size).then_some((kept, true))
         })
         .collect();
     out.sort();
-    out
+    out.into_iter().unzip()
+}
+
+/// Round groups (`by_rounds`) with fewer than three rounds: their rounds say nothing
+/// either way, so they fall back on the pair test's own evidence. Such a group is split
+/// into the members linked by pair-test edges (judged like any group) and the rest, linked
+/// by round overlaps only (judged by their rounds, so set aside unless they have rounds of
+/// their own). A hashtag push whose members also comment together under two popular posts
+/// is linked by those comment bursts to the posts' other commenters; without the split the
+/// whole group was set aside for having two rounds. Groups with three rounds or more are
+/// judged by them: slow or cascade-following rounds are evidence against a campaign.
+fn split_roundless(
+    table: &PostTable,
+    groups: Vec<Vec<u32>>,
+    by_rounds: Vec<bool>,
+    traces: &[(Trace, Vec<i64>)],
+    fused: &[FusedEdge],
+    behaviours: &[BehaviourEdges],
+    params: &DetectParams,
+) -> (Vec<Vec<u32>>, Vec<bool>) {
+    let signals = rounds::round_signals(table, &groups, traces);
+    let mut group_of = vec![u32::MAX; table.account_count()];
+    for (gi, g) in groups.iter().enumerate() {
+        for &a in g {
+            group_of[a as usize] = gi as u32;
+        }
+    }
+    // Members with a pair-test edge inside their group.
+    let mut own = vec![false; table.account_count()];
+    for f in fused {
+        let g = group_of[f.a as usize];
+        if g != u32::MAX
+            && g == group_of[f.b as usize]
+            && f.parts
+                .iter()
+                .any(|&(bi, ei)| !behaviours[bi].edges[ei].from_rounds)
+        {
+            own[f.a as usize] = true;
+            own[f.b as usize] = true;
+        }
+    }
+    let mut out: Vec<(Vec<u32>, bool)> = Vec::with_capacity(groups.len());
+    for ((g, is_round), rs) in groups.into_iter().zip(by_rounds).zip(signals) {
+        if !is_round || rs.rounds >= 3 {
+            out.push((g, is_round));
+            continue;
+        }
+        let (linked, rest): (Vec<u32>, Vec<u32>) = g.iter().partition(|&&a| own[a as usize]);
+        if linked.len() < params.min_campaign_size {
+            out.push((g, true));
+            continue;
+        }
+        out.push((linked, false));
+        if rest.len() >= params.min_campaign_size {
+            out.push((rest, true));
+        }
+    }
+    out.sort();
+    out.into_iter().unzip()
 }
 
 /// Why a group whose evidence is mostly round overlaps is not a campaign, if it is not.
@@ -651,14 +728,20 @@ fn prune_round_groups(
 /// traffic by design. What decides is whether the members' synchrony is explained by the
 /// posts: fans act as their star's posts appear, in the first minutes, one by one; a ring
 /// joins a post well into its cascade, all within a minute or two. A group is reported if
-/// its rounds start, in the median, at least [`rounds::MIN_LAG_TO_SPAN`] times their
-/// span (at least a minute) after the post appeared, and that span is at most
-/// [`rounds::MAX_ROUND_SPAN_S`].
+/// it has three rounds or more, half its members act on a round's post within
+/// [`rounds::MAX_ROUND_SPAN_S`] in the median, and at least half of its rounds (three or
+/// more) are independent of their post ([`rounds::Round::independent`]: they start at
+/// least [`rounds::MIN_LAG_TO_SPAN`] times their span after the post appeared).
 fn round_reason(r: &rounds::RoundSignals) -> Option<&'static str> {
+    if r.rounds < 3 {
+        return Some(
+            "few rounds: fewer than three posts on which a quarter of its members act together",
+        );
+    }
     if r.span_s > rounds::MAX_ROUND_SPAN_S {
         return Some("slow rounds: half its members take longer than ten minutes to act on a post; a queue or a crowd, not a synchronised round");
     }
-    if r.rounds >= 3 && r.lag_s >= rounds::MIN_LAG_TO_SPAN * r.span_s.max(60.0) {
+    if r.independent >= 3 && 2 * r.independent >= r.rounds {
         return None;
     }
     Some("cascade-following: its rounds are the first minutes after each post appeared, as fans act; not synchronised on their own")
@@ -1057,6 +1140,77 @@ mod tests {
             }
         }
         t
+    }
+
+    /// A club of 20 fans reposting each of six star posts in its first minute, and, as
+    /// active accounts do, three of them meeting now and then on other posts half an hour
+    /// into their cascades.
+    fn fans_with_incidental_posts() -> PostTable {
+        let mut t = PostTable::new();
+        let mut push = |id: String, author: String, minute: i64, of: Option<String>| {
+            t.push(&PostRecord {
+                platform: "weibo".into(),
+                id,
+                author_id: author,
+                time_ms: minute * 60_000,
+                time_precision: TimePrecision::Minute,
+                repost_of: of,
+                ..Default::default()
+            });
+        };
+        for r in 0..6 {
+            push(format!("star{r}"), "star".into(), r * 600, None);
+            for f in 0..20 {
+                push(
+                    format!("s{r}-{f}"),
+                    format!("fan{f:02}"),
+                    r * 600 + f / 10,
+                    Some(format!("star{r}")),
+                );
+            }
+        }
+        for p in 0..10 {
+            push(
+                format!("root{p}"),
+                format!("outlet{p}"),
+                p * 500 + 100,
+                None,
+            );
+            for k in 0..3 {
+                push(
+                    format!("x{p}-{k}"),
+                    format!("fan{:02}", (3 * p + k) % 20),
+                    p * 500 + 130,
+                    Some(format!("root{p}")),
+                );
+            }
+        }
+        t
+    }
+
+    /// Three members of a twenty-account group on a post are not one of its rounds: counted
+    /// as rounds, the ten incidental posts made the club's median round start half an hour
+    /// after its post, as a ring's does.
+    #[test]
+    fn a_round_needs_a_quarter_of_the_group() {
+        let t = fans_with_incidental_posts();
+        let trace = extract(&t, Behaviour::CoRepost, Semantics::Native).expect("trace");
+        let traces = vec![(trace, vec![60_000, 900_000])];
+        let fans: Vec<u32> = (0..t.account_count() as u32)
+            .filter(|&a| t.account_id(a).starts_with("fan"))
+            .collect();
+        assert_eq!(fans.len(), 20);
+        assert_eq!(rounds::round_size(fans.len()), 5);
+        let groups = vec![fans];
+        let s = &rounds::round_signals(&t, &groups, &traces)[0];
+        assert_eq!((s.rounds, s.independent, s.sources), (6, 0, 1), "{s:?}");
+        assert!(s.lag_s <= 60.0, "{s:?}");
+        assert!(round_reason(s).is_some_and(|r| r.starts_with("cascade-following")));
+        // The six rounds are the star's posts, none independent of its post: no member is
+        // counted in an independent round, so pruning keeps no one (the group is set
+        // aside whole, not pruned).
+        let presence = rounds::member_rounds(&t, &groups, &traces);
+        assert_eq!(presence[0], (0, vec![0; 20]));
     }
 
     #[test]

@@ -31,12 +31,29 @@ use serde::Serialize;
 /// Fewest members acting on one post for it to be one of the group's rounds.
 pub const MIN_ROUND_MEMBERS: usize = 3;
 
+/// Least share of the group's members acting on one post for it to be one of the group's
+/// rounds (and at least [`MIN_ROUND_MEMBERS`]). A ring sends most of its members each
+/// round (60-90 % in the planted rings), fans act on each of their star's posts together;
+/// three members of a fifty-account group meeting on a viral post is what any fifty active
+/// accounts do now and then. Counting such incidental posts as rounds made a fan club's
+/// median round look like a ring's (lag of ten minutes after posts of all kinds, while on
+/// its star's posts the club acts in the first minute).
+pub const MIN_ROUND_SHARE: f64 = 0.25;
+
+/// Fewest members of a group of `size` acting on one post for it to be one of the group's
+/// rounds: [`MIN_ROUND_SHARE`] of the group, at least [`MIN_ROUND_MEMBERS`].
+pub fn round_size(size: usize) -> usize {
+    ((size as f64 * MIN_ROUND_SHARE).ceil() as usize).max(MIN_ROUND_MEMBERS)
+}
+
 /// A member of a round group is kept if it is in at least this share of the group's
 /// rounds (see `prune_round_groups` in the crate root).
 pub const MIN_MEMBER_ROUNDS: f64 = 0.25;
 
-/// A round group's rounds must start, in the median, this many times their span after
-/// the post appeared (see `round_reason` in the crate root).
+/// A round is independent of its post when it starts at least this many times its span
+/// (at least a minute) after the post appeared, both read conservatively on the stamps'
+/// grid (see [`Round::independent`]); a round group is reported when half of its rounds
+/// are (see `round_reason` in the crate root).
 pub const MIN_LAG_TO_SPAN: f64 = 2.0;
 
 /// Longest median round span (seconds) of a reported round group: half the members act
@@ -52,8 +69,11 @@ const MIN_SPAN_MS: i64 = 60_000;
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct RoundSignals {
     /// Posts of other accounts (reposted or replied to) on which at least
-    /// [`MIN_ROUND_MEMBERS`] members acted.
+    /// [`round_size`] members acted.
     pub rounds: usize,
+    /// Of those, rounds independent of their post ([`Round::independent`]): the members
+    /// act together well after the post appeared, not as it appeared.
+    pub independent: usize,
     /// Distinct authors of those posts.
     pub sources: usize,
     /// Share of the members' acts on posts (first act of a member on a post) that are in
@@ -72,28 +92,65 @@ pub struct RoundSignals {
     pub traffic_share: f64,
 }
 
-/// Round signals of every group, over the traces whose objects are posts (reposts,
-/// replies). `groups` are disjoint sets of account indices.
-pub fn round_signals(
+/// One round of one group: a post of another account on which at least [`round_size`]
+/// members acted.
+#[derive(Clone, Debug)]
+pub struct Round {
+    /// The group (index into the groups given).
+    pub group: u32,
+    /// The post's reference symbol.
+    pub object: u32,
+    /// Positions in the group of the members acting on it.
+    pub members: Vec<u32>,
+    /// Start of the shortest span holding half the members' first acts, ms.
+    pub start: i64,
+    /// That span, ms.
+    pub span_ms: i64,
+    /// Time from the post's creation to `start`, ms (`None`: the post is not in the data).
+    pub lag_ms: Option<i64>,
+    /// The post's author, when the post is in the data.
+    pub source: Option<u32>,
+    /// Grid step of the post's time stamp, ms (60,000 on minute stamps).
+    pub step_ms: i64,
+}
+
+impl Round {
+    /// Whether the members' moment is not explained by the post: the round starts at
+    /// least [`MIN_LAG_TO_SPAN`] times its span (at least a minute) after the post
+    /// appeared, and its span is at most [`MAX_ROUND_SPAN_S`]. Both are read
+    /// conservatively on the stamps' grid: on minute stamps a span of `s` may be `s` plus
+    /// a minute, a lag of `l` only `l` minus a minute, so fans acting in the first two
+    /// minutes after their star posts (lag 60-120 s, span 0-60 s on the grid) are not
+    /// read as a round two minutes into the cascade.
+    pub fn independent(&self) -> bool {
+        let Some(lag) = self.lag_ms else {
+            return false;
+        };
+        if self.span_ms as f64 > MAX_ROUND_SPAN_S * 1000.0 {
+            return false;
+        }
+        let span = (self.span_ms + self.step_ms).max(MIN_SPAN_MS) as f64;
+        (lag - self.step_ms) as f64 >= MIN_LAG_TO_SPAN * span
+    }
+}
+
+/// Every round of every group, over the traces whose objects are posts (reposts,
+/// replies). `groups` are disjoint sets of account indices. A post acted on in two traces
+/// (reposted and replied to) is a round in each.
+pub fn rounds_of(
     table: &PostTable,
     groups: &[Vec<u32>],
     traces: &[(Trace, Vec<i64>)],
-) -> Vec<RoundSignals> {
-    let mut group_of = vec![u32::MAX; table.account_count()];
+) -> Vec<Round> {
+    // (group, position in the group) of every member.
+    let mut slot = vec![(u32::MAX, 0u32); table.account_count()];
     for (gi, g) in groups.iter().enumerate() {
-        for &a in g {
-            group_of[a as usize] = gi as u32;
+        for (k, &a) in g.iter().enumerate() {
+            slot[a as usize] = (gi as u32, k as u32);
         }
     }
-    let n = groups.len();
-    let mut acts = vec![0u64; n];
-    let mut in_rounds = vec![0u64; n];
-    let mut spans: Vec<Vec<f64>> = vec![Vec::new(); n];
-    let mut lags: Vec<Vec<f64>> = vec![Vec::new(); n];
-    let mut sources: Vec<Vec<u32>> = vec![Vec::new(); n];
-    // Every round: (group, object symbol, span start, span end).
-    let mut windows: Vec<(u32, u32, i64, i64)> = Vec::new();
-    // (group, account, first act time) of the members acting on the current object.
+    let mut out = Vec::new();
+    // (group, position, first act time) of the members acting on the current object.
     let mut present: Vec<(u32, u32, i64)> = Vec::new();
     for (trace, _) in traces {
         if !matches!(trace.space, ObjectSpace::PostRefs) {
@@ -106,16 +163,16 @@ pub fn round_signals(
             let mut j = i;
             present.clear();
             while j < ev.len() && ev[j].object == obj {
-                let g = group_of[ev[j].account as usize];
+                let (g, pos) = slot[ev[j].account as usize];
                 if g != u32::MAX {
-                    present.push((g, ev[j].account, ev[j].time));
+                    present.push((g, pos, ev[j].time));
                 }
                 j += 1;
             }
-            // Events are time-sorted within an object: the first of each account is its
+            // Events are time-sorted within an object: the first of each member is its
             // first act there.
-            present.sort_by_key(|&(g, a, t)| (g, a, t));
-            present.dedup_by_key(|&mut (g, a, _)| (g, a));
+            present.sort_by_key(|&(g, pos, t)| (g, pos, t));
+            present.dedup_by_key(|&mut (g, pos, _)| (g, pos));
             let post = table.ref_post(obj);
             let mut k = 0;
             while k < present.len() {
@@ -124,11 +181,8 @@ pub fn round_signals(
                 while m < present.len() && present[m].0 == g {
                     m += 1;
                 }
-                let gi = g as usize;
                 let members = m - k;
-                acts[gi] += members as u64;
-                if members >= MIN_ROUND_MEMBERS {
-                    in_rounds[gi] += members as u64;
+                if members >= round_size(groups[g as usize].len()) {
                     let mut times: Vec<i64> = present[k..m].iter().map(|p| p.2).collect();
                     times.sort_unstable();
                     let half = members.div_ceil(2).max(2);
@@ -136,25 +190,90 @@ pub fn round_signals(
                         .map(|s| (times[s + half - 1] - times[s], times[s]))
                         .min()
                         .unwrap_or((0, times[0]));
-                    spans[gi].push(span as f64 / 1000.0);
-                    windows.push((g, obj, start, start + span.max(MIN_SPAN_MS)));
-                    if let Some(p) = post {
-                        lags[gi].push((start - table.time(p)).max(0) as f64 / 1000.0);
-                        sources[gi].push(table.author(p));
-                    }
+                    out.push(Round {
+                        group: g,
+                        object: obj,
+                        members: present[k..m].iter().map(|p| p.1).collect(),
+                        start,
+                        span_ms: span,
+                        lag_ms: post.map(|p| (start - table.time(p)).max(0)),
+                        source: post.map(|p| table.author(p)),
+                        step_ms: post
+                            .and_then(|p| table.time_precision(p).step_ms())
+                            .unwrap_or(0),
+                    });
                 }
                 k = m;
             }
             i = j;
         }
     }
+    out
+}
+
+/// Round signals of every group, over the traces whose objects are posts (reposts,
+/// replies). `groups` are disjoint sets of account indices.
+pub fn round_signals(
+    table: &PostTable,
+    groups: &[Vec<u32>],
+    traces: &[(Trace, Vec<i64>)],
+) -> Vec<RoundSignals> {
+    let n = groups.len();
+    let mut group_of = vec![u32::MAX; table.account_count()];
+    for (gi, g) in groups.iter().enumerate() {
+        for &a in g {
+            group_of[a as usize] = gi as u32;
+        }
+    }
+    // Members' acts on posts: first act of a member on a post, per trace.
+    let mut acts = vec![0u64; n];
+    let mut seen: Vec<u32> = Vec::new();
+    for (trace, _) in traces {
+        if !matches!(trace.space, ObjectSpace::PostRefs) {
+            continue;
+        }
+        let ev = &trace.events;
+        let mut i = 0;
+        while i < ev.len() {
+            let mut j = i;
+            seen.clear();
+            while j < ev.len() && ev[j].object == ev[i].object {
+                if group_of[ev[j].account as usize] != u32::MAX {
+                    seen.push(ev[j].account);
+                }
+                j += 1;
+            }
+            seen.sort_unstable();
+            seen.dedup();
+            for &a in &seen {
+                acts[group_of[a as usize] as usize] += 1;
+            }
+            i = j;
+        }
+    }
+    let rounds = rounds_of(table, groups, traces);
+    let mut in_rounds = vec![0u64; n];
+    let mut independent = vec![0usize; n];
+    let mut spans: Vec<Vec<f64>> = vec![Vec::new(); n];
+    let mut lags: Vec<Vec<f64>> = vec![Vec::new(); n];
+    let mut sources: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for r in &rounds {
+        let gi = r.group as usize;
+        in_rounds[gi] += r.members.len() as u64;
+        independent[gi] += usize::from(r.independent());
+        spans[gi].push(r.span_ms as f64 / 1000.0);
+        if let (Some(lag), Some(src)) = (r.lag_ms, r.source) {
+            lags[gi].push(lag as f64 / 1000.0);
+            sources[gi].push(src);
+        }
+    }
     // The posts' traffic: every repost and reply in the table, whoever wrote it.
     let mut of_object: HashMap<u32, Vec<usize>> = HashMap::default();
-    for (k, w) in windows.iter().enumerate() {
-        of_object.entry(w.1).or_default().push(k);
+    for (k, r) in rounds.iter().enumerate() {
+        of_object.entry(r.object).or_default().push(k);
     }
-    let mut inside = vec![0u64; windows.len()];
-    let mut total = vec![0u64; windows.len()];
+    let mut inside = vec![0u64; rounds.len()];
+    let mut total = vec![0u64; rounds.len()];
     for p in 0..table.len() as u32 {
         let target = match table.repost_of(p) {
             NONE => table.reply_to(p),
@@ -166,17 +285,18 @@ pub fn round_signals(
         if let Some(ks) = of_object.get(&target) {
             let t = table.time(p);
             for &k in ks {
+                let r = &rounds[k];
                 total[k] += 1;
-                if (windows[k].2..=windows[k].3).contains(&t) {
+                if (r.start..=r.start + r.span_ms.max(MIN_SPAN_MS)).contains(&t) {
                     inside[k] += 1;
                 }
             }
         }
     }
     let mut shares: Vec<Vec<f64>> = vec![Vec::new(); n];
-    for (k, w) in windows.iter().enumerate() {
+    for (k, r) in rounds.iter().enumerate() {
         if total[k] > 0 {
-            shares[w.0 as usize].push(inside[k] as f64 / total[k] as f64);
+            shares[r.group as usize].push(inside[k] as f64 / total[k] as f64);
         }
     }
     (0..n)
@@ -186,6 +306,7 @@ pub fn round_signals(
             s.dedup();
             RoundSignals {
                 rounds: spans[g].len(),
+                independent: independent[g],
                 sources: s.len(),
                 share: if acts[g] == 0 {
                     0.0
@@ -200,59 +321,22 @@ pub fn round_signals(
         .collect()
 }
 
-/// For every group: its rounds (posts of other accounts on which at least
-/// [`MIN_ROUND_MEMBERS`] members acted, over the traces whose objects are posts) and, per
-/// member in the group's order, how many of them the member is in.
+/// For every group: its independent rounds ([`Round::independent`]) and, per member in the
+/// group's order, how many of them the member is in.
 pub fn member_rounds(
     table: &PostTable,
     groups: &[Vec<u32>],
     traces: &[(Trace, Vec<i64>)],
 ) -> Vec<(usize, Vec<usize>)> {
-    // (group, position in the group) of every member.
-    let mut slot = vec![(u32::MAX, 0u32); table.account_count()];
-    for (gi, g) in groups.iter().enumerate() {
-        for (k, &a) in g.iter().enumerate() {
-            slot[a as usize] = (gi as u32, k as u32);
-        }
-    }
     let mut out: Vec<(usize, Vec<usize>)> = groups.iter().map(|g| (0, vec![0; g.len()])).collect();
-    let mut present: Vec<(u32, u32)> = Vec::new();
-    for (trace, _) in traces {
-        if !matches!(trace.space, ObjectSpace::PostRefs) {
+    for r in rounds_of(table, groups, traces) {
+        if !r.independent() {
             continue;
         }
-        let ev = &trace.events;
-        let mut i = 0;
-        while i < ev.len() {
-            let obj = ev[i].object;
-            let mut j = i;
-            present.clear();
-            while j < ev.len() && ev[j].object == obj {
-                let s = slot[ev[j].account as usize];
-                if s.0 != u32::MAX {
-                    present.push(s);
-                }
-                j += 1;
-            }
-            present.sort_unstable();
-            present.dedup();
-            let mut k = 0;
-            while k < present.len() {
-                let g = present[k].0;
-                let mut m = k;
-                while m < present.len() && present[m].0 == g {
-                    m += 1;
-                }
-                if m - k >= MIN_ROUND_MEMBERS {
-                    let entry = &mut out[g as usize];
-                    entry.0 += 1;
-                    for &(_, pos) in &present[k..m] {
-                        entry.1[pos as usize] += 1;
-                    }
-                }
-                k = m;
-            }
-            i = j;
+        let entry = &mut out[r.group as usize];
+        entry.0 += 1;
+        for &pos in &r.members {
+            entry.1[pos as usize] += 1;
         }
     }
     out

@@ -263,9 +263,13 @@ pub struct Basis {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Rounds {
+    /// Rounds that start well after their post appeared (at least twice their span, on
+    /// the stamps' grid): the members' moment is not explained by the post.
+    pub independent: usize,
     /// Median over rounds of the time from the post's creation to that span, seconds.
     pub lag_s: f64,
-    /// Posts on which at least three members acted (reposted or replied).
+    /// Posts on which at least a quarter of the members (three or more) acted (reposted or
+    /// replied).
     pub rounds: usize,
     /// Share of the members' acts on posts that are in those rounds.
     pub share: f64,
