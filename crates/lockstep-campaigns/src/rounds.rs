@@ -99,18 +99,14 @@ pub fn round_signals(
         if !matches!(trace.space, ObjectSpace::PostRefs) {
             continue;
         }
-        let ev = &trace.events;
-        let mut i = 0;
-        while i < ev.len() {
-            let obj = ev[i].object;
-            let mut j = i;
+        for group in lockstep_kernel::object_groups(&trace.events) {
+            let obj = group[0].object;
             present.clear();
-            while j < ev.len() && ev[j].object == obj {
-                let g = group_of[ev[j].account as usize];
+            for e in group {
+                let g = group_of[e.account as usize];
                 if g != u32::MAX {
-                    present.push((g, ev[j].account, ev[j].time));
+                    present.push((g, e.account, e.time));
                 }
-                j += 1;
             }
             // Events are time-sorted within an object: the first of each account is its
             // first act there.
@@ -145,7 +141,6 @@ pub fn round_signals(
                 }
                 k = m;
             }
-            i = j;
         }
     }
     // The posts' traffic: every repost and reply in the table, whoever wrote it.
@@ -221,18 +216,13 @@ pub fn member_rounds(
         if !matches!(trace.space, ObjectSpace::PostRefs) {
             continue;
         }
-        let ev = &trace.events;
-        let mut i = 0;
-        while i < ev.len() {
-            let obj = ev[i].object;
-            let mut j = i;
+        for group in lockstep_kernel::object_groups(&trace.events) {
             present.clear();
-            while j < ev.len() && ev[j].object == obj {
-                let s = slot[ev[j].account as usize];
+            for e in group {
+                let s = slot[e.account as usize];
                 if s.0 != u32::MAX {
                     present.push(s);
                 }
-                j += 1;
             }
             present.sort_unstable();
             present.dedup();
@@ -252,7 +242,6 @@ pub fn member_rounds(
                 }
                 k = m;
             }
-            i = j;
         }
     }
     out
