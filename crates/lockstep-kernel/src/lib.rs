@@ -10,6 +10,11 @@
 //! an evidence writer at once, and each sink keeps only what it needs. The sweep is split
 //! into chunks at object boundaries and run on all cores; each chunk gets its own sink,
 //! and the caller merges them.
+//!
+//! The stages that walk a trace without sweeping it (the null model, bursts, exclusivity,
+//! rounds, evidence's per-pair windows) use the same iterations, in `groups`:
+//! [`object_groups`], [`linked_runs`], [`pairs_within`], [`activity_near`] and
+//! [`PairWindows`], so the co-action window is tested in one function, [`within_window`].
 
 mod groups;
 mod neighbourhoods;
