@@ -5,45 +5,15 @@
 use crate::error::{Error, Result};
 use anyhow::{anyhow, Context};
 use lockstep_campaigns::DetectParams;
-use lockstep_model::parse_duration_ms;
+pub use lockstep_model::Window;
 use lockstep_narratives::{load_references, load_seeds, parse_watch, NarrativeOptions};
 use lockstep_traces::Behaviour;
-use std::fmt;
 use std::path::Path;
 
-/// One co-action window for every behaviour, as given (`60`, `90s`, `5m`, `1h`) and in
-/// milliseconds.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Window {
-    given: String,
-    ms: i64,
-}
-
-impl Window {
-    /// Parse a duration; a bad one is a usage error with the parser's message.
-    pub fn parse(s: &str) -> Result<Window> {
-        let ms = parse_duration_ms(s).map_err(|e| Error::usage(anyhow!(e)))?;
-        Ok(Window {
-            given: s.to_string(),
-            ms,
-        })
-    }
-
-    /// The window in milliseconds.
-    pub fn ms(&self) -> i64 {
-        self.ms
-    }
-
-    /// The window as given.
-    pub fn as_str(&self) -> &str {
-        &self.given
-    }
-}
-
-impl fmt::Display for Window {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.given)
-    }
+/// Parse the co-action window (`--window`); a bad one is a usage error with the parser's
+/// message.
+pub fn parse_window(s: &str) -> Result<Window> {
+    Window::parse(s).map_err(|e| Error::usage(anyhow!(e)))
 }
 
 /// Parse a comma-separated list of behaviour names (empty items ignored).

@@ -45,7 +45,7 @@ pub mod tables;
 mod write;
 
 pub use analysis::{AccountRow, Analysis, EdgeRow, EvidenceRow};
-pub use config::{parse_behaviours, AnalyzeConfig, NarrativeInputs, Window};
+pub use config::{parse_behaviours, parse_window, AnalyzeConfig, NarrativeInputs, Window};
 pub use error::{Error, Result};
 pub use lockstep_campaigns::DetectParams;
 pub use lockstep_narratives::{watch_terms, NarrativeOptions};

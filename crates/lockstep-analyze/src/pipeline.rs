@@ -9,6 +9,7 @@ use lockstep_campaigns::signals::{signals, AccountSignals, CampaignSignals};
 use lockstep_campaigns::significance::default_windows;
 use lockstep_campaigns::{detect, DetectParams, Detection};
 use lockstep_ingest::IngestReport;
+use lockstep_kernel::PairWindows;
 use lockstep_model::PostTable;
 use lockstep_narratives::SeedIndex;
 use lockstep_networks::evidence::collect_evidence;
@@ -570,35 +571,17 @@ fn collect_all_evidence(
             continue;
         }
         run.check()?;
-        let windows: foldhash::HashMap<u64, i64> = be
-            .edges
-            .iter()
-            .map(|e| {
-                (
-                    ((e.stats.a as u64) << 32) | e.stats.b as u64,
-                    e.stamp_window_ms,
-                )
-            })
-            .collect();
-        let max_window = be
-            .edges
-            .iter()
-            .map(|e| e.stamp_window_ms)
-            .max()
-            .unwrap_or(0);
+        // Each pair's co-actions within the window of its edge: one sweep at the widest.
+        let windows = PairWindows::new(
+            be.edges
+                .iter()
+                .map(|e| (e.stats.a, e.stats.b, e.stamp_window_ms)),
+        );
         samples.start_behaviour(i);
         let behaviour = trace.behaviour;
         let keep =
             |x: &lockstep_traces::Event, y: &lockstep_traces::Event| -> Option<EvidenceRow> {
-                let (lo, hi) = if x.account < y.account {
-                    (x.account, y.account)
-                } else {
-                    (y.account, x.account)
-                };
-                let w = *windows.get(&(((lo as u64) << 32) | hi as u64))?;
-                if (y.time - x.time).abs() > w {
-                    return None;
-                }
+                let (lo, hi) = windows.admits(x, y)?;
                 coordinated[x.post as usize].store(true, Ordering::Relaxed);
                 coordinated[y.post as usize].store(true, Ordering::Relaxed);
                 let c = pair_campaign(det, lo, hi);
@@ -622,7 +605,7 @@ fn collect_all_evidence(
                     post_b: y.post,
                 })
             };
-        let found = collect_evidence(table, trace, max_window, &keep);
+        let found = collect_evidence(table, trace, windows.max_ms(), &keep);
         if rows.is_empty() {
             rows = found;
         } else {

@@ -43,21 +43,15 @@ pub fn bursts_by(
     co_act: impl Fn(&lockstep_traces::Event, &lockstep_traces::Event) -> bool,
 ) -> Vec<(u32, Vec<u32>)> {
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < ev.len() {
-        let mut j = i + 1;
-        while j < ev.len() && ev[j].object == ev[i].object && co_act(&ev[j - 1], &ev[j]) {
-            j += 1;
-        }
-        if j - i >= MIN_BURST_ACCOUNTS {
-            let mut acc: Vec<u32> = ev[i..j].iter().map(|e| e.account).collect();
+    for run in lockstep_kernel::linked_runs(ev, &co_act) {
+        if run.len() >= MIN_BURST_ACCOUNTS {
+            let mut acc: Vec<u32> = run.iter().map(|e| e.account).collect();
             acc.sort_unstable();
             acc.dedup();
             if acc.len() >= MIN_BURST_ACCOUNTS {
-                out.push((ev[i].object, acc));
+                out.push((run[0].object, acc));
             }
         }
-        i = j;
     }
     out
 }

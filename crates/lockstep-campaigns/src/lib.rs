@@ -512,18 +512,14 @@ fn exclusivity(
     for (bi, (trace, windows)) in traces.iter().enumerate() {
         let w = windows.iter().copied().min().unwrap_or(60_000);
         let on_posts = matches!(trace.space, lockstep_traces::ObjectSpace::PostRefs);
-        let ev = &trace.events;
-        let mut i = 0;
-        while i < ev.len() {
-            let obj = ev[i].object;
-            let mut j = i;
+        for group in lockstep_kernel::object_groups(&trace.events) {
+            let obj = group[0].object;
             present.clear();
-            while j < ev.len() && ev[j].object == obj {
-                let g = group_of[ev[j].account as usize];
+            for e in group {
+                let g = group_of[e.account as usize];
                 if g != u32::MAX && active[g as usize][bi] {
-                    present.push((g, ev[j].account));
+                    present.push((g, e.account));
                 }
-                j += 1;
             }
             if present.len() >= 2 {
                 present.sort_unstable();
@@ -541,7 +537,9 @@ fn exclusivity(
                         objects[g as usize] += 1;
                         pairs[g as usize] += p;
                         top_pairs[g as usize] = top_pairs[g as usize].max(p);
-                        let (o, a) = local_share(&ev[i..j], &group_of, g, w);
+                        let (o, a) = lockstep_kernel::activity_near(group, w, |e| {
+                            group_of[e.account as usize] == g
+                        });
                         own[g as usize] += o;
                         all[g as usize] += a;
                         if on_posts {
@@ -553,7 +551,6 @@ fn exclusivity(
                     k = m;
                 }
             }
-            i = j;
         }
     }
     (0..groups.len())
@@ -745,36 +742,6 @@ fn round_reason(r: &rounds::RoundSignals) -> Option<&'static str> {
         return None;
     }
     Some("cascade-following: its rounds are the first minutes after each post appeared, as fans act; not synchronised on their own")
-}
-
-/// On one object's time-sorted events: (events of group `g`, events within `w` of any
-/// event of `g`).
-fn local_share(ev: &[lockstep_traces::Event], group_of: &[u32], g: u32, w: i64) -> (u64, u64) {
-    let n = ev.len();
-    let is_g = |e: &lockstep_traces::Event| group_of[e.account as usize] == g;
-    // Distance to the nearest group event before and after each event.
-    let mut near = vec![false; n];
-    let mut last: Option<i64> = None;
-    for (k, e) in ev.iter().enumerate() {
-        if is_g(e) {
-            last = Some(e.time);
-        }
-        if last.is_some_and(|t| e.time - t <= w) {
-            near[k] = true;
-        }
-    }
-    let mut next: Option<i64> = None;
-    for (k, e) in ev.iter().enumerate().rev() {
-        if is_g(e) {
-            next = Some(e.time);
-        }
-        if next.is_some_and(|t| t - e.time <= w) {
-            near[k] = true;
-        }
-    }
-    let own = ev.iter().filter(|e| is_g(e)).count() as u64;
-    let all = near.iter().filter(|&&x| x).count() as u64;
-    (own, all)
 }
 
 /// Why a dense, significant group is not a campaign, if it is not.

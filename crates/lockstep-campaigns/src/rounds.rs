@@ -156,18 +156,14 @@ pub fn rounds_of(
         if !matches!(trace.space, ObjectSpace::PostRefs) {
             continue;
         }
-        let ev = &trace.events;
-        let mut i = 0;
-        while i < ev.len() {
-            let obj = ev[i].object;
-            let mut j = i;
+        for group in lockstep_kernel::object_groups(&trace.events) {
+            let obj = group[0].object;
             present.clear();
-            while j < ev.len() && ev[j].object == obj {
-                let (g, pos) = slot[ev[j].account as usize];
+            for e in group {
+                let (g, pos) = slot[e.account as usize];
                 if g != u32::MAX {
-                    present.push((g, pos, ev[j].time));
+                    present.push((g, pos, e.time));
                 }
-                j += 1;
             }
             // Events are time-sorted within an object: the first of each member is its
             // first act there.
@@ -205,7 +201,6 @@ pub fn rounds_of(
                 }
                 k = m;
             }
-            i = j;
         }
     }
     out
@@ -232,23 +227,19 @@ pub fn round_signals(
         if !matches!(trace.space, ObjectSpace::PostRefs) {
             continue;
         }
-        let ev = &trace.events;
-        let mut i = 0;
-        while i < ev.len() {
-            let mut j = i;
+        for group in lockstep_kernel::object_groups(&trace.events) {
             seen.clear();
-            while j < ev.len() && ev[j].object == ev[i].object {
-                if group_of[ev[j].account as usize] != u32::MAX {
-                    seen.push(ev[j].account);
-                }
-                j += 1;
-            }
+            seen.extend(
+                group
+                    .iter()
+                    .map(|e| e.account)
+                    .filter(|&a| group_of[a as usize] != u32::MAX),
+            );
             seen.sort_unstable();
             seen.dedup();
             for &a in &seen {
                 acts[group_of[a as usize] as usize] += 1;
             }
-            i = j;
         }
     }
     let rounds = rounds_of(table, groups, traces);

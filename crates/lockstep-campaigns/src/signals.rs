@@ -52,9 +52,7 @@ pub struct CampaignSignals {
 
 /// Civil date of a Unix time, `YYYY-MM-DD`.
 pub fn date_of(ms: TimeMs) -> String {
-    let mut t = lockstep_output::rfc3339(ms);
-    t.truncate(10);
-    t
+    lockstep_model::time::date(ms)
 }
 
 /// Compute signals for every campaign member and campaign. `coordinated[p]` says whether

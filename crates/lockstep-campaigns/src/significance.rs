@@ -117,36 +117,6 @@ struct Null {
     objects: usize,
 }
 
-/// Pairs `(k, l)` of one object's events `ev` (sorted by time), `k` in `owned`, `k < l`,
-/// that co-act: stamps at most `window` apart and, unless `exact`, `co_act` says so (any
-/// two events, whoever's: the null model's `p_o` counts pairs of visits). Counting only
-/// the pairs whose earlier event is owned lets a distributed run split a hot object into
-/// time blocks and add the blocks' counts.
-pub fn pairs_within(
-    ev: &[Event],
-    owned: std::ops::Range<usize>,
-    window: i64,
-    exact: bool,
-    co_act: impl Fn(&Event, &Event) -> bool,
-) -> u64 {
-    let mut within = 0u64;
-    let mut hi = owned.start;
-    for k in owned {
-        if hi < k + 1 {
-            hi = k + 1;
-        }
-        while hi < ev.len() && ev[hi].time - ev[k].time <= window {
-            hi += 1;
-        }
-        within += if exact {
-            (hi - k - 1) as u64
-        } else {
-            ev[k + 1..hi].iter().filter(|f| co_act(&ev[k], f)).count() as u64
-        };
-    }
-    within
-}
-
 /// One object's term of the null model's constant: `(n / E)^2 * p_o`, with `p_o` the
 /// share of the object's `n (n - 1) / 2` pairs of visits that co-act (`within`), out of
 /// `e_total` visits in all.
@@ -169,27 +139,20 @@ fn null_model(table: &PostTable, trace: &Trace, rule: &CoActRule) -> Null {
     // the same constant to the bit.
     let mut c = FixedSum::default();
     let mut objects = 0;
-    let mut i = 0;
-    while i < ev.len() {
-        let obj = ev[i].object;
-        let mut j = i;
-        while j < ev.len() && ev[j].object == obj {
-            j += 1;
-        }
+    for group in lockstep_kernel::object_groups(ev) {
         objects += 1;
-        if j - i >= 2 {
+        if group.len() >= 2 {
             // Unordered pairs of this object's visits that co-act, by the same rule as the
             // observed co-actions (on one grid: stamps at most `window` apart).
-            let within = pairs_within(
-                &ev[i..j],
-                0..j - i,
+            let within = lockstep_kernel::pairs_within(
+                group,
+                0..group.len(),
                 rule.stamp_ms,
                 rule.exact_by_stamps(),
                 |a, b| rule.co_act(a, b),
             );
-            c.add(null_term((j - i) as u64, within, ev.len() as u64));
+            c.add(null_term(group.len() as u64, within, ev.len() as u64));
         }
-        i = j;
     }
     let active = degree.iter().filter(|&&d| d > 0).count();
     Null {

@@ -182,7 +182,7 @@ impl<'t> CoActRule<'t> {
     #[inline]
     pub fn co_act(&self, a: &Event, b: &Event) -> bool {
         if !self.mixed {
-            return (a.time - b.time).abs() <= self.stamp_ms;
+            return lockstep_kernel::within_window(a.time, b.time, self.stamp_ms);
         }
         may_co_act(
             a.time,

@@ -8,7 +8,7 @@ use crate::load::load;
 use anyhow::Context;
 use lockstep_analyze::input::Loaded;
 use lockstep_analyze::{
-    parse_behaviours, AnalyzeConfig, DetectParams, NarrativeInputs, Run, Timer, Window,
+    parse_behaviours, parse_window, AnalyzeConfig, DetectParams, NarrativeInputs, Run, Timer,
 };
 use std::path::PathBuf;
 use std::time::Instant;
@@ -17,7 +17,7 @@ use std::time::Instant;
 /// behaviours named, alpha in range, and the watch terms, reference and seed files read
 /// (a missing or empty one is a usage error).
 pub fn config(a: &AnalyzeArgs) -> CliResult<AnalyzeConfig> {
-    let window = a.window.as_deref().map(Window::parse).transpose()?;
+    let window = a.window.as_deref().map(parse_window).transpose()?;
     // No flag: the default gap (one hour); `0` or `none`: every act counts.
     let visit_gap_ms = match a.visit_gap.as_deref().map(str::trim) {
         None => DetectParams::default().visit_gap_ms,

@@ -39,7 +39,7 @@ impl Rng {
 fn beijing_minute(t: i64) -> String {
     let t = t + 8 * 3600;
     let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
-    let (y, m, d) = civil(days);
+    let (y, m, d) = lockstep_model::time::civil_from_days(days);
     format!(
         "{y:04}-{m:02}-{d:02} {:02}:{:02}",
         secs / 3600,
@@ -50,7 +50,7 @@ fn beijing_minute(t: i64) -> String {
 /// Twitter's `created_at` (`Fri Aug 01 10:02:03 +0000 2025`) for Unix seconds `t`.
 fn twitter_time(t: i64) -> String {
     let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
-    let (y, m, d) = civil(days);
+    let (y, m, d) = lockstep_model::time::civil_from_days(days);
     let wd = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days.rem_euclid(7) as usize];
     let mon = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -61,19 +61,6 @@ fn twitter_time(t: i64) -> String {
         secs % 3600 / 60,
         secs % 60
     )
-}
-
-/// Days since 1970-01-01 to (year, month, day) (Howard Hinnant's civil_from_days).
-fn civil(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 /// The WeChat article a round pushes, with one platform's share parameters.

@@ -152,7 +152,7 @@ where
     if owned.is_empty() {
         return out;
     }
-    out.within = lockstep_campaigns::significance::pairs_within(
+    out.within = lockstep_kernel::pairs_within(
         events,
         owned.clone(),
         params.window_ms,

@@ -2,6 +2,7 @@
 //! traditional characters, synonyms), Weibo-style Chinese posts, celebrity posts, breaking
 //! news, generic campaign templates and Chinese links.
 
+use crate::words::Words;
 use rand::Rng;
 
 use crate::sampling::{between, chance, index, pick};
@@ -230,8 +231,8 @@ const EN_SYNONYMS: &[(&str, &str)] = &[
     ("Nobody", "No one"),
 ];
 
-const ZH_EMOJI: &[&str] = &["👍", "🔥", "💪", "🇨🇳", "❗", "😡", "[怒]", "[赞]", "‼️"];
-const EN_EMOJI: &[&str] = &["👀", "🔥", "‼️", "😡", "💯", "👇", "🚨", "🙏"];
+static ZH_EMOJI: Words = words!("content/zh_emoji.txt");
+static EN_EMOJI: Words = words!("content/en_emoji.txt");
 
 /// Punctuation edits of a copied message: a changed, doubled or dropped final mark, or a
 /// full-width comma turned half-width.
@@ -304,7 +305,7 @@ pub(crate) fn cosmetic<R: Rng + ?Sized>(rng: &mut R, text: &str, zh: bool) -> St
         };
     }
     if chance(rng, 0.25) {
-        let e = pick(rng, if zh { ZH_EMOJI } else { EN_EMOJI }, "🔥");
+        let e = pick(rng, if zh { &ZH_EMOJI } else { &EN_EMOJI }, "🔥");
         if chance(rng, 0.7) {
             if !zh {
                 s.push(' ');
@@ -321,131 +322,11 @@ pub(crate) fn cosmetic<R: Rng + ?Sized>(rng: &mut R, text: &str, zh: bool) -> St
 // Weibo-style background
 // ---------------------------------------------------------------------------------------
 
-const WB_PHRASES: &[&str] = &[
-    "今天天气很好",
-    "刚刚看到一个新闻",
-    "这个城市越来越美了",
-    "大家怎么看",
-    "周末去爬山了",
-    "地铁又晚点了",
-    "新开的咖啡店不错",
-    "工作太忙了",
-    "晚饭吃了火锅",
-    "明天要下雨",
-    "终于放假了",
-    "这部电影值得一看",
-    "朋友推荐了一本书",
-    "房租又涨了",
-    "公园里人很多",
-    "手机又要更新了",
-    "这首歌太好听了",
-    "比赛结果出来了",
-    "外卖送得很快",
-    "今天加班到很晚",
-    "夜市很热闹",
-    "早上跑了五公里",
-    "猫咪在睡觉",
-    "高铁票很难买",
-    "博物馆有新展览",
-    "孩子们很开心",
-    "会议开了三个小时",
-    "网上大家都在讨论",
-    "真的没想到",
-    "希望一切顺利",
-    "这个价格有点贵",
-    "老城区变化很大",
-    "家里来了客人",
-    "今天心情不错",
-    "高温天气注意防暑",
-    "台风要来了大家注意安全",
-    "暑假带娃太累了",
-    "空调坏了热得睡不着",
-    "楼下新开了一家面馆",
-    "排队两个小时终于买到了",
-    "下班路上看到好看的晚霞",
-    "减肥第三天失败了",
-    "考研倒计时开始",
-    "又是被甲方改稿的一天",
-    "新手机的拍照效果绝了",
-    "小区停电了一晚上",
-    "终于把这本书看完了",
-    "演唱会门票秒没",
-    "奶茶第二杯半价",
-    "这个综艺笑死我了",
-    "周末去了趟海边",
-    "今天的晚霞像一幅画",
-    "地铁上有人在看书",
-    "健身房人太多了",
-    "新能源车续航真的焦虑",
-    "大模型写的周报被领导夸了",
-    "AI画的图越来越像真的",
-    "打工人的快乐就是周五",
-    "妈妈做的红烧肉最好吃",
-    "又到了开学季",
-    "七夕快到了还是一个人",
-    "世运会的开幕式好震撼",
-    "暑期档电影真不少",
-    "这届年轻人太会玩了",
-    "下雨天适合睡觉",
-    "出门忘带伞被淋成落汤鸡",
-    "楼上装修吵了一整天",
-    "公司楼下的猫又胖了",
-    "外卖小哥冒雨送餐辛苦了",
-    "今天学会了做蛋糕",
-    "电脑又蓝屏了",
-    "第一次坐高铁去看海",
-    "这家店的服务太好了",
-    "朋友圈都在晒旅游照",
-    "熬夜看完了整部剧",
-    "菜价最近涨得厉害",
-    "晚上散步凉快多了",
-    "给爸妈买了新手机",
-    "记录一下今天的小确幸",
-    "城市的夜景真好看",
-];
-
-const WB_EMOTES: &[&str] = &[
-    "[哈哈]",
-    "[doge]",
-    "[赞]",
-    "[笑cry]",
-    "[允悲]",
-    "[心]",
-    "[泪]",
-    "[二哈]",
-    "[思考]",
-    "[good]",
-    "[吃瓜]",
-    "[太开心]",
-];
+static WB_PHRASES: Words = words!("content/wb_phrases.txt");
+static WB_EMOTES: Words = words!("content/wb_emotes.txt");
 
 /// Weibo-style topics (used as `#话题#`) for Chinese organic posts, roughly by popularity.
-pub(crate) const WB_TOPICS: &[&str] = &[
-    "今日热点",
-    "高温预警",
-    "暑期档电影",
-    "台风最新消息",
-    "世运会",
-    "开学季",
-    "七夕",
-    "美食分享",
-    "旅行日记",
-    "考研",
-    "人工智能",
-    "大模型",
-    "新能源汽车",
-    "数码",
-    "手机摄影",
-    "演唱会",
-    "健身打卡",
-    "萌宠",
-    "读书",
-    "房价",
-    "打工人",
-    "芯片",
-    "职场",
-    "追剧",
-];
+pub(crate) static WB_TOPICS: Words = words!("content/wb_topics.txt");
 
 /// A Weibo-style Chinese post: one to three everyday phrases, sometimes an emoticon or a
 /// small detail.
@@ -460,7 +341,7 @@ pub(crate) fn weibo_sentence<R: Rng + ?Sized>(rng: &mut R) -> String {
         if i > 0 {
             s.push_str(if chance(rng, 0.8) { "，" } else { " " });
         }
-        s.push_str(pick(rng, WB_PHRASES, "今天心情不错"));
+        s.push_str(pick(rng, &WB_PHRASES, "今天心情不错"));
     }
     match index(rng, 8) {
         0 => s.push_str(&format!("，第{}天", between(rng, 2, 30))),
@@ -470,7 +351,7 @@ pub(crate) fn weibo_sentence<R: Rng + ?Sized>(rng: &mut R) -> String {
     }
     s.push_str(pick(rng, &["。", "！", "～", "…", "", "？"], "。"));
     if chance(rng, 0.35) {
-        s.push_str(pick(rng, WB_EMOTES, "[哈哈]"));
+        s.push_str(pick(rng, &WB_EMOTES, "[哈哈]"));
     }
     s
 }
@@ -479,57 +360,27 @@ pub(crate) fn weibo_sentence<R: Rng + ?Sized>(rng: &mut R) -> String {
 // Celebrities and breaking news
 // ---------------------------------------------------------------------------------------
 
-const CITIES: &[&str] = &[
-    "Chicago", "London", "Tokyo", "Berlin", "Toronto", "Sydney", "Paris", "Seoul", "Madrid",
-    "Austin", "Dublin", "Lisbon",
-];
-const ZH_CITIES: &[&str] = &[
-    "北京", "上海", "广州", "深圳", "成都", "杭州", "武汉", "西安",
-];
-
-const CELEB_EN: &[&str] = &[
-    "New music video drops Friday!!",
-    "Thank you {city}, you were amazing tonight",
-    "Rehearsal day. Who's coming to the show?",
-    "Surprise! The acoustic version is out now",
-    "Can't believe it's been a year since the album. Love you all.",
-    "Backstage in {city} with the best crew in the world",
-    "Tickets for the {city} show go on sale tomorrow",
-    "Studio all week. Something special is coming",
-    "Happy birthday to my amazing drummer!",
-    "Behind the scenes of the new single",
-    "Thank you for 10 million streams!!",
-    "Live Q&A tonight at 8, bring your questions",
-];
-const CELEB_ZH: &[&str] = &[
-    "谢谢大家的支持！新歌今晚上线",
-    "彩排中，明天{city}见！",
-    "{city}站演唱会圆满结束，爱你们！",
-    "新剧定档啦，大家记得追",
-    "今天的造型大家喜欢吗",
-    "练习室日常，累并快乐着",
-    "感谢粉丝朋友们送的礼物",
-    "下周直播见，有惊喜哦",
-    "新专辑制作中，敬请期待",
-    "生日快乐，我最好的搭档",
-];
-const CELEB_EMOJI: &[&str] = &["❤️", "🎶", "✨", "🙏", "🎬", "💜", "🥳", "", ""];
+static CITIES: Words = words!("content/cities.txt");
+static ZH_CITIES: Words = words!("content/zh_cities.txt");
+static CELEB_EN: Words = words!("content/celeb_en.txt");
+static CELEB_ZH: Words = words!("content/celeb_zh.txt");
+static CELEB_EMOJI: Words = words!("content/celeb_emoji.txt");
 
 /// A celebrity's post.
 pub(crate) fn celebrity_post<R: Rng + ?Sized>(rng: &mut R, zh: bool) -> String {
     let (tpl, city) = if zh {
         (
-            pick(rng, CELEB_ZH, "谢谢大家"),
-            pick(rng, ZH_CITIES, "北京"),
+            pick(rng, &CELEB_ZH, "谢谢大家"),
+            pick(rng, &ZH_CITIES, "北京"),
         )
     } else {
         (
-            pick(rng, CELEB_EN, "Thank you!"),
-            pick(rng, CITIES, "Paris"),
+            pick(rng, &CELEB_EN, "Thank you!"),
+            pick(rng, &CITIES, "Paris"),
         )
     };
     let mut s = tpl.replace("{city}", city);
-    let e = pick(rng, CELEB_EMOJI, "");
+    let e = pick(rng, &CELEB_EMOJI, "");
     if !e.is_empty() {
         s.push(' ');
         s.push_str(e);
@@ -537,63 +388,25 @@ pub(crate) fn celebrity_post<R: Rng + ?Sized>(rng: &mut R, zh: bool) -> String {
     s
 }
 
-const HEADLINES_EN: &[&str] = &[
-    "Magnitude 6.2 earthquake strikes off the coast of {place}",
-    "Central bank unexpectedly cuts interest rates",
-    "Major outage takes down banking apps across {place}",
-    "Court blocks the new data retention law",
-    "Wildfire forces evacuation of thousands near {place}",
-    "Prime minister announces snap election",
-    "Record heat: {place} hits 47C",
-    "Chipmaker shares plunge after export rule change",
-    "Train derailment near {place}, dozens injured",
-    "Parliament passes landmark climate bill",
-];
-const HEADLINES_ZH: &[&str] = &[
-    "{place}发生5.8级地震",
-    "台风红色预警：{place}全市停课停工",
-    "央行宣布下调存款准备金率",
-    "{place}地铁突发故障大面积延误",
-    "暴雨来袭，{place}多条道路积水",
-    "多家银行App突发故障",
-    "高温红色预警持续，{place}最高气温突破40度",
-];
-const PLACES: &[&str] = &[
-    "Chile",
-    "Greece",
-    "California",
-    "Japan",
-    "Portugal",
-    "Texas",
-    "Turkey",
-    "Canada",
-];
-const NEWS_LEADS_EN: &[&str] = &[
-    "BREAKING:",
-    "Just in:",
-    "Wow.",
-    "Developing:",
-    "This is big:",
-    "Stay safe everyone.",
-    "Oh no.",
-    "",
-    "",
-];
-const NEWS_LEADS_ZH: &[&str] = &["突发！", "快讯：", "刚刚！", "注意安全！", "", ""];
+static HEADLINES_EN: Words = words!("content/headlines_en.txt");
+static HEADLINES_ZH: Words = words!("content/headlines_zh.txt");
+static PLACES: Words = words!("content/places.txt");
+static NEWS_LEADS_EN: Words = words!("content/news_leads_en.txt");
+static NEWS_LEADS_ZH: Words = words!("content/news_leads_zh.txt");
 
 /// A breaking-news headline.
 pub(crate) fn news_headline<R: Rng + ?Sized>(rng: &mut R, zh: bool) -> String {
     if zh {
-        pick(rng, HEADLINES_ZH, "突发新闻").replace("{place}", pick(rng, ZH_CITIES, "上海"))
+        pick(rng, &HEADLINES_ZH, "突发新闻").replace("{place}", pick(rng, &ZH_CITIES, "上海"))
     } else {
-        pick(rng, HEADLINES_EN, "Breaking news").replace("{place}", pick(rng, PLACES, "Chile"))
+        pick(rng, &HEADLINES_EN, "Breaking news").replace("{place}", pick(rng, &PLACES, "Chile"))
     }
 }
 
 /// What one account writes when sharing breaking news: its own lead-in, the headline or a
 /// piece of it.
 pub(crate) fn news_share<R: Rng + ?Sized>(rng: &mut R, headline: &str, zh: bool) -> String {
-    let lead = pick(rng, if zh { NEWS_LEADS_ZH } else { NEWS_LEADS_EN }, "");
+    let lead = pick(rng, if zh { &NEWS_LEADS_ZH } else { &NEWS_LEADS_EN }, "");
     let mut s = String::new();
     if !lead.is_empty() {
         s.push_str(lead);
@@ -619,41 +432,16 @@ pub(crate) fn news_share<R: Rng + ?Sized>(rng: &mut R, headline: &str, zh: bool)
 // ---------------------------------------------------------------------------------------
 
 /// Chinese copy-paste templates of the generic (non-H20) campaigns.
-pub(crate) const GENERIC_ZH_TEMPLATES: &[&str] = &[
-    "水厂合同是秘密签的，大家一定要转发！",
-    "新税最伤害普通家庭，不能再沉默了！",
-    "大桥工程给了捐款人，真相必须公开。",
-    "学校经费又被削减了，孩子们怎么办？",
-    "能源价格被操纵，大家都被蒙在鼓里。",
-    "港口出售从来没有讨论过，这合理吗？",
-    "体育馆要花掉我们几十亿，必须叫停！",
-    "健康报告被悄悄修改了，请大家扩散。",
-];
+pub(crate) static GENERIC_ZH_TEMPLATES: Words = words!("content/generic_zh_templates.txt");
 
 /// Chinese hashtags of the generic Chinese campaigns (Weibo topics).
-pub(crate) const GENERIC_ZH_TOPICS: &[&str] = &["真相必须公开", "拒绝暗箱操作", "还我知情权"];
+pub(crate) static GENERIC_ZH_TOPICS: Words = words!("content/generic_zh_topics.txt");
 
 /// Replies of a generic reply swarm.
-pub(crate) const SWARM_REPLIES_EN: &[&str] = &[
-    "Delete this.",
-    "You're a paid shill and everyone knows it.",
-    "Nobody believes you anymore.",
-    "Fake news. Do your research.",
-    "Who is paying you to write this?",
-    "Another lie from the mainstream media.",
-    "Ratio. Nobody asked.",
-    "Shameful reporting. Retract it.",
-];
+pub(crate) static SWARM_REPLIES_EN: Words = words!("content/swarm_replies_en.txt");
 
 /// Replies of a generic Chinese reply swarm.
-pub(crate) const GENERIC_ZH_SWARM: &[&str] = &[
-    "删掉！",
-    "收了多少钱？",
-    "没人信你。",
-    "造谣可耻！",
-    "请你道歉。",
-    "又在带节奏。",
-];
+pub(crate) static GENERIC_ZH_SWARM: Words = words!("content/generic_zh_swarm.txt");
 
 // ---------------------------------------------------------------------------------------
 // Chinese links
@@ -694,7 +482,7 @@ mod tests {
 
     #[test]
     fn traditional_changes_every_template() {
-        for t in GENERIC_ZH_TEMPLATES {
+        for t in GENERIC_ZH_TEMPLATES.iter() {
             let tr = to_traditional(t);
             assert_ne!(&tr, t, "{t}");
             assert_eq!(tr.chars().count(), t.chars().count());

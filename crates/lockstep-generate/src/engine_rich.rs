@@ -592,11 +592,11 @@ impl<R: Rng> Engine<'_, R> {
     /// `h20` hashtag push: Weibo topics (mostly with #英伟达后门#) on template texts, now
     /// and then in English with English hashtags.
     fn h20_hashtag(&mut self, t0: i64, camp: &Campaign, participants: &[u32]) {
-        let mut set = self.tag_set(h20::ZH_TOPICS);
+        let mut set = self.tag_set(&h20::ZH_TOPICS);
         if chance(&mut self.rng, 0.6) && !set.iter().any(|t| t == "英伟达后门") {
             set[0] = "英伟达后门".to_string();
         }
-        let en_set = self.tag_set(h20::EN_TAGS);
+        let en_set = self.tag_set(&h20::EN_TAGS);
         let zh_texts: Vec<&h20::H20Template> = h20::TAG_TEXTS.iter().filter(|t| t.zh).collect();
         let en_texts: Vec<&h20::H20Template> = h20::TAG_TEXTS.iter().filter(|t| !t.zh).collect();
         for &m in participants {
@@ -688,9 +688,9 @@ impl<R: Rng> Engine<'_, R> {
                 (t.id.to_string(), t.text.to_string(), t.echo, t.zh)
             } else {
                 let list = if zh_camp {
-                    GENERIC_ZH_SWARM
+                    &GENERIC_ZH_SWARM
                 } else {
-                    SWARM_REPLIES_EN
+                    &SWARM_REPLIES_EN
                 };
                 let k = index(&mut self.rng, list.len());
                 (

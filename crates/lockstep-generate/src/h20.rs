@@ -6,6 +6,7 @@
 //!
 //! All outlets, handles and domains are fictional.
 
+use crate::words::Words;
 use rand::Rng;
 
 use crate::sampling::{between, chance, index, pick};
@@ -363,16 +364,9 @@ pub(crate) const TAG_TEXTS: &[H20Template] = &[
 ];
 
 /// Weibo topics of the hashtag push (written `#topic#`).
-pub(crate) const ZH_TOPICS: &[&str] = &[
-    "英伟达后门",
-    "英伟达H20芯片",
-    "美国芯片美国控制",
-    "支持国产芯片",
-    "芯片安全",
-    "H20后门风险",
-];
+pub(crate) static ZH_TOPICS: Words = words!("h20/zh_topics.txt");
 /// English hashtags of the hashtag push.
-pub(crate) const EN_TAGS: &[&str] = &["H20backdoor", "NvidiaBackdoor", "ChipSecurity"];
+pub(crate) static EN_TAGS: Words = words!("h20/en_tags.txt");
 
 /// Replies of the reply swarm to Nvidia's posts.
 pub(crate) const REPLIES: &[H20Template] = &[
@@ -424,26 +418,13 @@ pub(crate) const REPLIES: &[H20Template] = &[
 pub(crate) const NVIDIA_STATEMENT: &str =
     "网络安全对我们至关重要。英伟达的芯片不存在可以让任何人远程访问或控制的“后门”。";
 /// Nvidia's later posts, which the reply swarm also targets.
-const NVIDIA_POSTS: &[&str] = &[
-    "Cybersecurity is critically important to us. NVIDIA chips do not have backdoors that would give anyone a remote way to access or control them.",
-    "我们将继续与相关部门保持沟通，依法合规经营。",
-    "H20 产品技术文档已更新，欢迎开发者查阅。",
-    "感谢开发者们参加本周的线上技术分享会！",
-    "GeForce 新驱动已发布，欢迎更新体验。",
-    "我们始终重视每一位中国用户的信任。",
-    "英伟达从未在芯片中设置任何“后门”或“远程关闭开关”。",
-];
+static NVIDIA_POSTS: Words = words!("h20/nvidia_posts.txt");
 
 /// The regulator's notice at the summons.
 pub(crate) const REGULATOR_NOTICE: &str = "【通报】国家网信部门依法约谈英伟达公司，要求其就H20算力芯片漏洞后门安全风险问题进行说明，并提交相关证明材料。";
 
 /// Headlines of the summons news burst.
-pub(crate) const SUMMONS_HEADLINES: &[&str] = &[
-    "网信部门约谈英伟达，要求说明H20芯片后门风险",
-    "突发：英伟达被约谈",
-    "英伟达H20芯片被指存在安全风险",
-    "国家网信部门约谈英伟达公司",
-];
+pub(crate) static SUMMONS_HEADLINES: Words = words!("h20/summons_headlines.txt");
 
 /// Nvidia's `n`-th post of the episode (0 is the statement).
 pub(crate) fn nvidia_post(n: usize) -> (&'static str, bool) {
@@ -523,71 +504,33 @@ pub(crate) fn url_variant<R: Rng + ?Sized>(rng: &mut R, r: &Reference) -> String
     }
 }
 
-const DISC_OPENERS: &[&str] = &[
-    "刚看到新闻，",
-    "说实话，",
-    "",
-    "",
-    "吃瓜：",
-    "我觉得",
-    "讲道理，",
-    "看了评论区，",
-    "同事都在聊，",
-    "理性讨论一下，",
-];
-const DISC_BODIES: &[&str] = &[
-    "英伟达被约谈了，H20到底有没有后门",
-    "H20后门这事还得等官方调查结果",
-    "英伟达说没有后门，你们信吗",
-    "芯片安全确实重要，但也别一惊一乍",
-    "国产芯片这两年进步挺大的",
-    "H20本来就是特供版，现在又出这事",
-    "做AI训练的朋友说H20还挺好用的",
-    "远程关闭听起来有点夸张吧",
-    "这次对国产芯片厂商是利好",
-    "公司刚采购了一批H20，有点慌",
-    "感觉这事会影响英伟达在中国的销量",
-    "等一个技术分析，不想只看口号",
-    "后门这种事没有证据很难说",
-    "英伟达股价会不会受影响",
-    "国产替代是大趋势，但不是一天的事",
-    "评论区吵翻了，我选择观望",
-];
-const DISC_CLOSERS: &[&str] = &["", "。", "？", "[思考]", "[doge]", "…", "[吃瓜]", "！"];
-const DISC_TOPICS: &[&str] = &["英伟达", "H20", "芯片", "英伟达H20芯片"];
-
-const DISC_EN: &[&str] = &[
-    "China's regulator summoned Nvidia over alleged backdoors in the H20.",
-    "Nvidia denies any backdoors in its H20 chips.",
-    "The H20 backdoor story is all over Weibo right now.",
-    "Skeptical about the remote shutdown claims. Where is the evidence?",
-    "This could really hurt Nvidia's China sales.",
-    "Interesting how fast the H20 backdoor narrative spread.",
-    "Anyone have a technical analysis of the H20 tracking claims?",
-    "Export controls on one side, security reviews on the other. Tough spot for Nvidia.",
-];
-const DISC_EN_LEADS: &[&str] = &["", "", "Hmm.", "Wow.", "Thread:", "So", "Honestly,"];
+static DISC_OPENERS: Words = words!("h20/disc_openers.txt");
+static DISC_BODIES: Words = words!("h20/disc_bodies.txt");
+static DISC_CLOSERS: Words = words!("h20/disc_closers.txt");
+static DISC_TOPICS: Words = words!("h20/disc_topics.txt");
+static DISC_EN: Words = words!("h20/disc_en.txt");
+static DISC_EN_LEADS: Words = words!("h20/disc_en_leads.txt");
 
 /// An ordinary user's post about the episode: text, and whether it gets a topic.
 pub(crate) fn discussion<R: Rng + ?Sized>(rng: &mut R, zh: bool) -> (String, Option<&'static str>) {
     if zh {
         let mut s = String::new();
-        s.push_str(pick(rng, DISC_OPENERS, ""));
-        s.push_str(pick(rng, DISC_BODIES, "H20"));
+        s.push_str(pick(rng, &DISC_OPENERS, ""));
+        s.push_str(pick(rng, &DISC_BODIES, "H20"));
         if chance(rng, 0.3) {
             s.push('，');
-            s.push_str(pick(rng, DISC_BODIES, "H20"));
+            s.push_str(pick(rng, &DISC_BODIES, "H20"));
         }
-        s.push_str(pick(rng, DISC_CLOSERS, ""));
+        s.push_str(pick(rng, &DISC_CLOSERS, ""));
         let topic = if chance(rng, 0.3) {
-            Some(pick(rng, DISC_TOPICS, "英伟达"))
+            Some(pick(rng, &DISC_TOPICS, "英伟达"))
         } else {
             None
         };
         (s, topic)
     } else {
-        let lead = pick(rng, DISC_EN_LEADS, "");
-        let body = pick(rng, DISC_EN, "Nvidia H20.");
+        let lead = pick(rng, &DISC_EN_LEADS, "");
+        let body = pick(rng, &DISC_EN, "Nvidia H20.");
         let s = if lead.is_empty() {
             body.to_string()
         } else {

@@ -101,6 +101,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[macro_use]
+mod words;
 mod accounts;
 mod content;
 mod engine;

@@ -53,26 +53,12 @@ impl IdAllocator {
     }
 }
 
-/// Days since 1970-01-01 to (year, month 1..=12, day 1..=31); Howard Hinnant's algorithm.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
 /// Calendar fields of a Unix timestamp (UTC): year, month, day, hour, minute, second, weekday
 /// (0 = Sunday).
 pub(crate) fn utc_fields(ts: i64) -> (i64, u32, u32, u32, u32, u32, u32) {
     let days = ts.div_euclid(86_400);
     let secs = ts.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
+    let (y, m, d) = lockstep_model::time::civil_from_days(days);
     let weekday = (days + 4).rem_euclid(7) as u32; // 1970-01-01 was a Thursday.
     (
         y,
@@ -137,8 +123,7 @@ impl TwitterTime {
 
 /// A timestamp in RFC 3339 (UTC), e.g. `2025-08-01T07:00:00Z`.
 pub(crate) fn rfc3339(ts: i64) -> String {
-    let (y, m, d, hh, mm, ss, _) = utc_fields(ts);
-    format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}Z")
+    lockstep_model::time::rfc3339(ts * 1000)
 }
 
 fn two(v: u32) -> [u8; 2] {

@@ -10,9 +10,18 @@
 //! an evidence writer at once, and each sink keeps only what it needs. The sweep is split
 //! into chunks at object boundaries and run on all cores; each chunk gets its own sink,
 //! and the caller merges them.
+//!
+//! The stages that walk a trace without sweeping it (the null model, bursts, exclusivity,
+//! rounds, evidence's per-pair windows) use the same iterations, in `groups`:
+//! [`object_groups`], [`linked_runs`], [`pairs_within`], [`activity_near`] and
+//! [`PairWindows`], so the co-action window is tested in one function, [`within_window`].
 
+mod groups;
 mod neighbourhoods;
 
+pub use groups::{
+    activity_near, linked_runs, object_groups, pairs_within, within_window, PairWindows,
+};
 pub use neighbourhoods::Neighbourhoods;
 
 use lockstep_traces::{Event, Trace};
@@ -49,23 +58,25 @@ pub struct Sweep {
     pub accounts: usize,
 }
 
+/// `events` (sorted by object) cut at object boundaries into about 16 chunks per thread
+/// of rayon's pool (at least 4,096 events each), for a parallel sweep: `(start, end)` of
+/// each chunk. No object is split.
+pub fn parallel_chunks(events: &[Event]) -> Vec<(usize, usize)> {
+    let target = (events.len() / (rayon::current_num_threads() * 16)).max(4096);
+    chunks(events, target)
+}
+
 /// Start indices of object groups, merged into chunks of roughly `target` events. A group
 /// is never split, so every (pair, object) is seen by exactly one chunk.
 fn chunks(events: &[Event], target: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    let mut start = 0;
-    let mut i = 0;
-    while i < events.len() {
-        let obj = events[i].object;
-        let mut j = i + 1;
-        while j < events.len() && events[j].object == obj {
-            j += 1;
+    let (mut start, mut end) = (0, 0);
+    for group in object_groups(events) {
+        end += group.len();
+        if end - start >= target {
+            out.push((start, end));
+            start = end;
         }
-        if j - start >= target {
-            out.push((start, j));
-            start = j;
-        }
-        i = j;
     }
     if start < events.len() {
         out.push((start, events.len()));
@@ -93,8 +104,7 @@ impl Sweep {
         M: Fn(&Event, &Event) -> bool + Sync,
     {
         let events = &trace.events;
-        let target = (events.len() / (rayon::current_num_threads() * 16)).max(4096);
-        let parts = chunks(events, target);
+        let parts = parallel_chunks(events);
         parts
             .par_iter()
             .map(|&(lo, hi)| {
@@ -129,11 +139,11 @@ impl Sweep {
                 group_start = i;
                 back = i;
             }
-            while ev[back].time < e.time - w {
+            while !within_window(ev[back].time, e.time, w) {
                 back += 1;
             }
             let mut j = i + 1;
-            while j < ev.len() && ev[j].object == e.object && ev[j].time - e.time <= w {
+            while j < ev.len() && ev[j].object == e.object && within_window(e.time, ev[j].time, w) {
                 let f = &ev[j];
                 if f.account != e.account && matches(e, f) {
                     sink.co_action(e, f);
@@ -159,19 +169,9 @@ impl Sweep {
 /// bound on co-actions and hits, computed in one linear pass so that callers can plan
 /// memory before sweeping.
 pub fn count_window_pairs(trace: &Trace, window_ms: i64) -> u64 {
-    let ev = &trace.events;
-    let mut total = 0u64;
-    let mut j = 0;
-    for i in 0..ev.len() {
-        if j < i + 1 {
-            j = i + 1;
-        }
-        while j < ev.len() && ev[j].object == ev[i].object && ev[j].time - ev[i].time <= window_ms {
-            j += 1;
-        }
-        total += (j - i - 1) as u64;
-    }
-    total
+    object_groups(&trace.events)
+        .map(|g| pairs_within(g, 0..g.len(), window_ms, true, |_, _| true))
+        .sum()
 }
 
 #[cfg(test)]

@@ -33,21 +33,17 @@ impl<'t> Neighbourhoods<'t> {
         let mut hi = vec![0u32; n];
         // Object groups are contiguous; two pointers inside each.
         let mut g = 0;
-        while g < n {
-            let obj = ev[g].object;
-            let mut end = g;
-            while end < n && ev[end].object == obj {
-                end += 1;
-            }
+        for group in crate::object_groups(ev) {
+            let end = g + group.len();
             let (mut l, mut h) = (g, g);
             for i in g..end {
-                while ev[l].time < ev[i].time - window_ms {
+                while !crate::within_window(ev[l].time, ev[i].time, window_ms) {
                     l += 1;
                 }
                 if h < i + 1 {
                     h = i + 1;
                 }
-                while h < end && ev[h].time - ev[i].time <= window_ms {
+                while h < end && crate::within_window(ev[i].time, ev[h].time, window_ms) {
                     h += 1;
                 }
                 lo[i] = l as u32;

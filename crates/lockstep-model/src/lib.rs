@@ -5,17 +5,17 @@
 //! stores posts column by column. Behaviour traces, the co-action kernel and every output
 //! work on those dense integers; ids become strings again only at the output edge.
 
-mod duration;
 mod interner;
 mod precision;
 mod record;
 mod table;
+pub mod time;
 
-pub use duration::parse_duration_ms;
 pub use interner::Interner;
 pub use precision::TimePrecision;
 pub use record::{is_placeholder_author, PostKind, PostRecord, PLACEHOLDER_AUTHORS};
 pub use table::{ListColumn, PostTable, PushOutcome, NONE};
+pub use time::{parse_duration_ms, Window};
 
 /// Dense index of a post in a [`PostTable`].
 pub type PostIdx = u32;

@@ -22,7 +22,7 @@
 
 use crate::findings::ReferenceEcho;
 use crate::group::{r4, summarise, Context};
-use crate::time::parse_time_ms;
+use lockstep_model::time::parse_timestamp;
 use lockstep_model::{PostIdx, PostTable, TimeMs, NONE};
 use lockstep_similar::shingle::units;
 use lockstep_similar::SimilarParams;
@@ -122,7 +122,7 @@ pub fn load_references(path: &Path) -> Result<(Vec<Reference>, Vec<String>), Loa
             warnings.push(format!("{name}:{}: neither url nor text", i + 1));
             continue;
         }
-        let published_ms = parse_time_ms(&r.published_at);
+        let published_ms = parse_timestamp(&r.published_at);
         if published_ms.is_none() && !r.published_at.is_empty() {
             warnings.push(format!(
                 "{name}:{}: unreadable published_at '{}'",
@@ -535,7 +535,7 @@ mod tests {
                 text: ZH_ARTICLE.into(),
                 source: "华夏日报".into(),
                 published_at: "2025-08-01T23:00:00Z".into(),
-                published_ms: parse_time_ms("2025-08-01T23:00:00Z"),
+                published_ms: parse_timestamp("2025-08-01T23:00:00Z"),
             },
             Reference {
                 url: "https://en.huaxiadaily.cn/a/202508/02/WS68a31d.html?id=7".into(),
@@ -543,7 +543,7 @@ mod tests {
                 text: "Technical experts say Nvidia's chips already have mature tracking and remote shutdown capabilities. A chip with a backdoor is not a good chip, and users cannot be expected to trust it.".into(),
                 source: "Huaxia Daily".into(),
                 published_at: "2025-08-02T03:30:00Z".into(),
-                published_ms: parse_time_ms("2025-08-02T03:30:00Z"),
+                published_ms: parse_timestamp("2025-08-02T03:30:00Z"),
             },
         ]
     }
@@ -560,7 +560,7 @@ mod tests {
             platform: "weibo".into(),
             id: id.into(),
             author_id: format!("a{id}"),
-            time_ms: parse_time_ms(time).unwrap(),
+            time_ms: parse_timestamp(time).unwrap(),
             text: text.into(),
             urls: urls.iter().map(|s| s.to_string()).collect(),
             repost_of: repost.map(String::from),

@@ -37,7 +37,6 @@ pub mod refine;
 pub mod seeds;
 pub mod stopwords;
 pub mod terms;
-pub mod time;
 pub mod watch;
 pub mod write;
 

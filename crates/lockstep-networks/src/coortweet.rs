@@ -75,30 +75,16 @@ where
     M: Fn() -> S + Sync,
     V: Fn(&mut S, usize, usize) + Sync,
 {
-    let target = (events.len() / (rayon::current_num_threads() * 16)).max(4096);
-    let mut runs = Vec::new();
-    let (mut start, mut i) = (0, 0);
-    while i < events.len() {
-        let mut j = i + 1;
-        while j < events.len() && events[j].object == events[i].object {
-            j += 1;
-        }
-        if j - start >= target {
-            runs.push((start, j));
-            start = j;
-        }
-        i = j;
-    }
-    if start < events.len() {
-        runs.push((start, events.len()));
-    }
+    let runs = lockstep_kernel::parallel_chunks(events);
     runs.par_iter()
         .map(|&(lo, hi)| {
             let mut state = make();
             for i in lo..hi {
                 let e = &events[i];
                 let mut j = i + 1;
-                while j < hi && events[j].object == e.object && events[j].time - e.time <= window_ms
+                while j < hi
+                    && events[j].object == e.object
+                    && lockstep_kernel::within_window(e.time, events[j].time, window_ms)
                 {
                     visit(&mut state, i, j);
                     j += 1;

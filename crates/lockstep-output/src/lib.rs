@@ -12,12 +12,12 @@ mod gexf;
 mod graphml;
 pub mod kind;
 pub mod schema;
-mod time;
 mod xml;
 
 pub use gexf::write_gexf;
 pub use graphml::write_graphml;
-pub use time::rfc3339;
+/// RFC 3339 text of a time, as every output writes it (`lockstep-model`'s time module).
+pub use lockstep_model::time::rfc3339;
 pub use xml::escape;
 
 /// Type of an attribute column.

@@ -107,7 +107,7 @@ impl Builder {
                     .filter(|x| x.is_finite())
                     .map(|x| (x * 1000.0).round() as i64)
             })),
-            Builder::Time(b, _) => b.append_option(v.and_then(parse_rfc3339_ms)),
+            Builder::Time(b, _) => b.append_option(v.and_then(lockstep_model::time::parse_rfc3339)),
         }
     }
 
@@ -128,73 +128,6 @@ fn parse_int(s: &str) -> Option<i64> {
             .filter(|x| x.fract() == 0.0 && x.abs() < 9.0e15)
             .map(|x| x as i64)
     })
-}
-
-/// Milliseconds since the Unix epoch of `YYYY-MM-DDTHH:MM:SS[.fff][Z|±HH:MM]`.
-pub fn parse_rfc3339_ms(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
-        return None;
-    }
-    let n = |r: std::ops::Range<usize>| -> Option<i64> {
-        let t = s.get(r)?;
-        if t.bytes().all(|c| c.is_ascii_digit()) {
-            t.parse().ok()
-        } else {
-            None
-        }
-    };
-    let (y, mo, d, h, mi, sec) = (
-        n(0..4)?,
-        n(5..7)?,
-        n(8..10)?,
-        n(11..13)?,
-        n(14..16)?,
-        n(17..19)?,
-    );
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
-        return None;
-    }
-    let mut i = 19;
-    let mut ms = 0i64;
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        let start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        let frac = &s[start..i];
-        if frac.is_empty() {
-            return None;
-        }
-        let mut digits: String = frac.chars().take(3).collect();
-        while digits.len() < 3 {
-            digits.push('0');
-        }
-        ms = digits.parse().ok()?;
-    }
-    let offset_min = match &s[i..] {
-        "Z" | "z" | "" => 0,
-        tz if tz.len() == 6
-            && matches!(tz.as_bytes()[0], b'+' | b'-')
-            && tz.as_bytes()[3] == b':' =>
-        {
-            let hh: i64 = tz[1..3].parse().ok()?;
-            let mm: i64 = tz[4..6].parse().ok()?;
-            let sign = if tz.starts_with('-') { -1 } else { 1 };
-            sign * (hh * 60 + mm)
-        }
-        _ => return None,
-    };
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let yy = if mo <= 2 { y - 1 } else { y };
-    let era = yy.div_euclid(400);
-    let yoe = yy - era * 400;
-    let mp = (mo + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(((days * 86_400 + h * 3600 + mi * 60 + sec - offset_min * 60) * 1000) + ms)
 }
 
 /// Convert one CSV file (with a header) into a typed Parquet file. Returns the rows.
@@ -276,32 +209,6 @@ pub fn csv_to_parquet(src: &Path, dst: &Path) -> Result<u64, ReportError> {
 mod tests {
     use super::*;
     use parquet::file::reader::{FileReader, SerializedFileReader};
-
-    #[test]
-    fn rfc3339_parses_what_lockstep_writes() {
-        assert_eq!(parse_rfc3339_ms("1970-01-01T00:00:00Z"), Some(0));
-        assert_eq!(
-            parse_rfc3339_ms("2025-08-01T00:00:05.250Z"),
-            Some(1_754_006_405_250)
-        );
-        assert_eq!(parse_rfc3339_ms("1969-12-31T23:59:59Z"), Some(-1000));
-        assert_eq!(
-            parse_rfc3339_ms("2025-08-01T08:00:05+08:00"),
-            Some(1_754_006_405_000)
-        );
-        for bad in [
-            "",
-            "2025-13-01T00:00:00Z",
-            "2025-08-01",
-            "x025-08-01T00:00:00Z",
-            "2025-08-01T00:00:00Q",
-        ] {
-            assert_eq!(parse_rfc3339_ms(bad), None, "{bad}");
-        }
-        for ms in [0i64, 1_754_006_405_250, -86_400_001, 4_102_444_800_000] {
-            assert_eq!(parse_rfc3339_ms(&lockstep_output::rfc3339(ms)), Some(ms));
-        }
-    }
 
     #[test]
     fn converts_with_types_and_nulls() {

@@ -190,7 +190,7 @@ pub fn posts_to_events(posts: &[PostRecord], clock: RelayClock) -> Vec<ReplayEve
 /// One commit event for `p`.
 fn post_event(p: &PostRecord, time_us: i64, target_uri: &dyn Fn(&str) -> String) -> String {
     let did = did_for(&p.author_id);
-    let created = rfc3339_ms(p.time_ms);
+    let created = lockstep_model::time::rfc3339_millis(p.time_ms);
     let (collection, rkey) = match at_uri_parts(&p.id) {
         Some((_, c, r)) => (c.to_string(), r.to_string()),
         None => (
@@ -354,20 +354,6 @@ fn escape(s: &str) -> String {
         out.push('~');
     }
     out
-}
-
-/// `YYYY-MM-DDTHH:MM:SS.mmmZ`, as Bluesky clients write `createdAt`.
-fn rfc3339_ms(ms: i64) -> String {
-    let days = ms.div_euclid(86_400_000);
-    let rem = ms.rem_euclid(86_400_000);
-    let (y, m, d) = lockstep_ingest::timefmt::civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rem / 3_600_000,
-        rem / 60_000 % 60,
-        rem / 1000 % 60,
-        rem % 1000
-    )
 }
 
 const B32_SORTABLE: &[u8; 32] = b"234567abcdefghijklmnopqrstuvwxyz";
@@ -876,9 +862,18 @@ mod tests {
 
     #[test]
     fn rfc3339_and_tid() {
-        assert_eq!(rfc3339_ms(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(rfc3339_ms(1_754_006_661_250), "2025-08-01T00:04:21.250Z");
-        assert_eq!(rfc3339_ms(-1), "1969-12-31T23:59:59.999Z");
+        assert_eq!(
+            lockstep_model::time::rfc3339_millis(0),
+            "1970-01-01T00:00:00.000Z"
+        );
+        assert_eq!(
+            lockstep_model::time::rfc3339_millis(1_754_006_661_250),
+            "2025-08-01T00:04:21.250Z"
+        );
+        assert_eq!(
+            lockstep_model::time::rfc3339_millis(-1),
+            "1969-12-31T23:59:59.999Z"
+        );
         assert_eq!(tid(0), "2222222222222");
         assert!(tid(1_783_175_888_085_434) < tid(1_783_175_888_085_435));
         assert_eq!(tid(1).len(), 13);

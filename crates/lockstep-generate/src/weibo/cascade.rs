@@ -326,7 +326,7 @@ fn injected<R: Rng + ?Sized>(
                     ts,
                     user: m,
                     repost: true,
-                    own: pick(rng, text::BOOST_REPOSTS, "").to_string(),
+                    own: pick(rng, &text::BOOST_REPOSTS, "").to_string(),
                     mark: repost_mark,
                     parent: Parent::Root,
                 });
@@ -335,7 +335,7 @@ fn injected<R: Rng + ?Sized>(
                         ts: ts + between(rng, 0, 60),
                         user: m,
                         repost: false,
-                        own: pick(rng, text::BOOST_COMMENTS, "支持").to_string(),
+                        own: pick(rng, &text::BOOST_COMMENTS, "支持").to_string(),
                         mark: comment_mark,
                         parent: Parent::Root,
                     });
@@ -388,7 +388,7 @@ fn injected<R: Rng + ?Sized>(
             let repost = !(*comment && comments_ok);
             let own = if *generic {
                 if chance(rng, 0.7) {
-                    pick(rng, text::GENERIC, "支持").to_string()
+                    pick(rng, &text::GENERIC, "支持").to_string()
                 } else {
                     text::emoji_code(rng).to_string()
                 }

@@ -1148,7 +1148,7 @@ fn plan_copy<R: Rng + ?Sized>(rng: &mut R, w: &mut World, ci: usize, n: usize, l
             }
             if chance(rng, 0.4) {
                 t.push('@');
-                t.push_str(pick(rng, text::OUTLETS, "人民日报"));
+                t.push_str(pick(rng, &text::OUTLETS, "人民日报"));
                 t.push(' ');
             }
             let mut r = base_root(

@@ -3,6 +3,7 @@
 //! context), fan cheers, state-media echo, comment-thread arguments, and the planted
 //! campaigns' templates.
 
+use crate::words::Words;
 use rand::Rng;
 
 use crate::sampling::{between, chance, index, pick, unit};
@@ -12,11 +13,7 @@ pub const KEYWORDS: &[&str] = &["芯片", "英伟达", "H20", "算力", "GPU"];
 
 /// Bracketed emoji codes, most common first (Zipf-drawn): `[哈哈]`, `[吃惊]` and `[蜡烛]` lead,
 /// as in real repost and comment texts.
-pub(crate) const EMOJI_CODES: &[&str] = &[
-    "[哈哈]", "[吃惊]", "[蜡烛]", "[赞]", "[doge]", "[允悲]", "[泪]", "[心]", "[good]", "[思考]",
-    "[二哈]", "[吃瓜]", "[怒]", "[笑cry]", "[抱抱]", "[鼓掌]", "[费解]", "[哼]", "[微笑]",
-    "[摊手]",
-];
+pub(crate) static EMOJI_CODES: Words = words!("weibo/emoji_codes.txt");
 
 /// A bracketed emoji code, Zipf by rank.
 pub(crate) fn emoji_code<R: Rng + ?Sized>(rng: &mut R) -> &'static str {
@@ -34,26 +31,7 @@ pub(crate) fn emoji_code<R: Rng + ?Sized>(rng: &mut R) -> &'static str {
 }
 
 /// Generic approval, written by everyone (and by the boost ring).
-pub(crate) const GENERIC: &[&str] = &[
-    "支持",
-    "说得好",
-    "[赞]",
-    "顶",
-    "赞同",
-    "有道理",
-    "加油",
-    "支持！",
-    "说得好！",
-    "好",
-    "同意",
-    "学习了",
-    "666",
-    "厉害",
-    "是的",
-    "[good]",
-    "👍",
-    "确实",
-];
+pub(crate) static GENERIC: Words = words!("weibo/generic.txt");
 
 /// The context a repost or comment is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,100 +48,13 @@ pub(crate) enum Context {
     Viral,
 }
 
-const CHIP_REPLIES: &[&str] = &[
-    "等官方调查结果吧",
-    "国产芯片加油",
-    "理性看待",
-    "有没有懂行的说说",
-    "H20本来就是阉割版",
-    "CUDA生态短期很难替代",
-    "数据安全确实要重视",
-    "又要涨价了",
-    "我们公司刚买了一批",
-    "感觉是炒作",
-    "英伟达这回麻烦了",
-    "希望国产替代快点成熟",
-    "关键还是要自己掌握核心技术",
-    "说白了还是性价比的问题",
-    "别什么都扯后门",
-    "这事影响最大的是中小企业",
-    "股价跌了不少",
-    "技术问题交给专业人士",
-];
-const EVERYDAY_REPLIES: &[&str] = &[
-    "真的假的",
-    "太离谱了",
-    "学到了",
-    "同感",
-    "哈哈哈哈",
-    "我也是",
-    "好羡慕",
-    "心疼",
-    "求后续",
-    "马克一下",
-    "有点东西",
-    "不敢相信",
-    "第一次见",
-    "笑死我了",
-    "说到心坎里了",
-    "我也想去",
-    "路过",
-    "感谢分享",
-    "确实是这样",
-    "我不太同意",
-];
+static CHIP_REPLIES: Words = words!("weibo/chip_replies.txt");
+static EVERYDAY_REPLIES: Words = words!("weibo/everyday_replies.txt");
 /// State-media echo: overt approval of official news.
-pub(crate) const PATRIOTIC: &[&str] = &[
-    "中国加油",
-    "厉害了我的国",
-    "支持国家",
-    "为祖国点赞",
-    "致敬！",
-    "辛苦了",
-    "点赞",
-    "🇨🇳🇨🇳",
-    "好样的",
-    "大国担当",
-    "支持！",
-    "正能量",
-    "必须支持",
-    "中国加油！！",
-];
-const VIRAL_REPLIES: &[&str] = &[
-    "太感人了",
-    "好人一生平安",
-    "希望是真的",
-    "求辟谣",
-    "转发扩散",
-    "已转",
-    "帮转",
-    "扩散！",
-    "真的吗",
-    "为他点赞",
-    "看哭了",
-    "这才是正能量",
-];
+pub(crate) static PATRIOTIC: Words = words!("weibo/patriotic.txt");
+static VIRAL_REPLIES: Words = words!("weibo/viral_replies.txt");
 /// Fans' cheers (`{s}` is the star's name).
-const CHEERS: &[&str] = &[
-    "{s}加油！",
-    "永远支持{s}",
-    "{s}最棒[心]",
-    "爱你❤️",
-    "期待新作品！",
-    "太好看了吧",
-    "啊啊啊啊啊",
-    "冲冲冲",
-    "[心][心][心]",
-    "来了来了",
-    "打卡",
-    "今天也是爱{s}的一天",
-    "宝贝辛苦了",
-    "🌹🌹🌹",
-    "前排",
-    "支持{s}！",
-    "{s}我们永远在",
-    "好期待！",
-];
+static CHEERS: Words = words!("weibo/cheers.txt");
 
 /// The default text of a repost without a comment.
 fn default_repost<R: Rng + ?Sized>(rng: &mut R) -> &'static str {
@@ -191,13 +82,13 @@ pub(crate) fn reaction<R: Rng + ?Sized>(rng: &mut R, ctx: Context, repost: bool)
         return emoji_code(rng).to_string();
     }
     if y < 0.38 {
-        return pick(rng, GENERIC, "支持").to_string();
+        return pick(rng, &GENERIC, "支持").to_string();
     }
     let pool = match ctx {
-        Context::Chips => CHIP_REPLIES,
-        Context::Everyday | Context::Star => EVERYDAY_REPLIES,
-        Context::State => PATRIOTIC,
-        Context::Viral => VIRAL_REPLIES,
+        Context::Chips => &CHIP_REPLIES,
+        Context::Everyday | Context::Star => &EVERYDAY_REPLIES,
+        Context::State => &PATRIOTIC,
+        Context::Viral => &VIRAL_REPLIES,
     };
     let mut s = pick(rng, pool, "路过").to_string();
     if chance(rng, 0.35) {
@@ -229,7 +120,7 @@ pub(crate) fn fan_text<R: Rng + ?Sized>(rng: &mut R, star: &str, repost: bool) -
         )
         .to_string();
     }
-    pick(rng, CHEERS, "加油").replace("{s}", star)
+    pick(rng, &CHEERS, "加油").replace("{s}", star)
 }
 
 /// What a state-media echo regular writes.
@@ -244,50 +135,17 @@ pub(crate) fn echo_text<R: Rng + ?Sized>(rng: &mut R, repost: bool) -> String {
     if x < 0.5 {
         return pick(rng, &["[赞]", "[good]", "[鼓掌]", "[蜡烛]", "[心]"], "[赞]").to_string();
     }
-    pick(rng, PATRIOTIC, "支持").to_string()
+    pick(rng, &PATRIOTIC, "支持").to_string()
 }
 
 /// Lines of a comment-thread argument.
-const THREAD_LINES: &[&str] = &[
-    "你说的不对",
-    "证据呢？",
-    "哈哈哈哈哈",
-    "你懂什么",
-    "我就是这么认为的",
-    "你先看完再说",
-    "杠精",
-    "我不同意",
-    "说得好像你很懂",
-    "那你说怎么办",
-    "事实就是这样",
-    "行行行你说的都对",
-    "别偷换概念",
-    "你这逻辑有问题",
-    "笑死",
-    "懒得跟你说",
-    "有本事你拿出数据",
-    "我亲身经历的",
-    "你是不是没看新闻",
-    "随便你怎么想",
-    "[怒]",
-    "[允悲]",
-    "[摊手]",
-    "你再仔细想想",
-    "我说的是事实",
-    "不是这样的",
-    "那你呢？",
-    "？？？",
-    "好吧",
-    "你开心就好",
-    "我查过资料的",
-    "谁跟你说的",
-];
+static THREAD_LINES: Words = words!("weibo/thread_lines.txt");
 
 /// One comment of a comment-thread argument; with `to`, sometimes addressed `回复@to:`.
 pub(crate) fn thread_line<R: Rng + ?Sized>(rng: &mut R, to: Option<&str>) -> String {
-    let mut s = pick(rng, THREAD_LINES, "好吧").to_string();
+    let mut s = pick(rng, &THREAD_LINES, "好吧").to_string();
     if chance(rng, 0.25) {
-        s.push_str(pick(rng, THREAD_LINES, "好吧"));
+        s.push_str(pick(rng, &THREAD_LINES, "好吧"));
     }
     match to {
         Some(nick) if chance(rng, 0.3) => format!("回复@{nick}:{s}"),
@@ -299,105 +157,12 @@ pub(crate) fn thread_line<R: Rng + ?Sized>(rng: &mut R, to: Option<&str>) -> Str
 // Originals
 // ---------------------------------------------------------------------------------------
 
-const CHIP_PREFIXES: &[&str] = &[
-    "今天",
-    "刚刚看到新闻，",
-    "说真的，",
-    "我觉得",
-    "个人看法：",
-    "有一说一，",
-    "吐槽一下：",
-    "同事问我，",
-    "求教：",
-    "看了一圈评论，",
-    "坐标深圳，",
-    "作为做AI的，",
-    "作为程序员，",
-    "老板今天说",
-    "下班路上刷到，",
-    "讲道理，",
-];
-const CHIP_OPENERS: &[&str] = &[
-    "H20到底有没有后门，还得看证据",
-    "英伟达的回应有点苍白",
-    "国产芯片这几年进步确实很大",
-    "H20性价比其实还可以",
-    "做大模型的公司现在很纠结要不要买H20",
-    "算力卡价格又涨了",
-    "芯片这东西不是一天能追上的",
-    "我们公司刚买了一批H20",
-    "希望国产芯片替代快点成熟",
-    "美国那边的议员确实提过给芯片加追踪定位",
-    "英伟达在中国的日子不好过了",
-    "显卡又要涨价了，GPU真的买不起",
-    "这事儿影响最大的是买算力的中小企业",
-    "国产GPU什么时候能用上",
-    "CUDA生态太强了，英伟达短期很难替代",
-    "H20本来就是阉割版芯片",
-    "看完英伟达的新闻有点担心",
-    "有没有懂芯片的来说说",
-    "算力就是生产力",
-    "英伟达股价这波跌得厉害",
-    "实验室的H20又被借走了",
-    "租云上的GPU比买卡划算多了",
-    "国产算力卡的驱动还是有点坑",
-    "H20的显存是真的大",
-    "昇腾和H20我都用过",
-    "客户开始问我们用的是不是国产芯片了",
-    "芯片禁令以后英伟达的中国特供版越来越多",
-    "大模型训练还得靠英伟达",
-    "推理用国产芯片已经够了",
-    "朋友在芯片厂上班，说最近特别忙",
-    "英伟达的财报出来了",
-    "AI算力需求太夸张了",
-    "GPU服务器的电费也是一笔大钱",
-    "为了抢H20，采购部门天天加班",
-    "网上关于H20后门的说法太多了",
-    "芯片安全和性价比到底怎么平衡",
-];
-const CHIP_DETAILS: &[&str] = &[
-    "我们组申请了{n}张卡",
-    "排队等了{n}个月",
-    "一台服务器要{n}万",
-    "跑一个{n}B的模型都费劲",
-    "股价一天跌了{n}%",
-    "项目已经延期{n}周了",
-    "云上租一小时要{n}块",
-    "身边{n}个朋友都在讨论",
-    "训练一次要{n}天",
-];
-const CHIP_TAILS: &[&str] = &[
-    "等官方调查结果吧",
-    "理性看待",
-    "数据安全确实要重视",
-    "技术问题交给专业人士判断",
-    "别什么都扯上后门",
-    "感觉又是一轮炒作",
-    "支持有关部门依法调查",
-    "关键还是要掌握核心技术",
-    "昇腾的生态还需要时间",
-    "大家怎么看",
-    "我是真的看不懂了",
-    "打工人只关心显卡价格",
-    "希望早点有结论",
-    "先观望一下",
-    "反正我是不敢买了",
-    "该用还得用",
-    "时间会证明一切",
-    "真心希望国产争气",
-];
+static CHIP_PREFIXES: Words = words!("weibo/chip_prefixes.txt");
+static CHIP_OPENERS: Words = words!("weibo/chip_openers.txt");
+static CHIP_DETAILS: Words = words!("weibo/chip_details.txt");
+static CHIP_TAILS: Words = words!("weibo/chip_tails.txt");
 /// Organic Weibo topics of chip discussion, most used first.
-pub(crate) const CHIP_TOPICS: &[&str] = &[
-    "英伟达H20",
-    "国产芯片",
-    "芯片",
-    "人工智能",
-    "算力",
-    "英伟达回应",
-    "科技",
-    "数码",
-    "支持国产芯片",
-];
+pub(crate) static CHIP_TOPICS: Words = words!("weibo/chip_topics.txt");
 
 /// An ordinary user's post about chips (it contains a crawl keyword): a framing, an
 /// opinion, a detail with a number, a conclusion, in varying combinations, so that exact
@@ -405,17 +170,17 @@ pub(crate) const CHIP_TOPICS: &[&str] = &[
 pub(crate) fn chip_post<R: Rng + ?Sized>(rng: &mut R) -> String {
     let mut s = String::new();
     if chance(rng, 0.4) {
-        s.push_str(pick(rng, CHIP_PREFIXES, "今天"));
+        s.push_str(pick(rng, &CHIP_PREFIXES, "今天"));
     }
-    s.push_str(pick(rng, CHIP_OPENERS, "H20到底有没有后门"));
+    s.push_str(pick(rng, &CHIP_OPENERS, "H20到底有没有后门"));
     if chance(rng, 0.5) {
         s.push_str(pick(rng, &["，", "。", "！", "，", "…"], "，"));
         let n = between(rng, 2, 96).to_string();
-        s.push_str(&pick(rng, CHIP_DETAILS, "排队等了{n}个月").replace("{n}", &n));
+        s.push_str(&pick(rng, &CHIP_DETAILS, "排队等了{n}个月").replace("{n}", &n));
     }
     if chance(rng, 0.6) {
         s.push_str(pick(rng, &["，", "。", "！", "…", " "], "，"));
-        s.push_str(pick(rng, CHIP_TAILS, "大家怎么看"));
+        s.push_str(pick(rng, &CHIP_TAILS, "大家怎么看"));
     }
     s.push_str(pick(rng, &["。", "！", "？", "", "…", "~"], "。"));
     if chance(rng, 0.3) {
@@ -424,26 +189,11 @@ pub(crate) fn chip_post<R: Rng + ?Sized>(rng: &mut R) -> String {
     s
 }
 
-const EVERYDAY_POSTS: &[&str] = &[
-    "大家觉得国产手机和苹果比怎么样？",
-    "年轻人到底该不该躺平？",
-    "AI会不会取代程序员？评论区聊聊",
-    "甜豆花还是咸豆花，今天必须有个结论",
-    "租房还是买房？说说你们的想法",
-    "孩子要不要上那么多补习班",
-    "异地恋到底能不能坚持",
-    "公司要求周末团建，合理吗",
-    "新能源车到底值不值得买",
-    "考研还是直接工作",
-    "南方人和北方人谁更怕冷",
-    "外卖越来越贵了，你们还点吗",
-    "电动车进电梯该不该禁止",
-    "高铁上孩子吵闹怎么办",
-];
+static EVERYDAY_POSTS: Words = words!("weibo/everyday_posts.txt");
 
 /// A post that starts a discussion (comment threads grow under such posts).
 pub(crate) fn everyday_post<R: Rng + ?Sized>(rng: &mut R) -> String {
-    let mut s = pick(rng, EVERYDAY_POSTS, "大家怎么看").to_string();
+    let mut s = pick(rng, &EVERYDAY_POSTS, "大家怎么看").to_string();
     if chance(rng, 0.3) {
         s.push_str(emoji_code(rng));
     }
@@ -451,7 +201,7 @@ pub(crate) fn everyday_post<R: Rng + ?Sized>(rng: &mut R) -> String {
 }
 
 /// The fictional state-media accounts' nicknames.
-pub(crate) const OUTLETS: &[&str] = &["人民日报", "央视新闻", "环球时报", "新华社"];
+pub(crate) static OUTLETS: Words = words!("weibo/outlets.txt");
 
 const STATE_GENERAL: &[(&str, &str)] = &[
     ("暴雨红色预警", "多地迎来强降雨，请注意出行安全，转发提醒！"),
@@ -504,95 +254,52 @@ pub(crate) fn state_post<R: Rng + ?Sized>(rng: &mut R, chips: bool) -> String {
 }
 
 /// Stars of the world (fictional): display names.
-pub(crate) const STARS: &[&str] = &["星河XINGHE", "林夏Lynn"];
+pub(crate) static STARS: Words = words!("weibo/stars.txt");
 /// The tech blogger with a fan club whose posts are in the search part.
 pub(crate) const KOL: &str = "数码闲聊站";
 
-const STAR_POSTS: &[&str] = &[
-    "谢谢大家的支持！新歌今晚上线",
-    "彩排中，明天上海见！",
-    "成都站演唱会圆满结束，爱你们！",
-    "新剧定档啦，大家记得追",
-    "今天的造型大家喜欢吗",
-    "练习室日常，累并快乐着",
-    "感谢粉丝朋友们送的礼物",
-    "下周直播见，有惊喜哦",
-    "新专辑制作中，敬请期待",
-    "生日快乐，我最好的搭档",
-];
-const KOL_POSTS: &[&str] = &[
-    "H20实测：大模型推理性能到底怎么样？视频来了",
-    "国产GPU横评，这次结果有点意外",
-    "英伟达新驱动更新了什么？一文看懂",
-    "手机芯片天梯图8月版，收藏备用",
-    "算力卡涨价潮，普通人还能买显卡吗",
-    "H20、昇腾、寒武纪，到底怎么选",
-    "芯片工艺到底差在哪？给大家科普一下",
-    "英伟达财报解读：中国区收入占比下滑",
-];
+static STAR_POSTS: Words = words!("weibo/star_posts.txt");
+static KOL_POSTS: Words = words!("weibo/kol_posts.txt");
 
 /// A star's post (checked part).
 pub(crate) fn star_post<R: Rng + ?Sized>(rng: &mut R) -> String {
-    let mut s = pick(rng, STAR_POSTS, "谢谢大家").to_string();
+    let mut s = pick(rng, &STAR_POSTS, "谢谢大家").to_string();
     s.push_str(pick(rng, &["❤️", "🎶", "✨", "🙏", "[心]", ""], ""));
     s
 }
 
 /// The tech blogger's post (search part; it contains a crawl keyword).
 pub(crate) fn kol_post<R: Rng + ?Sized>(rng: &mut R) -> String {
-    pick(rng, KOL_POSTS, "H20实测").to_string()
+    pick(rng, &KOL_POSTS, "H20实测").to_string()
 }
 
-const VIRAL_REAL: &[&str] = &[
-    "外卖小哥冒雨救起落水儿童后默默离开，警方寻找这位好心人。",
-    "老人在地铁晕倒，十几位乘客接力施救，为这座城市点赞！",
-    "高考放榜，山区女孩考出全县第一，她说想当一名医生。",
-    "消防员救火后靠在墙边睡着了，这张照片让人泪目。",
-    "90岁老兵向国旗敬礼，这一幕太燃了。",
-];
-const VIRAL_FAKE: &[&str] = &[
-    "紧急扩散！某地自来水被污染，这两天千万别喝！",
-    "网传明天起高速全面收费调整，大家相互转告！",
-    "听说某品牌奶粉检出问题，有宝宝的家庭注意！",
-];
+static VIRAL_REAL: Words = words!("weibo/viral_real.txt");
+static VIRAL_FAKE: Words = words!("weibo/viral_fake.txt");
 
 /// A viral post: a touching story (`false`) or a rumour that will be labelled fake (`true`).
 pub(crate) fn viral_post<R: Rng + ?Sized>(rng: &mut R) -> (String, bool) {
     if chance(rng, 0.3) {
-        (pick(rng, VIRAL_FAKE, "紧急扩散！").to_string(), true)
+        (pick(rng, &VIRAL_FAKE, "紧急扩散！").to_string(), true)
     } else {
-        (pick(rng, VIRAL_REAL, "为他点赞！").to_string(), false)
+        (pick(rng, &VIRAL_REAL, "为他点赞！").to_string(), false)
     }
 }
 
 /// Viral posts of the search part (they contain a crawl keyword).
-const VIRAL_CHIPS: &[&str] = &[
-    "一张图看懂H20芯片风波的来龙去脉，建议收藏！",
-    "英伟达工程师深夜发文：我们从未在芯片里留后门。",
-    "国产芯片团队十年磨一剑，这段视频看哭了。",
-];
+static VIRAL_CHIPS: Words = words!("weibo/viral_chips.txt");
 
 /// A viral post of the search part.
 pub(crate) fn viral_chip_post<R: Rng + ?Sized>(rng: &mut R) -> String {
-    pick(rng, VIRAL_CHIPS, "国产芯片加油！").to_string()
+    pick(rng, &VIRAL_CHIPS, "国产芯片加油！").to_string()
 }
 
 /// The reply swarm's targets: nicknames and what they post.
-pub(crate) const TARGETS: &[&str] = &["NVIDIA英伟达中国", "硬核科技评测", "AI算力观察"];
-const TARGET_POSTS: &[&str] = &[
-    "H20在大模型推理任务上依然表现出色，能效比领先。",
-    "我们的芯片不存在任何可以远程访问或控制的后门。",
-    "实测：H20跑70B模型推理，性价比分析来了。",
-    "英伟达开发者大会下周在上海举行，欢迎报名。",
-    "H20供货恢复，多家云厂商已经上线相关实例。",
-    "客观聊聊H20：性能、价格和安全争议。",
-    "新版CUDA工具包发布，优化了多项推理性能。",
-    "为什么很多团队还是选择英伟达？聊聊生态。",
-];
+pub(crate) static TARGETS: Words = words!("weibo/targets.txt");
+static TARGET_POSTS: Words = words!("weibo/target_posts.txt");
 
 /// A post by one of the reply swarm's targets (about H20 / Nvidia, positive).
 pub(crate) fn target_post<R: Rng + ?Sized>(rng: &mut R) -> String {
-    pick(rng, TARGET_POSTS, "H20表现出色。").to_string()
+    pick(rng, &TARGET_POSTS, "H20表现出色。").to_string()
 }
 
 /// A breaking-news event of the search part: the headline and its Weibo topic.
@@ -606,23 +313,12 @@ pub(crate) const NEWS: &[(&str, &str)] = &[
     ("国产算力芯片迎来大单，多家厂商签约", "国产算力芯片大单"),
     ("美国拟要求出口芯片加装追踪定位功能", "芯片追踪定位"),
 ];
-const NEWS_REACTIONS: &[&str] = &[
-    "刚看到这个消息",
-    "这下热闹了",
-    "果然来了",
-    "意料之中",
-    "有点意外",
-    "持续关注",
-    "不知道后续会怎样",
-    "大家怎么看",
-    "说实话我不太信",
-    "这个影响不小",
-];
+static NEWS_REACTIONS: Words = words!("weibo/news_reactions.txt");
 
 /// What one account posts about a news event: the headline, the topic, or both, with its own
 /// reaction (many copy the headline verbatim).
 pub(crate) fn news_post<R: Rng + ?Sized>(rng: &mut R, headline: &str, topic: &str) -> String {
-    let reaction = pick(rng, NEWS_REACTIONS, "大家怎么看");
+    let reaction = pick(rng, &NEWS_REACTIONS, "大家怎么看");
     match index(rng, 10) {
         0..=3 => format!("【{headline}】{reaction}"),
         4..=6 => format!("#{topic}#{reaction}{}", emoji_code(rng)),
@@ -648,88 +344,24 @@ pub(crate) fn media_nick(k: usize) -> String {
 // ---------------------------------------------------------------------------------------
 
 /// The boost ring's repost texts (the generic texts everyone uses).
-pub(crate) const BOOST_REPOSTS: &[&str] = &[
-    "",
-    "",
-    "转发微博",
-    "[赞]",
-    "支持",
-    "说得好",
-    "顶",
-    "支持！",
-    "👍",
-    "[good]",
-    "转发支持",
-    "[鼓掌]",
-];
+pub(crate) static BOOST_REPOSTS: Words = words!("weibo/boost_reposts.txt");
 /// The boost ring's comment texts.
-pub(crate) const BOOST_COMMENTS: &[&str] = &[
-    "支持",
-    "说得好",
-    "[赞]",
-    "顶",
-    "赞",
-    "好",
-    "支持！",
-    "[good]",
-    "[鼓掌]",
-    "👍👍",
-    "说得好！",
-];
+pub(crate) static BOOST_COMMENTS: Words = words!("weibo/boost_comments.txt");
 
 /// The copy-paste group's long templates.
-pub(crate) const COPY_TEMPLATES: &[&str] = &[
-    "最近关于H20芯片安全风险的讨论越来越多。作为普通用户，我们最关心的就是个人数据会不会被远程追踪、会不会被随时关闭。英伟达一句“没有后门”远远不够，必须拿出让人信服的证据，接受独立的安全审查！",
-    "美国议员早就提出要给出口芯片加装追踪定位功能，这不是秘密。H20被曝存在远程关闭风险，关键基础设施绝不能把命脉交到别人手里。支持有关部门依法约谈，坚决支持国产芯片自主可控！",
-    "一款存在后门隐患的芯片，不可能是好芯片。企业采购算力卡，安全永远是第一位的。希望大家擦亮眼睛，不要被所谓的性价比忽悠，数据安全没有小事，大家一定要转发让更多人看到！",
-    "H20芯片安全问题不是小事，关系到千千万万用户的数据安全。英伟达必须正面回应追踪定位和远程关闭的质疑，给中国用户一个交代。我们欢迎合规经营，但坚决不接受危害国家安全的产品！",
-];
+pub(crate) static COPY_TEMPLATES: Words = words!("weibo/copy_templates.txt");
 /// Topics the copy-paste group appends, rotating by round.
-pub(crate) const COPY_TOPICS: &[&str] = &["芯片安全", "拒绝H20", "H20后门", "数据安全无小事"];
+pub(crate) static COPY_TOPICS: Words = words!("weibo/copy_topics.txt");
 /// Topics of the hashtag push.
-pub(crate) const PUSH_TOPICS: &[&str] = &["拒绝H20", "H20不安全", "芯片安全", "支持国产芯片"];
+pub(crate) static PUSH_TOPICS: Words = words!("weibo/push_topics.txt");
 /// Short, varied texts the hashtag push carries its topics on.
-pub(crate) const PUSH_TEXTS: &[&str] = &[
-    "今天又看到H20的新闻了",
-    "数据安全真的很重要",
-    "大家一起关注一下",
-    "希望早日查清楚",
-    "为国产芯片加油",
-    "不要让用户的数据裸奔",
-    "安全问题不能含糊",
-    "这件事必须有个说法",
-    "支持！",
-    "关注中",
-    "顶上去",
-    "说的太对了",
-    "期待调查结果",
-    "国产替代加速吧",
-    "芯片安全关系每个人",
-    "买芯片先看安全",
-    "不能只看性价比",
-    "转起来",
-    "让更多人知道",
-    "这才是重点",
-    "英伟达必须回应",
-    "我们需要真相",
-    "算力安全是底线",
-    "为自主可控点赞",
-];
+pub(crate) static PUSH_TEXTS: Words = words!("weibo/push_texts.txt");
 /// The reply swarm's short templated replies.
-pub(crate) const SWARM_TEMPLATES: &[&str] = &[
-    "不安全！拒绝H20！",
-    "H20有后门，坚决不买！",
-    "别再洗了，安全第一！",
-    "拒绝带后门的芯片！",
-    "用户数据谁来保护？",
-    "国产芯片才靠得住！",
-    "说没后门就没后门？拿证据！",
-    "H20不安全，大家别上当！",
-];
+pub(crate) static SWARM_TEMPLATES: Words = words!("weibo/swarm_templates.txt");
 /// Topics the reply swarm appends (one unterminated, as some accounts write them).
-pub(crate) const SWARM_TAGS: &[&str] = &["#芯片安全", "#芯片安全#", "#拒绝H20#", "#H20不安全#"];
+pub(crate) static SWARM_TAGS: Words = words!("weibo/swarm_tags.txt");
 /// Emoji the reply swarm appends.
-pub(crate) const SWARM_EMOJI: &[&str] = &["[怒]", "👎", "❗", "[哼]", "💪", "🇨🇳"];
+pub(crate) static SWARM_EMOJI: Words = words!("weibo/swarm_emoji.txt");
 
 /// The reply swarm's text: a template, then now and then a topic, an emoji and a mention.
 pub(crate) fn swarm_text<R: Rng + ?Sized>(rng: &mut R, k: usize, tag: &str) -> String {
@@ -739,18 +371,18 @@ pub(crate) fn swarm_text<R: Rng + ?Sized>(rng: &mut R, k: usize, tag: &str) -> S
         s.push_str(tag);
     }
     if chance(rng, 0.35) {
-        s.push_str(pick(rng, SWARM_EMOJI, "[怒]"));
+        s.push_str(pick(rng, &SWARM_EMOJI, "[怒]"));
     }
     if chance(rng, 0.2) {
         s.push_str(" @");
-        s.push_str(pick(rng, OUTLETS, "人民日报"));
+        s.push_str(pick(rng, &OUTLETS, "人民日报"));
     }
     s
 }
 
 /// A hashtag-push post: a short text with the round's topics before or after it.
 pub(crate) fn push_text<R: Rng + ?Sized>(rng: &mut R, topics: &[&str]) -> String {
-    let text = pick(rng, PUSH_TEXTS, "支持！");
+    let text = pick(rng, &PUSH_TEXTS, "支持！");
     let tags: String = topics.iter().map(|t| format!("#{t}#")).collect();
     let mut s = if chance(rng, 0.5) {
         format!("{tags}{text}")
@@ -845,7 +477,7 @@ mod tests {
         for (h, t) in NEWS {
             assert!(has(h) && has(&format!("#{t}#")));
         }
-        for t in COPY_TEMPLATES {
+        for t in COPY_TEMPLATES.iter() {
             assert!(has(t) && t.chars().count() > 80);
         }
     }

@@ -226,7 +226,7 @@ mod xlsx {
                     return String::new();
                 }
                 let secs = ((serial - 25_569.0) * 86_400.0).round() as i64;
-                let (y, m, day) = crate::timefmt::civil_from_days(secs.div_euclid(86_400));
+                let (y, m, day) = lockstep_model::time::civil_from_days(secs.div_euclid(86_400));
                 let s = secs.rem_euclid(86_400);
                 format!(
                     "{y:04}-{m:02}-{day:02} {:02}:{:02}:{:02}",
