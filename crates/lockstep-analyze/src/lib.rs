@@ -36,6 +36,7 @@ mod analysis;
 pub mod config;
 pub mod error;
 pub mod input;
+pub mod memory;
 mod narratives;
 pub mod network;
 mod pipeline;

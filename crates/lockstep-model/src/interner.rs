@@ -91,6 +91,14 @@ impl Interner {
         id
     }
 
+    /// Bytes this interner holds on the heap (arena, string ends and hash table, by
+    /// capacity): for memory breakdowns ([`crate::PostTable::heap_sizes`]).
+    pub fn heap_bytes(&self) -> usize {
+        self.arena.capacity()
+            + self.ends.capacity() * std::mem::size_of::<usize>()
+            + self.table.capacity() * (std::mem::size_of::<(u64, u32)>() + 1)
+    }
+
     /// Iterate over `(id, string)` in id order.
     pub fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
         (0..self.ends.len() as u32).map(move |id| (id, self.span(id)))

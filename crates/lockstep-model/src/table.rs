@@ -37,6 +37,11 @@ impl ListColumn {
     pub fn total(&self) -> usize {
         self.items.len()
     }
+
+    /// Bytes held on the heap (by capacity).
+    pub fn heap_bytes(&self) -> usize {
+        (self.ends.capacity() + self.items.capacity()) * 4
+    }
 }
 
 /// What [`PostTable::push`] did with a record.
@@ -480,6 +485,60 @@ impl PostTable {
     /// Names of the platforms present.
     pub fn platforms(&self) -> impl Iterator<Item = &str> {
         self.platforms.iter().map(|(_, s)| s)
+    }
+
+    /// Bytes each part of the table holds on the heap (by capacity, which is what the
+    /// allocator reserved; pages never written are not resident), largest first: where a
+    /// run's memory goes (`LOCKSTEP_MEMORY=1 lockstep analyze ...` prints it).
+    pub fn heap_sizes(&self) -> Vec<(&'static str, usize)> {
+        fn v<T>(x: &Vec<T>) -> usize {
+            x.capacity() * std::mem::size_of::<T>()
+        }
+        let mut parts = vec![
+            ("text", self.text.capacity()),
+            ("text_ends", v(&self.text_ends)),
+            ("refs (post and referenced ids)", self.refs.heap_bytes()),
+            ("ref_post", v(&self.ref_post)),
+            ("key", v(&self.key)),
+            ("author", v(&self.author)),
+            ("time", v(&self.time)),
+            ("precision", v(&self.precision)),
+            ("kind", v(&self.kind)),
+            (
+                "repost_of, reply_to, quote_of",
+                v(&self.repost_of) + v(&self.reply_to) + v(&self.quote_of),
+            ),
+            ("lang", v(&self.lang)),
+            ("claims_original", v(&self.claims_original)),
+            ("url lists", self.url_lists.heap_bytes()),
+            ("hashtag lists", self.hashtag_lists.heap_bytes()),
+            ("mention lists", self.mention_lists.heap_bytes()),
+            ("media lists", self.media_lists.heap_bytes()),
+            (
+                "accounts (ids, handles, created, anonymous)",
+                self.accounts.heap_bytes()
+                    + self.handles.heap_bytes()
+                    + v(&self.account_handle)
+                    + v(&self.account_created)
+                    + v(&self.account_anonymous),
+            ),
+            (
+                "urls, hashtags, mentions, media, objects, langs, platforms (interned)",
+                self.urls.heap_bytes()
+                    + self.hashtags.heap_bytes()
+                    + self.mentions.heap_bytes()
+                    + self.media.heap_bytes()
+                    + self.objects.heap_bytes()
+                    + self.langs.heap_bytes()
+                    + self.platforms.heap_bytes(),
+            ),
+            (
+                "object refs, repeats, exact times",
+                v(&self.object_refs) + v(&self.object_repeats) + v(&self.exact_times),
+            ),
+        ];
+        parts.sort_by(|a, b| b.1.cmp(&a.1));
+        parts
     }
 
     /// Count of posts per kind: (original, repost, reply, quote).
