@@ -34,6 +34,13 @@ pub fn report_table(table: &PostTable) {
         table.len(),
         total as f64 / n as f64
     );
+    if table.spilled_text_bytes() > 0 {
+        eprintln!(
+            "lockstep: memory:   (text moved to a mapped file, not counted: {:.1} MiB, {:.1} bytes a post)",
+            mib(table.spilled_text_bytes()),
+            table.spilled_text_bytes() as f64 / n as f64
+        );
+    }
     for (name, bytes) in parts {
         eprintln!(
             "lockstep: memory:   {name}: {:.1} MiB ({:.1} bytes a post)",

@@ -91,11 +91,12 @@ impl Interner {
         id
     }
 
-    /// Bytes this interner holds on the heap (arena, string ends and hash table, by
-    /// capacity): for memory breakdowns ([`crate::PostTable::heap_sizes`]).
+    /// Bytes this interner holds on the heap (arena and string ends by length, the hash
+    /// table by capacity, since all of it is written): for memory breakdowns
+    /// ([`crate::PostTable::heap_sizes`]).
     pub fn heap_bytes(&self) -> usize {
-        self.arena.capacity()
-            + self.ends.capacity() * std::mem::size_of::<usize>()
+        self.arena.len()
+            + self.ends.len() * std::mem::size_of::<usize>()
             + self.table.capacity() * (std::mem::size_of::<(u64, u32)>() + 1)
     }
 
