@@ -99,7 +99,13 @@ pub fn load(args: &InputOptions, quarantine: Option<PathBuf>) -> Result<Loaded> 
             Err(e) => return Err(e.into()),
         }
     }
-    let (table, report) = ingest.finish()?;
+    let (mut table, report) = ingest.finish()?;
+    // Texts are read in a few full passes, then only for evidence and examples: out of the
+    // heap into a memory-mapped temporary file they cost resident memory only while read
+    // (lockstep-model's `PostTable::spill_text`). Without room for the file they stay.
+    if let Err(e) = table.spill_text() {
+        eprintln!("lockstep: warning: post texts kept in memory (no spill file: {e})");
+    }
     for w in &report.warnings {
         eprintln!("lockstep: warning: {w}");
     }

@@ -20,6 +20,8 @@
 //!   Parquet copies included), from the analysis in memory.
 //! - [`tables`]: the CSV outputs as typed tables (columns, kinds, cells with the files'
 //!   values), for callers that hand results on as Arrow or Spark rows.
+//! - [`memory`]: with `LOCKSTEP_MEMORY=1`, the post table's parts by size and each
+//!   stage's peak resident memory, printed to stderr (measurements only).
 //! - [`network()`]: one behaviour's account network under lockstep's, the toolkit's or
 //!   CooRTweet's semantics (`lockstep network`), streamed to CSV or collected in memory.
 //!
@@ -36,6 +38,7 @@ mod analysis;
 pub mod config;
 pub mod error;
 pub mod input;
+pub mod memory;
 mod narratives;
 pub mod network;
 mod pipeline;

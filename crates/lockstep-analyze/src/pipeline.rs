@@ -75,7 +75,8 @@ impl Timer {
         let now = Instant::now();
         self.stages
             .push((name.to_string(), (now - self.started).as_secs_f64()));
-        self.started = now;
+        crate::memory::report_stage(name);
+        self.started = Instant::now();
     }
 }
 
@@ -337,6 +338,12 @@ pub(crate) fn compute_detecting(
     run.stage(2)?;
     let (coordinated, campaign_posts, samples, evidence) =
         collect_all_evidence(table, &traces, &det, &run)?;
+    // The events are the bulk of the traces and no later stage reads them: free them before
+    // signals and narratives allocate (only the object spaces are kept, to name evidence).
+    let mut traces = traces;
+    for (t, _) in &mut traces {
+        t.events = Vec::new();
+    }
     timer.lap("evidence");
     run.stage(3)?;
     let (acc_signals, camp_signals) = signals(table, &det, &coordinated);
@@ -412,14 +419,8 @@ pub(crate) fn compute_detecting(
         warnings: report.warnings.iter().chain(&warnings).cloned().collect(),
     };
     run.stage(STAGES.len())?;
-    // Keep only what names evidence objects: the events are the bulk of a trace.
-    let traces = traces
-        .into_iter()
-        .map(|(mut t, _)| {
-            t.events = Vec::new();
-            t
-        })
-        .collect();
+    // Keep only what names evidence objects (the events went after the evidence stage).
+    let traces = traces.into_iter().map(|(t, _)| t).collect();
     Ok(Parts {
         campaigns,
         summary,

@@ -81,6 +81,7 @@ pub fn run_with(
     let config = config(&a)?;
     let loaded = read(&a.input, Some(a.out.join("rejected.jsonl")))?;
     timer.lap("ingest");
+    lockstep_analyze::memory::report_table(&loaded.table);
     let analysis = lockstep_analyze::analyze_with(
         &loaded.table,
         &config,
@@ -90,5 +91,7 @@ pub fn run_with(
             ..Run::default()
         },
     )?;
-    analysis.write(&a.out)
+    analysis.write(&a.out)?;
+    lockstep_analyze::memory::report_stage("write");
+    Ok(())
 }

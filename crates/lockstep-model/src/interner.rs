@@ -91,6 +91,15 @@ impl Interner {
         id
     }
 
+    /// Bytes this interner holds on the heap (arena and string ends by length, the hash
+    /// table by capacity, since all of it is written): for memory breakdowns
+    /// ([`crate::PostTable::heap_sizes`]).
+    pub fn heap_bytes(&self) -> usize {
+        self.arena.len()
+            + self.ends.len() * std::mem::size_of::<usize>()
+            + self.table.capacity() * (std::mem::size_of::<(u64, u32)>() + 1)
+    }
+
     /// Iterate over `(id, string)` in id order.
     pub fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
         (0..self.ends.len() as u32).map(move |id| (id, self.span(id)))

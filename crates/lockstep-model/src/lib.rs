@@ -4,6 +4,12 @@
 //! records) and push it into a [`PostTable`], which interns every id to a dense integer and
 //! stores posts column by column. Behaviour traces, the co-action kernel and every output
 //! work on those dense integers; ids become strings again only at the output edge.
+//!
+//! Texts are needed whole only to shingle, normalise and match them, in a few passes, and
+//! afterwards for a handful of evidence rows and examples: [`PostTable::spill_text`] moves
+//! them out of the heap into a memory-mapped temporary file (`lockstep analyze` does so
+//! once the input is read), so they take resident memory only while a pass reads them.
+//! [`PostTable::heap_sizes`] says where a table's memory goes, column by column.
 
 mod interner;
 mod precision;

@@ -9,6 +9,69 @@ pub const NONE: u32 = u32::MAX;
 /// Separates platform and id inside interned keys; never part of a platform name.
 const KEY_SEP: char = '\u{1f}';
 
+/// Post texts moved out of the heap into a file of their own, memory-mapped
+/// ([`PostTable::spill_text`]).
+///
+/// Texts are read in full passes (shingling, normalising, watch terms, echo) and then only
+/// for a few evidence rows and examples, so they need not stay resident: every
+/// [`SpilledText::RELEASE_EVERY`] bytes charged to reads, the mapped pages are handed back to the
+/// kernel (`MADV_DONTNEED`) and the next read faults them in again from the page cache or
+/// the file. Resident memory then holds at most that many bytes of text, and the page cache
+/// can drop the rest when memory runs short (the point of the exercise at 100M posts).
+struct SpilledText {
+    map: memmap2::Mmap,
+    /// Bytes read since the pages were last handed back.
+    read: std::sync::atomic::AtomicUsize,
+}
+
+impl SpilledText {
+    /// What reads may cost between two hand-backs of the mapped pages: each read is
+    /// charged a whole page besides its bytes, since a read at random (an evidence row's
+    /// text) makes a page resident for a few dozen bytes. Resident text thus stays near
+    /// this bound whatever the access pattern; a sequential pass hands back every ~30,000
+    /// posts, which costs it nothing measurable.
+    const RELEASE_EVERY: usize = 128 << 20;
+    /// The charge of one read besides its bytes: a page.
+    const PAGE: usize = 4096;
+
+    fn get(&self, start: usize, end: usize) -> &str {
+        use std::sync::atomic::Ordering;
+        let bytes = &self.map[start..end];
+        let read = self
+            .read
+            .fetch_add(bytes.len() + Self::PAGE, Ordering::Relaxed);
+        if read >= Self::RELEASE_EVERY {
+            self.read.store(0, Ordering::Relaxed);
+            self.release();
+        }
+        // Every span was written from a `&str`, so this never fails; validating costs a
+        // pass over a few dozen bytes and keeps the read free of `unsafe`.
+        std::str::from_utf8(bytes).unwrap_or_default()
+    }
+
+    fn release(&self) {
+        #[cfg(unix)]
+        {
+            // SAFETY: MADV_DONTNEED on a shared read-only file mapping drops the pages from
+            // this process; a later access reads them again from the file. The file is an
+            // unlinked temporary only this table holds, written once before it was mapped
+            // and never again, so the bytes behind any outstanding borrow stay the same.
+            let _ = unsafe {
+                self.map
+                    .unchecked_advise(memmap2::UncheckedAdvice::DontNeed)
+            };
+        }
+    }
+}
+
+impl std::fmt::Debug for SpilledText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SpilledText")
+            .field("bytes", &self.map.len())
+            .finish()
+    }
+}
+
 /// A column of variable-length lists of `u32`, stored flat.
 #[derive(Clone, Debug, Default)]
 pub struct ListColumn {
@@ -36,6 +99,11 @@ impl ListColumn {
     /// Total number of items over all rows.
     pub fn total(&self) -> usize {
         self.items.len()
+    }
+
+    /// Bytes held on the heap (by length, see [`PostTable::heap_sizes`]).
+    pub fn heap_bytes(&self) -> usize {
+        (self.ends.len() + self.items.len()) * 4
     }
 }
 
@@ -92,8 +160,13 @@ pub struct PostTable {
     quote_of: Vec<u32>,
     lang: Vec<u32>,
     claims_original: Vec<Option<bool>>,
+    /// End of each post's text in the concatenation of all texts: the first
+    /// `spilled_text`'s length of it is in the spill file, the rest in `text`.
     text_ends: Vec<usize>,
+    /// Texts not spilled (all of them unless [`PostTable::spill_text`] ran).
     text: String,
+    /// Texts moved to a memory-mapped file by [`PostTable::spill_text`].
+    spilled_text: Option<SpilledText>,
     url_lists: ListColumn,
     hashtag_lists: ListColumn,
     mention_lists: ListColumn,
@@ -247,7 +320,8 @@ impl PostTable {
             &rec.platform
         });
         self.text.push_str(&rec.text);
-        self.text_ends.push(self.text.len());
+        let spilled = self.spilled_text.as_ref().map_or(0, |s| s.map.len());
+        self.text_ends.push(spilled + self.text.len());
         let urls = &mut self.urls;
         self.url_lists
             .push_list(rec.urls.iter().map(|u| urls.intern(u)));
@@ -412,7 +486,53 @@ impl PostTable {
     pub fn text(&self, post: PostIdx) -> &str {
         let i = post as usize;
         let start = if i == 0 { 0 } else { self.text_ends[i - 1] };
-        &self.text[start..self.text_ends[i]]
+        let end = self.text_ends[i];
+        match &self.spilled_text {
+            Some(s) if end <= s.map.len() => s.get(start, end),
+            Some(s) => &self.text[start - s.map.len()..end - s.map.len()],
+            None => &self.text[start..end],
+        }
+    }
+
+    /// Bytes of text moved to the mapped file by [`PostTable::spill_text`].
+    pub fn spilled_text_bytes(&self) -> usize {
+        self.spilled_text.as_ref().map_or(0, |s| s.map.len())
+    }
+
+    /// Bytes of text held on the heap (all of it until [`PostTable::spill_text`]).
+    pub fn heap_text_bytes(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Move the texts stored so far out of the heap into an unlinked temporary file (in
+    /// [`std::env::temp_dir`]) that is memory-mapped: [`PostTable::text`] reads them from
+    /// there, and resident memory keeps only the last few dozen MiB read (see
+    /// `SpilledText`). Texts pushed later stay on the heap. Returns the bytes moved; on an
+    /// error (no room for the file) the table is unchanged. Once per table: a second call
+    /// moves nothing.
+    pub fn spill_text(&mut self) -> std::io::Result<usize> {
+        use std::io::Write;
+        if self.spilled_text.is_some() || self.text.is_empty() {
+            return Ok(0);
+        }
+        let mut file = tempfile::tempfile()?;
+        file.write_all(self.text.as_bytes())?;
+        file.flush()?;
+        // SAFETY: the file is an unlinked temporary that nothing else can open; it is
+        // never written again, so the mapping's bytes never change under a borrow.
+        let map = unsafe { memmap2::Mmap::map(&file)? };
+        if map.len() != self.text.len() {
+            return Err(std::io::Error::other(
+                "the spilled text file has the wrong length",
+            ));
+        }
+        let moved = self.text.len();
+        self.text = String::new();
+        self.spilled_text = Some(SpilledText {
+            map,
+            read: std::sync::atomic::AtomicUsize::new(0),
+        });
+        Ok(moved)
     }
 
     /// URL symbols (into [`PostTable::urls`]) of the post.
@@ -480,6 +600,61 @@ impl PostTable {
     /// Names of the platforms present.
     pub fn platforms(&self) -> impl Iterator<Item = &str> {
         self.platforms.iter().map(|(_, s)| s)
+    }
+
+    /// Bytes each part of the table holds on the heap, largest first: where a run's memory
+    /// goes (`LOCKSTEP_MEMORY=1 lockstep analyze ...` prints it). Columns count their
+    /// length, not their capacity: the slack a growing vector reserves is never written,
+    /// so (for the large ones, which the allocator maps page by page) never resident.
+    pub fn heap_sizes(&self) -> Vec<(&'static str, usize)> {
+        fn v<T>(x: &Vec<T>) -> usize {
+            std::mem::size_of_val(x.as_slice())
+        }
+        let mut parts = vec![
+            ("text (heap)", self.text.len()),
+            ("text_ends", v(&self.text_ends)),
+            ("refs (post and referenced ids)", self.refs.heap_bytes()),
+            ("ref_post", v(&self.ref_post)),
+            ("key", v(&self.key)),
+            ("author", v(&self.author)),
+            ("time", v(&self.time)),
+            ("precision", v(&self.precision)),
+            ("kind", v(&self.kind)),
+            (
+                "repost_of, reply_to, quote_of",
+                v(&self.repost_of) + v(&self.reply_to) + v(&self.quote_of),
+            ),
+            ("lang", v(&self.lang)),
+            ("claims_original", v(&self.claims_original)),
+            ("url lists", self.url_lists.heap_bytes()),
+            ("hashtag lists", self.hashtag_lists.heap_bytes()),
+            ("mention lists", self.mention_lists.heap_bytes()),
+            ("media lists", self.media_lists.heap_bytes()),
+            (
+                "accounts (ids, handles, created, anonymous)",
+                self.accounts.heap_bytes()
+                    + self.handles.heap_bytes()
+                    + v(&self.account_handle)
+                    + v(&self.account_created)
+                    + v(&self.account_anonymous),
+            ),
+            (
+                "urls, hashtags, mentions, media, objects, langs, platforms (interned)",
+                self.urls.heap_bytes()
+                    + self.hashtags.heap_bytes()
+                    + self.mentions.heap_bytes()
+                    + self.media.heap_bytes()
+                    + self.objects.heap_bytes()
+                    + self.langs.heap_bytes()
+                    + self.platforms.heap_bytes(),
+            ),
+            (
+                "object refs, repeats, exact times",
+                v(&self.object_refs) + v(&self.object_repeats) + v(&self.exact_times),
+            ),
+        ];
+        parts.sort_by_key(|p| std::cmp::Reverse(p.1));
+        parts
     }
 
     /// Count of posts per kind: (original, repost, reply, quote).
@@ -594,6 +769,33 @@ mod tests {
         r.time_ms += 1;
         assert_eq!(t.push(&r), PushOutcome::Duplicate(0));
         assert_eq!(t.object_ref_repeats().len(), 1);
+    }
+
+    #[test]
+    fn spilled_text_reads_back_and_takes_later_posts() {
+        let mut t = PostTable::new();
+        let mut r = rec("1", "u", 10);
+        r.text = "héllo 世界".into();
+        t.push(&r);
+        t.push(&rec("2", "v", 20));
+        let mut empty = rec("3", "v", 30);
+        empty.text = String::new();
+        t.push(&empty);
+        assert_eq!(t.heap_text_bytes(), "héllo 世界text 2".len());
+        assert_eq!(t.spill_text().unwrap(), "héllo 世界text 2".len());
+        assert_eq!(t.heap_text_bytes(), 0);
+        assert_eq!(t.spill_text().unwrap(), 0);
+        t.push(&rec("4", "w", 40));
+        assert_eq!(t.text(0), "héllo 世界");
+        assert_eq!(t.text(1), "text 2");
+        assert_eq!(t.text(2), "");
+        assert_eq!(t.text(3), "text 4");
+        // Reads past the hand-back threshold drop the pages; the text reads back the same.
+        for _ in 0..(SpilledText::RELEASE_EVERY / SpilledText::PAGE + 2) {
+            assert_eq!(t.text(1), "text 2");
+        }
+        assert_eq!(t.text(0), "héllo 世界");
+        assert!(t.heap_sizes().iter().any(|(n, _)| *n == "text (heap)"));
     }
 
     #[test]
