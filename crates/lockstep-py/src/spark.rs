@@ -481,7 +481,8 @@ pub fn spark_blocks<'py>(
                 multi_object_posts: multi,
                 bursts,
             };
-            let within = |x: &Event, y: &Event| (x.time - y.time).abs() <= window_ms;
+            let within =
+                |x: &Event, y: &Event| lockstep_kernel::within_window(x.time, y.time, window_ms);
             let r = block_partials(
                 object[i] as u32,
                 &events,
