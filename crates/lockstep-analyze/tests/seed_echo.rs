@@ -11,6 +11,8 @@
 
 use lockstep_analyze::input::{load, InputOptions};
 use lockstep_analyze::{analyze, AnalyzeConfig, NarrativeInputs};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -21,25 +23,14 @@ const SEED_EVERY_S: i64 = 6 * 3600;
 const ECHO: std::ops::Range<u32> = 200..210;
 const RING: std::ops::Range<u32> = 300..308;
 
-/// A small deterministic generator (xorshift64*), enough for test data.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
+/// Uniform in `0..n`, from a seeded generator (the same world every run).
+fn below(rng: &mut ChaCha8Rng, n: u64) -> u64 {
+    rng.random_range(0..n)
 }
 
 /// Writes the world as a coordination-network-toolkit CSV; returns its path.
 fn world(dir: &Path) -> std::path::PathBuf {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
     let mut rows: Vec<(i64, String)> = Vec::new();
     let mut id = 1_000_000u64;
     let mut row =
@@ -72,14 +63,14 @@ fn world(dir: &Path) -> std::path::PathBuf {
     let mut crowd_posts: Vec<(u64, i64)> = Vec::new();
     for user in 10_000..10_400u32 {
         for j in 0..30 {
-            let t = T0 + rng.below(span as u64) as i64;
-            if rng.below(3) == 0 {
-                let (target, at) = if rng.below(4) == 0 || crowd_posts.is_empty() {
-                    let (p, at) = seed_posts[rng.below(SEED_POSTS as u64) as usize];
-                    (p, at + rng.below(SEED_EVERY_S as u64) as i64)
+            let t = T0 + below(&mut rng, span as u64) as i64;
+            if below(&mut rng, 3) == 0 {
+                let (target, at) = if below(&mut rng, 4) == 0 || crowd_posts.is_empty() {
+                    let (p, at) = seed_posts[below(&mut rng, SEED_POSTS as u64) as usize];
+                    (p, at + below(&mut rng, SEED_EVERY_S as u64) as i64)
                 } else {
-                    let (p, at) = crowd_posts[rng.below(crowd_posts.len() as u64) as usize];
-                    (p, at.max(t) + rng.below(86_400) as i64)
+                    let (p, at) = crowd_posts[below(&mut rng, crowd_posts.len() as u64) as usize];
+                    (p, at.max(t) + below(&mut rng, 86_400) as i64)
                 };
                 row(&mut rows, user, Some(target), "", at);
             } else {
@@ -98,29 +89,47 @@ fn world(dir: &Path) -> std::path::PathBuf {
     // ten minutes. The echo accounts are a slice of it, the ten who always come first.
     for &(p, at) in &seed_posts[..40] {
         for _ in 0..40 {
-            let user = 10_000 + rng.below(400) as u32;
-            row(&mut rows, user, Some(p), "", at + rng.below(600) as i64);
+            let user = 10_000 + below(&mut rng, 400) as u32;
+            row(
+                &mut rows,
+                user,
+                Some(p),
+                "",
+                at + below(&mut rng, 600) as i64,
+            );
         }
         for user in ECHO {
-            if rng.below(10) != 0 {
-                row(&mut rows, user, Some(p), "", at + 5 + rng.below(85) as i64);
+            if below(&mut rng, 10) != 0 {
+                row(
+                    &mut rows,
+                    user,
+                    Some(p),
+                    "",
+                    at + 5 + below(&mut rng, 85) as i64,
+                );
             }
         }
     }
     // The ring reposts the seed's last forty posts as fast, and is most of their traffic.
     for &(p, at) in &seed_posts[40..] {
         for user in RING {
-            if rng.below(10) != 0 {
-                row(&mut rows, user, Some(p), "", at + 5 + rng.below(85) as i64);
+            if below(&mut rng, 10) != 0 {
+                row(
+                    &mut rows,
+                    user,
+                    Some(p),
+                    "",
+                    at + 5 + below(&mut rng, 85) as i64,
+                );
             }
         }
     }
     // The ring also says the same thing together, ten times.
     for r in 0..10 {
-        let t = T0 + rng.below(span as u64) as i64;
+        let t = T0 + below(&mut rng, span as u64) as i64;
         for user in RING {
             let text = format!("H20芯片存在后门，必须彻查！还我们安全的芯片 第{r}次呼吁");
-            row(&mut rows, user, None, &text, t + rng.below(40) as i64);
+            row(&mut rows, user, None, &text, t + below(&mut rng, 40) as i64);
         }
     }
     rows.sort_by_key(|r| r.0);
