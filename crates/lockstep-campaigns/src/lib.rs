@@ -524,15 +524,10 @@ fn exclusivity(
             if present.len() >= 2 {
                 present.sort_unstable();
                 present.dedup();
-                let mut k = 0;
-                while k < present.len() {
-                    let g = present[k].0;
-                    let mut m = k;
-                    while m < present.len() && present[m].0 == g {
-                        m += 1;
-                    }
-                    if m - k >= 2 {
-                        let k_members = (m - k) as u64;
+                for members in present.chunk_by(|x, y| x.0 == y.0) {
+                    let g = members[0].0;
+                    if members.len() >= 2 {
+                        let k_members = members.len() as u64;
                         let p = k_members * (k_members - 1) / 2;
                         objects[g as usize] += 1;
                         pairs[g as usize] += p;
@@ -548,7 +543,6 @@ fn exclusivity(
                             }
                         }
                     }
-                    k = m;
                 }
             }
         }

@@ -170,16 +170,11 @@ pub fn rounds_of(
             present.sort_by_key(|&(g, pos, t)| (g, pos, t));
             present.dedup_by_key(|&mut (g, pos, _)| (g, pos));
             let post = table.ref_post(obj);
-            let mut k = 0;
-            while k < present.len() {
-                let g = present[k].0;
-                let mut m = k;
-                while m < present.len() && present[m].0 == g {
-                    m += 1;
-                }
-                let members = m - k;
+            for run in present.chunk_by(|x, y| x.0 == y.0) {
+                let g = run[0].0;
+                let members = run.len();
                 if members >= round_size(groups[g as usize].len()) {
-                    let mut times: Vec<i64> = present[k..m].iter().map(|p| p.2).collect();
+                    let mut times: Vec<i64> = run.iter().map(|p| p.2).collect();
                     times.sort_unstable();
                     let half = members.div_ceil(2).max(2);
                     let (span, start) = (0..=members - half)
@@ -189,7 +184,7 @@ pub fn rounds_of(
                     out.push(Round {
                         group: g,
                         object: obj,
-                        members: present[k..m].iter().map(|p| p.1).collect(),
+                        members: run.iter().map(|p| p.1).collect(),
                         start,
                         span_ms: span,
                         lag_ms: post.map(|p| (start - table.time(p)).max(0)),
@@ -199,7 +194,6 @@ pub fn rounds_of(
                             .unwrap_or(0),
                     });
                 }
-                k = m;
             }
         }
     }
