@@ -1,4 +1,5 @@
 use clap::{Args, Parser, Subcommand};
+use lockstep_model::time::Window;
 use std::path::PathBuf;
 
 /// lockstep finds coordinated amplification: accounts that repost, link, post, reply and
@@ -124,9 +125,11 @@ pub struct NetworkArgs {
     /// mentioned accounts), co-image (same media id or hash).
     #[arg(long)]
     pub behaviour: String,
-    /// Window in seconds: two acts count together when |dt| <= window.
-    #[arg(long)]
-    pub window: f64,
+    /// Window: two acts count together when |dt| <= window. Seconds (`60`) or a duration
+    /// (`90s`, `5m`, `1h`); parsed once here, so a bad or negative window is a usage error
+    /// before any input is read.
+    #[arg(long, value_parser = Window::parse)]
+    pub window: Window,
     /// Drop edges lighter than this.
     #[arg(long, default_value_t = 1)]
     pub min_weight: u64,

@@ -37,18 +37,13 @@ pub fn configs(a: &NetworkArgs) -> CliResult<Vec<NetworkConfig>> {
         .semantics
         .parse()
         .map_err(|e: String| CliError::usage(anyhow!(e)))?;
-    if !(a.window.is_finite() && a.window >= 0.0) {
-        return Err(CliError::usage(anyhow!(
-            "--window must be a non-negative number of seconds"
-        )));
-    }
     if a.similarity.is_some() && !behaviours.contains(&Behaviour::CoSimilar) {
         return Err(CliError::usage(anyhow!(
             "--similarity applies to co-similar only"
         )));
     }
     let params = NetworkParams {
-        window_ms: (a.window * 1000.0).round() as i64,
+        window_ms: a.window.ms(),
         min_weight: a.min_weight,
         min_participation: a.min_participation,
         edge_weight_quantile: a.edge_weight,
@@ -136,7 +131,7 @@ fn one_network(
             "undirected"
         },
         a.semantics,
-        a.window,
+        a.window.ms() as f64 / 1000.0,
         edges,
         out_path.display(),
         started.elapsed().as_secs_f64()

@@ -223,3 +223,49 @@ fn compressed_inputs_read_like_plain_ones() {
     ]);
     assert_eq!(edge_set(&out).len(), 1);
 }
+
+#[test]
+fn network_window_is_checked_once_before_reading_and_takes_durations() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    std::fs::write(
+        &input,
+        format!("{HEADER}1,u1,a,,,same,1600000000,\n2,u2,b,,,same,1600000090,\n"),
+    )
+    .unwrap();
+    // Bad windows: exit code 2 before any input is read (the input here does not exist).
+    let missing = dir.path().join("missing.csv");
+    for bad in ["-1", "NaN", "inf", "5 parsecs", ""] {
+        let o = lockstep(&[
+            "network",
+            missing.to_str().unwrap(),
+            "--behaviour",
+            "co-post",
+            "--window",
+            bad,
+            "--out",
+            dir.path().join("x.csv").to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "--window {bad:?}: {o:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("--window"),
+            "{o:?}"
+        );
+    }
+    // 90 s apart: inside "90", "90s" and "1.5m", outside "89".
+    for (window, edges) in [("90", 1), ("90s", 1), ("1.5m", 1), ("89", 0)] {
+        let out = dir.path().join(format!("e-{window}.csv"));
+        let mut args = vec!["network", input.to_str().unwrap()];
+        args.extend_from_slice(&[
+            "--behaviour",
+            "co-post",
+            "--window",
+            window,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let o = lockstep(&args);
+        assert!(o.status.success(), "--window {window}: {o:?}");
+        assert_eq!(edge_set(&out).len(), edges, "--window {window}");
+    }
+}
