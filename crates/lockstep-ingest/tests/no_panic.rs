@@ -3,7 +3,10 @@
 //! fuzz/). Every record that goes in comes out as a post, a duplicate, a skip or a
 //! rejection.
 
-use lockstep_ingest::{format_by_name, Ingest, IngestOptions};
+mod common;
+
+use common::{mutate, read_and_balance};
+use lockstep_ingest::IngestOptions;
 use proptest::prelude::*;
 
 const FORMATS: [&str; 14] = [
@@ -33,25 +36,7 @@ const SEEDS: [&str; 6] = [
 ];
 
 fn run(format: &str, data: &[u8]) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut ingest = Ingest::new(IngestOptions {
-        quarantine_path: Some(dir.path().join("r.jsonl")),
-        max_record_bytes: 4096,
-        ..IngestOptions::default()
-    });
-    let f = if format == "auto" {
-        None
-    } else {
-        Some(format_by_name(format).unwrap())
-    };
-    let mut r: &[u8] = data;
-    let _ = ingest.read_stream("prop", &mut r, f);
-    let (t, rep) = ingest.finish().unwrap();
-    assert_eq!(rep.accepted as usize, t.len());
-    assert_eq!(
-        rep.records,
-        rep.accepted + rep.duplicates + rep.merged + rep.rejected
-    );
+    read_and_balance(format, "prop", data, IngestOptions::default());
 }
 
 proptest! {
@@ -69,20 +54,7 @@ proptest! {
         edits in proptest::collection::vec((any::<u16>(), any::<u8>(), 0u8..4), 0..8),
         cut in any::<u16>(),
     ) {
-        let mut d = SEEDS[seed].as_bytes().to_vec();
-        for (pos, byte, op) in edits {
-            if d.is_empty() { break; }
-            let p = pos as usize % d.len();
-            match op {
-                0 => d[p] = byte,
-                1 => d.insert(p, byte),
-                2 => { d.remove(p); }
-                _ => { let tail = d[p..].to_vec(); d.extend_from_slice(&tail[..tail.len().min(64)]); }
-            }
-        }
-        if !d.is_empty() && cut % 3 == 0 {
-            d.truncate(cut as usize % d.len());
-        }
+        let d = mutate(SEEDS[seed].as_bytes().to_vec(), &edits, cut);
         run(FORMATS[fmt], &d);
     }
 }

@@ -74,3 +74,51 @@ pub fn strs(interner: &lockstep_model::Interner, syms: &[u32]) -> Vec<String> {
         .map(|&s| interner.resolve(s).to_string())
         .collect()
 }
+
+/// Read `data` as `format` (or `auto`), named `name`, with a 4 KiB record limit, and
+/// check the books balance: every record is a post, a duplicate, a merge or a rejection.
+/// What the fuzz-like property tests run; a panic anywhere fails them.
+pub fn read_and_balance(format: &str, name: &str, data: &[u8], opts: IngestOptions) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ingest = Ingest::new(IngestOptions {
+        quarantine_path: Some(dir.path().join("r.jsonl")),
+        max_record_bytes: 4096,
+        ..opts
+    });
+    let f = (format != "auto").then(|| format_by_name(format).unwrap());
+    let mut r: &[u8] = data;
+    let _ = ingest.read_stream(name, &mut r, f);
+    let (t, rep) = ingest.finish().unwrap();
+    assert_eq!(rep.accepted as usize, t.len());
+    assert_eq!(
+        rep.records,
+        rep.accepted + rep.duplicates + rep.merged + rep.rejected
+    );
+}
+
+/// `d` with bytes replaced (op 0), inserted (1), removed (2) or a run of up to 64 bytes
+/// duplicated (3) at each `(position, byte, op)`, then cut short when every third `cut`:
+/// a real record damaged the ways files get damaged.
+pub fn mutate(mut d: Vec<u8>, edits: &[(u16, u8, u8)], cut: u16) -> Vec<u8> {
+    for &(pos, byte, op) in edits {
+        if d.is_empty() {
+            break;
+        }
+        let p = pos as usize % d.len();
+        match op {
+            0 => d[p] = byte,
+            1 => d.insert(p, byte),
+            2 => {
+                d.remove(p);
+            }
+            _ => {
+                let tail = d[p..].to_vec();
+                d.extend_from_slice(&tail[..tail.len().min(64)]);
+            }
+        }
+    }
+    if !d.is_empty() && cut.is_multiple_of(3) {
+        d.truncate(cut as usize % d.len());
+    }
+    d
+}
