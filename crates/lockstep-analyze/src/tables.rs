@@ -58,10 +58,7 @@ pub fn columns(name: &str) -> Option<Vec<(&'static str, Kind)>> {
         "accounts" => accounts_columns(),
         "edges" => edges_columns(),
         "evidence" => evidence_columns(),
-        "coordinated_posts" => schema::columns::coordinated_posts::HEADER
-            .into_iter()
-            .map(|c| (c, Kind::Text))
-            .collect(),
+        "coordinated_posts" => coordinated_posts_columns(),
         "network-native" => network_columns(Semantics::Native),
         "network-cnt" => network_columns(Semantics::Cnt),
         "network-coortweet" => network_columns(Semantics::Coortweet),
@@ -77,6 +74,13 @@ fn accounts_columns() -> Vec<(&'static str, Kind)> {
     schema::columns::accounts::HEADER
         .into_iter()
         .zip(kinds)
+        .collect()
+}
+
+fn coordinated_posts_columns() -> Vec<(&'static str, Kind)> {
+    schema::columns::coordinated_posts::HEADER
+        .into_iter()
+        .map(|c| (c, Kind::Text))
         .collect()
 }
 
@@ -191,16 +195,9 @@ impl<'t> Analysis<'t> {
 
     /// accounts.csv.
     pub fn accounts_table(&self) -> Table<'_> {
-        use Kind::*;
-        let kinds = [
-            Text, Int, Float, Text, Text, Int, Int, Float, Int, Int, Text, Text, Text, Text,
-        ];
         let t = self.posts();
         Table {
-            columns: schema::columns::accounts::HEADER
-                .into_iter()
-                .zip(kinds)
-                .collect(),
+            columns: accounts_columns(),
             rows: Box::new(self.accounts.iter().map(move |r| {
                 let m = r.account;
                 vec![
@@ -226,22 +223,8 @@ impl<'t> Analysis<'t> {
     /// edges.csv.
     pub fn edges_table(&self) -> Table<'_> {
         let t = self.posts();
-        let mut columns = edge_header();
-        columns.extend(schema::columns::edges::ANALYZE.into_iter().zip([
-            Kind::Int,
-            Kind::Float,
-            Kind::Float,
-            Kind::Float,
-            Kind::Float,
-        ]));
-        columns.extend(pair_stats_kinds());
-        columns.extend(
-            schema::columns::edges::PLATFORMS
-                .into_iter()
-                .map(|c| (c, Kind::Text)),
-        );
         Table {
-            columns,
+            columns: edges_columns(),
             rows: Box::new(self.edges.iter().map(move |e| {
                 let s = &e.stats;
                 let mut row = vec![
@@ -291,10 +274,7 @@ impl<'t> Analysis<'t> {
         let t = self.posts();
         let reference = move |sym: u32| if sym == NONE { "" } else { t.ref_id(sym) };
         Table {
-            columns: schema::columns::coordinated_posts::HEADER
-                .into_iter()
-                .map(|c| (c, Kind::Text))
-                .collect(),
+            columns: coordinated_posts_columns(),
             rows: Box::new(self.coordinated_posts().into_iter().map(move |p| {
                 let author = t.author(p);
                 let urls: Vec<&str> = t.url_syms(p).iter().map(|&u| t.urls.resolve(u)).collect();
