@@ -163,6 +163,11 @@ pub struct Basis {
     pub round_evidence: f64,
     /// How the members act together on other accounts' posts (see [`rounds`]).
     pub rounds: rounds::RoundSignals,
+    /// Share of the internal evidence from text the members wrote themselves (co-text,
+    /// co-similar; stock phrases make none, see [`substance`]): at least
+    /// [`MIN_AUTHORED_EVIDENCE`] and the group writes together, so it is not a slice of a
+    /// crowd (see [`set_aside_reason`]).
+    pub authored_evidence: f64,
     /// With seed accounts: of the members' acts on the posts two or more of them acted
     /// on, the share on seed accounts' posts (see [`echo`]).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -376,6 +381,8 @@ pub fn detect_from(
             params,
         );
     }
+    (group_list, by_rounds) =
+        split_single_object(table, group_list, by_rounds, &fused, &behaviours, params);
     let exclusive = exclusivity(
         table,
         &group_list,
@@ -412,7 +419,7 @@ pub fn detect_from(
         let crowd = if by_rounds {
             round_reason(&campaign.basis.rounds)
         } else {
-            set_aside_reason(&campaign.components, params)
+            set_aside_reason(&campaign.components, &campaign.basis, params)
         };
         // Part of a crowd around a known source: say so (see [`echo`]).
         let crowd = crowd.map(|r| {
@@ -618,6 +625,171 @@ fn one_object_reason(b: &Basis, params: &DetectParams) -> Option<&'static str> {
     }
 }
 
+/// Whether an edge's evidence goes beyond one object: the pair co-acted on two or more
+/// distinct objects, or the behaviour is text the members wrote themselves (co-text,
+/// co-similar). Such text is replicated, not visited: the same paragraph posted again in a
+/// later round (visits have already merged repeats within the gap) is a new occasion, and
+/// repeating it is what a copy-paste ring does. Stock phrases make no such evidence
+/// ([`substance`]).
+fn beyond_one_object(behaviours: &[BehaviourEdges], bi: usize, ei: usize) -> bool {
+    behaviours[bi].edges[ei].stats.objects >= 2 || behaviours[bi].behaviour.spec().authored
+}
+
+/// Groups whose evidence rests mostly on single objects, split into the parts the pair test
+/// links by evidence beyond one object ([`beyond_one_object`]; round overlaps do not link):
+/// the connected components of those internal edges with at least the smallest campaign's
+/// members, each judged as a group, and the rest, kept as one group (set aside by
+/// [`one_object_reason`] unless what is left says otherwise).
+///
+/// Leiden joins a group that coordinates across many posts with the commenters it meets
+/// under one or two of them: a hashtag push that also comments under popular posts is
+/// linked to those posts' commenters by single-object co-reply pairs (or, with `--rounds`,
+/// comment-round overlaps), and if those are most of the merged group's evidence the whole
+/// group was set aside as single-object, the push with it. A thread's regulars linked only
+/// under their thread stay set aside. Returns the groups, sorted, each with its `by_rounds`
+/// flag (the rest keeps its group's).
+fn split_single_object(
+    table: &PostTable,
+    groups: Vec<Vec<u32>>,
+    by_rounds: Vec<bool>,
+    fused: &[FusedEdge],
+    behaviours: &[BehaviourEdges],
+    params: &DetectParams,
+) -> (Vec<Vec<u32>>, Vec<bool>) {
+    let edges: Vec<LinkEvidence> = fused
+        .iter()
+        .map(|f| {
+            let (mut total, mut beyond, mut links) = (0.0, 0.0, false);
+            for &(bi, ei) in &f.parts {
+                let e = &behaviours[bi].edges[ei];
+                let ev = evidence_of(e, params.max_evidence);
+                total += ev;
+                if beyond_one_object(behaviours, bi, ei) {
+                    beyond += ev;
+                    links |= !e.from_rounds;
+                }
+            }
+            LinkEvidence {
+                a: f.a,
+                b: f.b,
+                total,
+                beyond,
+                links,
+            }
+        })
+        .collect();
+    split_by_links(
+        table.account_count(),
+        groups,
+        by_rounds,
+        &edges,
+        params.min_multi_object_evidence,
+        params.min_campaign_size,
+    )
+}
+
+/// A fused edge's evidence: all of it, the part beyond one object, and whether the pair
+/// test itself (not a round overlap) found evidence beyond one object.
+#[derive(Clone, Copy, Debug)]
+struct LinkEvidence {
+    a: u32,
+    b: u32,
+    total: f64,
+    beyond: f64,
+    links: bool,
+}
+
+/// [`split_single_object`] on the fused edges' evidence (`accounts`: how many accounts
+/// there are): groups with less than `min_share` of their internal evidence beyond one
+/// object are split into the components of their pair-test edges with evidence beyond one
+/// object (`min_size` members or more; judged like any group) and the rest (keeping its
+/// `by_rounds` flag).
+fn split_by_links(
+    accounts: usize,
+    groups: Vec<Vec<u32>>,
+    by_rounds: Vec<bool>,
+    edges: &[LinkEvidence],
+    min_share: f64,
+    min_size: usize,
+) -> (Vec<Vec<u32>>, Vec<bool>) {
+    let mut group_of = vec![u32::MAX; accounts];
+    for (gi, g) in groups.iter().enumerate() {
+        for &a in g {
+            group_of[a as usize] = gi as u32;
+        }
+    }
+    // Per group: internal evidence, the part beyond one object, and those edges.
+    let mut total = vec![0.0f64; groups.len()];
+    let mut beyond = vec![0.0f64; groups.len()];
+    let mut links: Vec<Vec<(u32, u32)>> = vec![Vec::new(); groups.len()];
+    for e in edges {
+        let g = group_of[e.a as usize];
+        if g == u32::MAX || g != group_of[e.b as usize] {
+            continue;
+        }
+        total[g as usize] += e.total;
+        beyond[g as usize] += e.beyond;
+        if e.links {
+            links[g as usize].push((e.a, e.b));
+        }
+    }
+    let mut out: Vec<(Vec<u32>, bool)> = Vec::with_capacity(groups.len());
+    for (gi, (g, is_round)) in groups.into_iter().zip(by_rounds).enumerate() {
+        let single = total[gi] > 0.0 && beyond[gi] < min_share * total[gi];
+        if !single {
+            out.push((g, is_round));
+            continue;
+        }
+        let cores: Vec<Vec<u32>> = components(&links[gi])
+            .into_iter()
+            .filter(|c| c.len() >= min_size)
+            .collect();
+        if cores.is_empty() || (cores.len() == 1 && cores[0].len() == g.len()) {
+            out.push((g, is_round));
+            continue;
+        }
+        let taken: foldhash::HashSet<u32> = cores.iter().flatten().copied().collect();
+        let rest: Vec<u32> = g.into_iter().filter(|a| !taken.contains(a)).collect();
+        out.extend(cores.into_iter().map(|c| (c, false)));
+        if rest.len() >= min_size {
+            out.push((rest, is_round));
+        }
+    }
+    out.sort();
+    out.into_iter().unzip()
+}
+
+/// Connected components of the graph of `edges`, each sorted (union-find; the accounts
+/// are the edges' ends).
+fn components(edges: &[(u32, u32)]) -> Vec<Vec<u32>> {
+    let mut nodes: Vec<u32> = edges.iter().flat_map(|&(a, b)| [a, b]).collect();
+    nodes.sort_unstable();
+    nodes.dedup();
+    let at = |a: u32| nodes.binary_search(&a).unwrap_or_default();
+    let mut parent: Vec<usize> = (0..nodes.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for &(a, b) in edges {
+        let (ra, rb) = (root(&mut parent, at(a)), root(&mut parent, at(b)));
+        if ra != rb {
+            parent[ra.max(rb)] = ra.min(rb);
+        }
+    }
+    let mut by_root: HashMap<usize, Vec<u32>> = HashMap::default();
+    for (i, &a) in nodes.iter().enumerate() {
+        let r = root(&mut parent, i);
+        by_root.entry(r).or_default().push(a);
+    }
+    let mut out: Vec<Vec<u32>> = by_root.into_values().collect();
+    out.sort();
+    out
+}
+
 /// Groups judged by their rounds (`judged`: evidence mostly round overlaps,
 /// [`Basis::round_evidence`] at least a half) keep only the
 /// members in at least [`rounds::MIN_MEMBER_ROUNDS`] of the group's independent rounds
@@ -738,14 +910,32 @@ fn round_reason(r: &rounds::RoundSignals) -> Option<&'static str> {
     Some("cascade-following: its rounds are the first minutes after each post appeared, as fans act; not synchronised on their own")
 }
 
+/// Share of a group's internal evidence from the members' own words
+/// ([`Basis::authored_evidence`]) from which it is judged a group that writes together,
+/// not a slice of a crowd.
+pub const MIN_AUTHORED_EVIDENCE: f64 = 0.5;
+
 /// Why a dense, significant group is not a campaign, if it is not.
 ///
 /// A ring makes most of the traffic on what it pushes in the minutes it pushes
 /// (exclusivity). A group that is a minority of that traffic is kept only if it amplifies
-/// many sources with most pairs linked (a ring joining popular posts); otherwise it is a
-/// slice of a crowd: fans of one celebrity, or a loose overlap of busy accounts.
-fn set_aside_reason(c: &ScoreComponents, params: &DetectParams) -> Option<&'static str> {
+/// many sources with most pairs linked (a ring joining popular posts), or if most of its
+/// evidence is text its members wrote together (co-text, co-similar: the same substantive
+/// text, edited copies of a template, posted by the same accounts again and again; stock
+/// phrases make no such evidence). Fans of a celebrity comment under the same posts, but
+/// each in their own words or a stock phrase; a copy-paste group under a state outlet's
+/// posts is a minority of their traffic and mostly one source, like fans, and is told apart
+/// by what it writes. Otherwise the group is a slice of a crowd: fans of one celebrity, or a
+/// loose overlap of busy accounts.
+fn set_aside_reason(
+    c: &ScoreComponents,
+    basis: &Basis,
+    params: &DetectParams,
+) -> Option<&'static str> {
     if c.exclusivity >= params.min_exclusivity {
+        return None;
+    }
+    if basis.authored_evidence >= MIN_AUTHORED_EVIDENCE {
         return None;
     }
     if c.source_concentration >= params.fan_concentration {
@@ -787,6 +977,7 @@ fn score_campaign(
     let mut co_actions = 0u64;
     let mut edges = 0usize;
     let (mut multi, mut parts_evidence, mut from_rounds) = (0.0f64, 0.0f64, 0.0f64);
+    let mut authored = 0.0f64;
     for f in fused
         .iter()
         .filter(|f| set.contains(&f.a) && set.contains(&f.b))
@@ -807,11 +998,10 @@ fn score_campaign(
             if e.from_rounds {
                 from_rounds += ev;
             }
-            // Text the members wrote themselves (co-text, co-similar) is replicated, not
-            // visited: the same paragraph posted again in a later round (visits have already
-            // merged repeats within the gap) is a new occasion, and repeating it is what a
-            // copy-paste ring does. Stock phrases make no such evidence (`substance`).
-            if s.objects >= 2 || behaviours[bi].behaviour.spec().authored {
+            if behaviours[bi].behaviour.spec().authored {
+                authored += ev;
+            }
+            if beyond_one_object(behaviours, bi, ei) {
                 multi += ev;
             }
         }
@@ -879,6 +1069,11 @@ fn score_campaign(
                 },
                 rounds: rounds::RoundSignals::default(),
                 seed_echo: None,
+                authored_evidence: if parts_evidence > 0.0 {
+                    authored / parts_evidence
+                } else {
+                    0.0
+                },
             },
         },
         strengths,
@@ -1201,5 +1396,102 @@ mod tests {
         // A member in no round is pruned from a round group; here every member is in all.
         let presence = rounds::member_rounds(&t, &groups, &traces);
         assert_eq!(presence[1], (12, vec![12; 6]));
+    }
+
+    fn link(a: u32, b: u32, total: f64, beyond: f64) -> LinkEvidence {
+        LinkEvidence {
+            a,
+            b,
+            total,
+            beyond,
+            links: beyond > 0.0,
+        }
+    }
+
+    #[test]
+    fn a_group_resting_on_one_thread_gives_up_its_multi_object_core() {
+        // Accounts 0-9 answer each other under one post (single-object pairs, strong);
+        // 10-14 push a hashtag set across posts (beyond one object) and comment under the
+        // same post as 0-9, which links them; 15-17 are a second, separate core.
+        let mut edges = Vec::new();
+        for a in 0..10 {
+            for b in a + 1..10 {
+                edges.push(link(a, b, 20.0, 0.0));
+            }
+            edges.push(link(a, 10 + a % 5, 3.0, 0.0));
+        }
+        for a in 10..15 {
+            for b in a + 1..15 {
+                edges.push(link(a, b, 6.0, 5.0));
+            }
+        }
+        edges.push(link(15, 16, 4.0, 4.0));
+        edges.push(link(16, 17, 4.0, 4.0));
+        let group: Vec<u32> = (0..18).collect();
+        let (groups, by_rounds) =
+            split_by_links(18, vec![group.clone()], vec![false], &edges, 0.5, 3);
+        assert_eq!(
+            groups,
+            vec![
+                (0..10).collect::<Vec<u32>>(),
+                (10..15).collect(),
+                vec![15, 16, 17]
+            ]
+        );
+        assert_eq!(by_rounds, vec![false; 3]);
+
+        // Judged by rounds: the cores are judged like any group, the rest by its rounds.
+        let (groups, by_rounds) =
+            split_by_links(18, vec![group.clone()], vec![true], &edges, 0.5, 3);
+        assert_eq!(groups.len(), 3);
+        assert_eq!(by_rounds, vec![true, false, false]);
+        // Round overlaps beyond one object do not link: no core, the group stays whole.
+        let overlaps: Vec<LinkEvidence> = edges
+            .iter()
+            .map(|&e| LinkEvidence { links: false, ..e })
+            .collect();
+        let (groups, by_rounds) =
+            split_by_links(18, vec![group.clone()], vec![true], &overlaps, 0.5, 3);
+        assert_eq!((groups, by_rounds), (vec![group.clone()], vec![true]));
+        // Enough evidence beyond one object for the share asked (58 of 998 here): whole.
+        let (groups, _) = split_by_links(18, vec![group.clone()], vec![false], &edges, 0.05, 3);
+        assert_eq!(groups, vec![group]);
+        // A thread alone has no core: it stays whole (and is set aside as one object).
+        let thread: Vec<u32> = (0..10).collect();
+        let (groups, _) = split_by_links(18, vec![thread.clone()], vec![false], &edges, 0.5, 3);
+        assert_eq!(groups, vec![thread]);
+    }
+
+    #[test]
+    fn a_group_writing_together_is_not_a_slice_of_a_crowd() {
+        let params = DetectParams::default();
+        // A copy-paste group under one outlet's posts: a minority of the traffic there,
+        // mostly one source, like fans.
+        let components = ScoreComponents {
+            density: 0.6,
+            median_evidence: 10.0,
+            total_evidence: 2800.0,
+            behaviours: 2,
+            median_min_dt_s: 0.0,
+            co_actions: 810,
+            exclusivity: 0.16,
+            source_concentration: 0.96,
+        };
+        let mut basis = Basis {
+            objects: 55,
+            top_object_share: 0.2,
+            multi_object_evidence: 0.96,
+            time_resolution: "minute".into(),
+            round_evidence: 0.1,
+            rounds: rounds::RoundSignals::default(),
+            seed_echo: None,
+            authored_evidence: 0.1,
+        };
+        assert_eq!(
+            set_aside_reason(&components, &basis, &params),
+            Some("fan-like: amplifies a single outside source as part of a larger crowd")
+        );
+        basis.authored_evidence = MIN_AUTHORED_EVIDENCE;
+        assert_eq!(set_aside_reason(&components, &basis, &params), None);
     }
 }
