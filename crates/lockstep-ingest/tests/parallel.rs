@@ -127,3 +127,95 @@ fn strict_stops_at_the_same_line_on_several_threads() {
     assert_eq!(one, err(2));
     assert_eq!(one, err(4));
 }
+
+/// The toolkit's CSV with what real files hold: quoted messages with commas, doubled
+/// quotes and line breaks, CRLF rows, literal quotes inside unquoted fields, blank lines,
+/// rows of the wrong width, bad timestamps and repeated ids.
+fn toolkit_csv(n: usize, header: bool) -> Vec<u8> {
+    let mut out = String::new();
+    if header {
+        out.push_str("message_id,user_id,username,repost_id,reply_id,message,timestamp,urls\n");
+    }
+    for i in 0..n {
+        let id = if i % 50 == 49 { i - 10 } else { i };
+        let message = match i % 7 {
+            0 => format!("\"a message, with a comma #tag{}\"", i % 11),
+            1 => format!("\"two\nlines \"\"quoted\"\" {i}\""),
+            2 => format!("5\"7 tall {i}"),
+            3 => format!("\"crlf\r\ninside {i}\""),
+            _ => format!("plain message number {i} {}", "x".repeat(i % 90)),
+        };
+        let ts = if i % 333 == 5 {
+            "yesterday".to_string()
+        } else {
+            format!("{}", 1_500_000_000 + i)
+        };
+        let end = if i % 4 == 0 { "\r\n" } else { "\n" };
+        match i % 500 {
+            77 => out.push_str(&format!("{id},u{},only,four{end}", i % 313)),
+            78 => out.push_str(end),
+            _ => out.push_str(&format!(
+                "{id},u{},name{},{},,{message},{ts},http://example.org/{}{end}",
+                i % 313,
+                i % 313,
+                if i % 9 == 0 {
+                    format!("{}", i / 2)
+                } else {
+                    String::new()
+                },
+                i % 5
+            )),
+        }
+    }
+    out.into_bytes()
+}
+
+fn read_csv_with(threads: usize, bytes: &[u8]) -> String {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("pool");
+    pool.install(|| {
+        let (t, mut rep, rejected) = load_bytes(bytes, Some("cnt-csv"), opts());
+        rep.quarantine = None;
+        format!(
+            "{:#?}\n{}\n{:#?}",
+            dump(&t),
+            serde_json::to_string_pretty(&rep).expect("report"),
+            rejected
+        )
+    })
+}
+
+#[test]
+fn toolkit_csv_on_several_threads_reads_as_on_one() {
+    for header in [true, false] {
+        let bytes = toolkit_csv(40_000, header);
+        assert!(bytes.len() > 3 << 20, "several blocks");
+        let one = read_csv_with(1, &bytes);
+        assert!(
+            one.contains("unparsable timestamp"),
+            "bad rows are rejected"
+        );
+        assert!(
+            one.contains("expected 8 columns"),
+            "short rows are rejected"
+        );
+        assert!(
+            one.contains("two\\nlines \\\"quoted\\\""),
+            "quoted line breaks kept"
+        );
+        assert_eq!(one.contains("no header row"), !header);
+        for threads in [2, 3, 8] {
+            let many = read_csv_with(threads, &bytes);
+            if one != many {
+                let d = std::env::temp_dir();
+                std::fs::write(d.join("par-one.txt"), &one).ok();
+                std::fs::write(d.join("par-many.txt"), &many).ok();
+                panic!(
+                    "{threads} threads differ from one (header {header}; see par-*.txt in {d:?})"
+                );
+            }
+        }
+    }
+}
