@@ -3,6 +3,7 @@
 //! `urls` space-separated, empty fields meaning none.
 
 use super::{extract_hashtags, extract_mentions, first_line, raw_csv, CsvRecords, Format};
+use crate::ingest::{BlockOut, Other};
 use crate::records::{par_csv, CsvBlock};
 use crate::timefmt::unix_seconds_to_ms;
 use crate::{Ingest, IngestError, IngestOptions};
@@ -93,50 +94,49 @@ fn first_record(
     }
 }
 
-/// What a pool thread made of one record.
-// Almost every record is a post: boxing it would add an allocation per post.
-#[allow(clippy::large_enum_variant)]
-enum Item {
-    Post(PostRecord),
-    Reject(u64, String, Vec<u8>),
-    Warn(String),
-}
-
 /// [`CntCsv::read`] on every core: the input is cut into blocks of whole records
-/// ([`par_csv`]), each parsed on rayon's pool, and the posts, rejections and warnings are
-/// stored here in input order, exactly as a one-thread read stores them.
+/// ([`par_csv`]), each parsed on rayon's pool into a [`BlockOut`] (posts with block-local
+/// interning, rejections with their lines), and the blocks are stored here in input order
+/// ([`Ingest::store_block`]), exactly as a one-thread read stores them.
 fn read_par(input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestError> {
     let file = ingest.current_file().to_string();
     let parse = |block: CsvBlock<'_>| {
         let mut rows = CsvRecords::new(block.bytes, b',');
         let mut rec = csv::ByteRecord::new();
-        let mut out = Vec::new();
+        let mut out = BlockOut::default();
+        let mut post = PostRecord::default();
         let mut first = block.first;
         loop {
             let line = match rows.next_record(&mut rec) {
                 Ok(Some(line)) => line + block.lines_before,
                 Ok(None) => break,
                 Err((line, e)) => {
-                    let reason = format!("unreadable CSV record: {e}");
-                    out.push(Item::Reject(line + block.lines_before, reason, Vec::new()));
+                    out.other(Other::Reject {
+                        line: line + block.lines_before,
+                        reason: format!("unreadable CSV record: {e}"),
+                        raw: Vec::new(),
+                    });
                     continue;
                 }
             };
-            let mut post = PostRecord::default();
             if first {
                 first = false;
                 let (skip, warning) = first_record(&mut rec, &mut post, &file);
                 if let Some(w) = warning {
-                    out.push(Item::Warn(w));
+                    out.other(Other::Warn(w));
                 }
                 if skip {
                     continue;
                 }
             }
-            out.push(match parse_row(&rec, &mut post) {
-                Ok(()) => Item::Post(post),
-                Err(reason) => Item::Reject(line, reason, raw_csv(&rec)),
-            });
+            match parse_row(&rec, &mut post) {
+                Ok(()) => out.post(&post),
+                Err(reason) => out.other(Other::Reject {
+                    line,
+                    reason,
+                    raw: raw_csv(&rec),
+                }),
+            }
         }
         out
     };
@@ -144,16 +144,8 @@ fn read_par(input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestEr
         path: file.clone().into(),
         source,
     };
-    par_csv(input, b',', &parse, &io, &mut |item| match item {
-        Item::Post(post) => {
-            ingest.accept(&post);
-            Ok(())
-        }
-        Item::Reject(line, reason, raw) => ingest.reject(line, reason, &raw),
-        Item::Warn(w) => {
-            ingest.warn(w);
-            Ok(())
-        }
+    par_csv(input, b',', &parse, &io, &mut |block| {
+        ingest.store_block(block)
     })
 }
 

@@ -22,7 +22,7 @@ pub(crate) use json_scan::{Action, Event, JsonScanner, Malformed, Seg};
 pub(crate) use line_map::{counting, CountingReader, LineMap};
 pub(crate) use lines::{Line, Lines};
 pub(crate) use par_csv::{par_csv, CsvBlock};
-pub(crate) use par_lines::{par_lines, Piece};
+pub(crate) use par_lines::{par_lines, wait, LineBlock, Piece};
 
 use std::io::{self, BufRead};
 

@@ -7,7 +7,7 @@
 //! the pool. As in [`par_lines`](super::par_lines), at most a few blocks per pool thread
 //! are out at once.
 
-use super::{fill_buf, CsvCutter};
+use super::{fill_buf, wait, CsvCutter};
 use std::collections::VecDeque;
 use std::io::{self, BufRead};
 use std::sync::mpsc;
@@ -29,12 +29,12 @@ pub(crate) struct CsvBlock<'a> {
 }
 
 /// Cut `input` into blocks of whole records, run `parse` on each on rayon's pool, and
-/// hand its results in input order to `consume`. Stops at the first error of `consume`
+/// hand what it made of each block, in input order, to `consume`. Stops at the first error of `consume`
 /// or of the input.
 pub(crate) fn par_csv<T, E>(
     input: &mut dyn BufRead,
     delimiter: u8,
-    parse: &(dyn Fn(CsvBlock<'_>) -> Vec<T> + Sync),
+    parse: &(dyn Fn(CsvBlock<'_>) -> T + Sync),
     io: &dyn Fn(io::Error) -> E,
     consume: &mut dyn FnMut(T) -> Result<(), E>,
 ) -> Result<(), E>
@@ -42,14 +42,14 @@ where
     T: Send,
 {
     let max_in_flight = rayon::current_num_threads().max(1) * IN_FLIGHT_PER_THREAD;
-    let mut pending: VecDeque<mpsc::Receiver<Vec<T>>> = VecDeque::new();
-    let drain_one = |pending: &mut VecDeque<mpsc::Receiver<Vec<T>>>,
+    let mut pending: VecDeque<mpsc::Receiver<T>> = VecDeque::new();
+    let drain_one = |pending: &mut VecDeque<mpsc::Receiver<T>>,
                      consume: &mut dyn FnMut(T) -> Result<(), E>|
      -> Result<(), E> {
         if let Some(rx) = pending.pop_front() {
             // A pool thread always sends before dropping its sender (a panic in `parse`
             // resurfaces from the scope).
-            for t in rx.recv().unwrap_or_default() {
+            if let Some(t) = wait(&rx) {
                 consume(t)?;
             }
         }
@@ -61,7 +61,7 @@ where
         let mut cut: Option<usize> = None;
         let mut lines_before = 0u64;
         let mut first = true;
-        let mut send = |block: Vec<u8>, pending: &mut VecDeque<mpsc::Receiver<Vec<T>>>| {
+        let mut send = |block: Vec<u8>, pending: &mut VecDeque<mpsc::Receiver<T>>| {
             let (tx, rx) = mpsc::sync_channel(1);
             let (before, is_first) = (lines_before, first);
             lines_before += memchr::memchr_iter(b'\n', &block).count() as u64;
