@@ -250,6 +250,8 @@ pub(crate) enum Other {
     Skip(&'static str),
     /// A warning about the file (as [`Ingest::warn`] takes it).
     Warn(String),
+    /// A recurring peculiarity of the file (as [`Ingest::note`] takes it).
+    Note(&'static str),
 }
 
 impl BlockOut {
@@ -601,6 +603,7 @@ impl Ingest {
                 Other::Reject { line, reason, raw } => self.reject(line, reason, &raw)?,
                 Other::Skip(kind) => self.skip(kind),
                 Other::Warn(w) => self.warn(w),
+                Other::Note(n) => self.note(n),
             }
         }
         self.accept_rows(&mut batch, usize::MAX);

@@ -144,7 +144,7 @@ fn read_par(input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestEr
         path: file.clone().into(),
         source,
     };
-    par_csv(input, b',', &parse, &io, &mut |block| {
+    par_csv(input, b',', 0, &parse, &io, &mut |block| {
         ingest.store_block(block)
     })
 }

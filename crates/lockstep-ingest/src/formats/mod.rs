@@ -283,6 +283,12 @@ impl<R: std::io::Read> CsvRecords<R> {
         }
     }
 
+    /// Where the reader is in its input, in bytes: after [`next_record`](Self::next_record),
+    /// the end of the record it read.
+    pub(crate) fn byte_position(&self) -> u64 {
+        self.reader.position().byte()
+    }
+
     /// [`next`](Self::next) for callers without an [`Ingest`] (a pool thread parsing a
     /// block): an unreadable record comes back with its line, and the read can go on.
     pub(crate) fn next_record(

@@ -29,11 +29,13 @@ pub(crate) struct CsvBlock<'a> {
 }
 
 /// Cut `input` into blocks of whole records, run `parse` on each on rayon's pool, and
-/// hand what it made of each block, in input order, to `consume`. Stops at the first error of `consume`
+/// hand what it made of each block, in input order, to `consume`. `lines_before` is the
+/// number of line breaks before `input`'s start (a header read by the caller). Stops at the first error of `consume`
 /// or of the input.
 pub(crate) fn par_csv<T, E>(
     input: &mut dyn BufRead,
     delimiter: u8,
+    lines_before: u64,
     parse: &(dyn Fn(CsvBlock<'_>) -> T + Sync),
     io: &dyn Fn(io::Error) -> E,
     consume: &mut dyn FnMut(T) -> Result<(), E>,
@@ -59,7 +61,7 @@ where
         let mut cutter = CsvCutter::new(delimiter);
         let mut buf: Vec<u8> = Vec::with_capacity(2 * BLOCK_BYTES);
         let mut cut: Option<usize> = None;
-        let mut lines_before = 0u64;
+        let mut lines_before = lines_before;
         let mut first = true;
         let mut send = |block: Vec<u8>, pending: &mut VecDeque<mpsc::Receiver<T>>| {
             let (tx, rx) = mpsc::sync_channel(1);
