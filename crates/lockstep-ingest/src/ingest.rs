@@ -1,7 +1,7 @@
 use crate::input::{open_decompressed, InputFile};
 use crate::timefmt::{parse_crawl_time, parse_offset, BEIJING_MS};
 use crate::{formats, Format, IngestError};
-use lockstep_model::{PostRecord, PostTable, PushOutcome, TimePrecision};
+use lockstep_model::{PostBatch, PostRecord, PostTable, PushOutcome, TimePrecision};
 use serde::Serialize;
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -227,6 +227,43 @@ pub struct IngestReport {
     pub warnings: Vec<String>,
     /// Where rejected records were written, if any were.
     pub quarantine: Option<String>,
+}
+
+/// What a pool thread made of one block of records ([`Ingest::store_block`] stores it):
+/// the posts as a batch with block-local interning, and the records that are not posts,
+/// each with the number of batch rows that come before it.
+#[derive(Default)]
+pub(crate) struct BlockOut {
+    pub(crate) batch: PostBatch,
+    pub(crate) others: Vec<(usize, Other)>,
+}
+
+/// A record of a block that is not a post.
+pub(crate) enum Other {
+    /// A bad record: its line, the reason and its bytes (as [`Ingest::reject`] takes them).
+    Reject {
+        line: u64,
+        reason: String,
+        raw: Vec<u8>,
+    },
+    /// A record that is not a post, by kind (as [`Ingest::skip`] takes it).
+    Skip(&'static str),
+    /// A warning about the file (as [`Ingest::warn`] takes it).
+    Warn(String),
+    /// A recurring peculiarity of the file (as [`Ingest::note`] takes it).
+    Note(&'static str),
+}
+
+impl BlockOut {
+    /// Add a post after everything added so far.
+    pub(crate) fn post(&mut self, rec: &PostRecord) {
+        self.batch.push(rec);
+    }
+
+    /// Add a non-post after everything added so far.
+    pub(crate) fn other(&mut self, other: Other) {
+        self.others.push((self.batch.len(), other));
+    }
 }
 
 /// Collects records from readers into a [`PostTable`], quarantining bad ones.
@@ -551,6 +588,61 @@ impl Ingest {
                 self.current.merged += 1;
                 self.report.merged += 1;
             }
+        }
+    }
+
+    /// Store what a pool thread made of one block of records, in input order: posts as
+    /// [`Ingest::accept`] stores them one by one, non-posts as [`Ingest::reject`],
+    /// [`Ingest::skip`] and [`Ingest::warn`] take them. Stops at a rejection under
+    /// `--strict`, with the posts after it unstored.
+    pub(crate) fn store_block(&mut self, block: BlockOut) -> Result<(), IngestError> {
+        let BlockOut { mut batch, others } = block;
+        for (at, other) in others {
+            self.accept_rows(&mut batch, at);
+            match other {
+                Other::Reject { line, reason, raw } => self.reject(line, reason, &raw)?,
+                Other::Skip(kind) => self.skip(kind),
+                Other::Warn(w) => self.warn(w),
+                Other::Note(n) => self.note(n),
+            }
+        }
+        self.accept_rows(&mut batch, usize::MAX);
+        Ok(())
+    }
+
+    /// [`Ingest::accept`] for the batch's rows not stored yet, up to `upto` (exclusive).
+    fn accept_rows(&mut self, batch: &mut PostBatch, upto: usize) {
+        let anonymous_before = self.table.anonymous_posts();
+        let keep = self.collected.is_some();
+        let mut added_rows = Vec::new();
+        let (current, report) = (&mut self.current, &mut self.report);
+        self.table.push_batch(batch, upto, &mut |row, outcome| {
+            current.records += 1;
+            report.records += 1;
+            match outcome {
+                PushOutcome::Added(_) => {
+                    current.accepted += 1;
+                    report.accepted += 1;
+                    if keep {
+                        added_rows.push(row);
+                    }
+                }
+                PushOutcome::Duplicate(_) => {
+                    current.duplicates += 1;
+                    report.duplicates += 1;
+                }
+                PushOutcome::Merged(_) => {
+                    current.merged += 1;
+                    report.merged += 1;
+                }
+            }
+        });
+        // A new post without a known author is what the table counts as anonymous.
+        let without = (self.table.anonymous_posts() - anonymous_before) as u64;
+        self.current.without_author += without;
+        self.report.without_author += without;
+        if let Some((posts, _)) = self.collected.as_mut() {
+            posts.extend(added_rows.into_iter().map(|row| batch.record(row)));
         }
     }
 

@@ -11,12 +11,14 @@
 //! once the input is read), so they take resident memory only while a pass reads them.
 //! [`PostTable::heap_sizes`] says where a table's memory goes, column by column.
 
+mod batch;
 mod interner;
 mod precision;
 mod record;
 mod table;
 pub mod time;
 
+pub use batch::PostBatch;
 pub use interner::Interner;
 pub use precision::TimePrecision;
 pub use record::{is_placeholder_author, PostKind, PostRecord, PLACEHOLDER_AUTHORS};

@@ -1,3 +1,4 @@
+use crate::batch::{PostBatch, Space, SPACES};
 use crate::{
     is_placeholder_author, AccountIdx, Interner, PostIdx, PostKind, PostRecord, TimeMs,
     TimePrecision,
@@ -80,7 +81,7 @@ pub struct ListColumn {
 }
 
 impl ListColumn {
-    fn push_list(&mut self, items: impl IntoIterator<Item = u32>) {
+    pub(crate) fn push_list(&mut self, items: impl IntoIterator<Item = u32>) {
         self.items.extend(items);
         self.ends
             .push(u32::try_from(self.items.len()).expect("list column over 2^32 items"));
@@ -351,9 +352,15 @@ impl PostTable {
         let same_row = rec.time_ms == self.time[post as usize]
             && (self.account_id(author) == rec.author_id
                 || (self.is_anonymous(author) && is_placeholder_author(&rec.author_id)));
+        let syms: Vec<u32> = rec.objects.iter().map(|o| self.objects.intern(o)).collect();
+        self.merge_syms(post, same_row, &syms)
+    }
+
+    /// Add the objects `syms` to the stored `post` (see [`PostTable::push`]); `same_row`
+    /// says the record repeats the stored post's author and time.
+    fn merge_syms(&mut self, post: PostIdx, same_row: bool, syms: &[u32]) -> PushOutcome {
         let mut added = false;
-        for o in &rec.objects {
-            let sym = self.objects.intern(o);
+        for &sym in syms {
             // Linear scan is fine: a post rarely has more than a handful of objects, and
             // long formats list a post's rows next to each other.
             let known = self
@@ -374,6 +381,214 @@ impl PostTable {
         } else {
             PushOutcome::Duplicate(post)
         }
+    }
+
+    /// Store the rows of `batch` not stored yet, up to row `upto` (exclusive), as pushing
+    /// their records one by one with [`PostTable::push`] would, and tell `on` what became
+    /// of each (row, outcome). Each distinct string of the batch is interned here once, the
+    /// first time a stored row needs it, so the table's ids come out in the order a
+    /// one-by-one push gives them: a duplicate row interns nothing but its key.
+    pub fn push_batch(
+        &mut self,
+        batch: &mut PostBatch,
+        upto: usize,
+        on: &mut dyn FnMut(usize, PushOutcome),
+    ) {
+        let upto = upto.min(batch.len());
+        let PostBatch {
+            strings,
+            key,
+            author,
+            anonymous,
+            handle,
+            platform,
+            created,
+            time,
+            precision,
+            exact,
+            repost_of,
+            reply_to,
+            quote_of,
+            lang,
+            claims_original,
+            text_ends,
+            text,
+            urls,
+            hashtags,
+            mentions,
+            media,
+            objects,
+            remap,
+            stored,
+            ..
+        } = batch;
+        if *stored >= upto {
+            return;
+        }
+        if *stored == 0 {
+            for s in 0..SPACES {
+                remap[s] = vec![NONE; strings[s].len()];
+            }
+        }
+        let [r_refs, r_accounts, r_handles, r_platforms, r_langs, r_urls, r_tags, r_mentions, r_media, r_objects] =
+            remap;
+        // The table id of a local id, interning its string at first use.
+        fn map(remap: &mut [u32], local: &Interner, global: &mut Interner, id: u32) -> u32 {
+            let g = remap[id as usize];
+            if g != NONE {
+                return g;
+            }
+            let g = global.intern(local.resolve(id));
+            remap[id as usize] = g;
+            g
+        }
+        let local = |s: Space| &strings[s as usize];
+        for row in *stored..upto {
+            let sym = map(r_refs, local(Space::Refs), &mut self.refs, key[row]);
+            if sym as usize == self.ref_post.len() {
+                self.ref_post.push(NONE);
+            }
+            let existing = self.ref_post[sym as usize];
+            if existing != NONE {
+                let objs = objects.get(row);
+                if objs.is_empty() {
+                    on(row, PushOutcome::Duplicate(existing));
+                    continue;
+                }
+                let stored_author = self.author[existing as usize];
+                let same_row = time[row] == self.time[existing as usize]
+                    && if anonymous[row] {
+                        self.is_anonymous(stored_author)
+                    } else {
+                        self.account_id(stored_author)
+                            == id_of(local(Space::Accounts).resolve(author[row]))
+                    };
+                let syms: Vec<u32> = objs
+                    .iter()
+                    .map(|&o| map(r_objects, local(Space::Objects), &mut self.objects, o))
+                    .collect();
+                let outcome = self.merge_syms(existing, same_row, &syms);
+                on(row, outcome);
+                continue;
+            }
+            let post = u32::try_from(self.key.len()).expect("more than 2^32 posts");
+            self.ref_post[sym as usize] = post;
+            self.key.push(sym);
+            let anon = anonymous[row];
+            let a = map(
+                r_accounts,
+                local(Space::Accounts),
+                &mut self.accounts,
+                author[row],
+            );
+            if a as usize == self.account_handle.len() {
+                self.account_handle.push(NONE);
+                self.account_created.push(TimeMs::MIN);
+                self.account_anonymous.push(anon);
+            }
+            if anon {
+                self.anonymous_posts += 1;
+            } else if let Some(c) = created[row] {
+                self.account_created[a as usize] = c;
+            }
+            if !anon && self.account_handle[a as usize] == NONE && handle[row] != NONE {
+                self.account_handle[a as usize] = map(
+                    r_handles,
+                    local(Space::Handles),
+                    &mut self.handles,
+                    handle[row],
+                );
+            }
+            self.author.push(a);
+            self.time.push(time[row]);
+            self.precision.push(precision[row]);
+            if let Some(t) = exact[row] {
+                self.exact_times.push((post, t));
+            }
+            let (rp, rt, qt) = (repost_of[row], reply_to[row], quote_of[row]);
+            self.kind.push(if rp != NONE {
+                PostKind::Repost
+            } else if rt != NONE {
+                PostKind::Reply
+            } else if qt != NONE {
+                PostKind::Quote
+            } else {
+                PostKind::Original
+            });
+            for (local_ref, column) in [
+                (rp, &mut self.repost_of),
+                (rt, &mut self.reply_to),
+                (qt, &mut self.quote_of),
+            ] {
+                let g = if local_ref == NONE {
+                    NONE
+                } else {
+                    let g = map(r_refs, local(Space::Refs), &mut self.refs, local_ref);
+                    if g as usize == self.ref_post.len() {
+                        self.ref_post.push(NONE);
+                    }
+                    g
+                };
+                column.push(g);
+            }
+            let l = lang[row];
+            self.lang.push(if l == NONE {
+                NONE
+            } else {
+                map(r_langs, local(Space::Langs), &mut self.langs, l)
+            });
+            self.claims_original.push(claims_original[row]);
+            let p = platform[row] as usize;
+            if r_platforms[p] == NONE {
+                let name = local(Space::Platforms).resolve(p as u32);
+                r_platforms[p] =
+                    self.platforms
+                        .intern(if name.is_empty() { "unknown" } else { name });
+            }
+            let start = if row == 0 { 0 } else { text_ends[row - 1] };
+            self.text.push_str(&text[start..text_ends[row]]);
+            let spilled = self.spilled_text.as_ref().map_or(0, |s| s.map.len());
+            self.text_ends.push(spilled + self.text.len());
+            for (space, remap, col, global, out) in [
+                (
+                    Space::Urls,
+                    &mut *r_urls,
+                    &*urls,
+                    &mut self.urls,
+                    &mut self.url_lists,
+                ),
+                (
+                    Space::Hashtags,
+                    &mut *r_tags,
+                    &*hashtags,
+                    &mut self.hashtags,
+                    &mut self.hashtag_lists,
+                ),
+                (
+                    Space::Mentions,
+                    &mut *r_mentions,
+                    &*mentions,
+                    &mut self.mentions,
+                    &mut self.mention_lists,
+                ),
+                (
+                    Space::Media,
+                    &mut *r_media,
+                    &*media,
+                    &mut self.media,
+                    &mut self.media_lists,
+                ),
+            ] {
+                let l = local(space);
+                out.push_list(col.get(row).iter().map(|&i| map(remap, l, global, i)));
+            }
+            for &o in objects.get(row) {
+                let g = map(r_objects, local(Space::Objects), &mut self.objects, o);
+                self.object_refs.push((post, g));
+            }
+            on(row, PushOutcome::Added(post));
+        }
+        *stored = upto;
     }
 
     /// The post's id on its platform.

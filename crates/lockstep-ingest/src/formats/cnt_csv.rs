@@ -3,6 +3,8 @@
 //! `urls` space-separated, empty fields meaning none.
 
 use super::{extract_hashtags, extract_mentions, first_line, raw_csv, CsvRecords, Format};
+use crate::ingest::{BlockOut, Other};
+use crate::records::{par_csv, CsvBlock};
 use crate::timefmt::unix_seconds_to_ms;
 use crate::{Ingest, IngestError, IngestOptions};
 use lockstep_model::PostRecord;
@@ -42,6 +44,9 @@ impl Format for CntCsv {
     }
 
     fn read(&self, input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestError> {
+        if rayon::current_num_threads() > 1 {
+            return read_par(input, ingest);
+        }
         let mut rows = CsvRecords::new(input, b',');
         let mut rec = csv::ByteRecord::new();
         let mut post = PostRecord::default();
@@ -49,21 +54,11 @@ impl Format for CntCsv {
         while let Some(line) = rows.next(&mut rec, ingest)? {
             if first {
                 first = false;
-                strip_bom(&mut rec);
-                if is_header(&rec) {
-                    continue;
+                let (skip, warning) = first_record(&mut rec, &mut post, ingest.current_file());
+                if let Some(w) = warning {
+                    ingest.warn(w);
                 }
-                // The toolkit skips the first row unconditionally; we keep data rows.
-                if rec.len() == 8 && parse_row(&rec, &mut post).is_ok() {
-                    ingest.warn(format!(
-                        "{}: no header row; the first row was read as data",
-                        ingest.current_file()
-                    ));
-                } else if rec.len() == 8 {
-                    ingest.warn(format!(
-                        "{}: first row taken as a header with unexpected names",
-                        ingest.current_file()
-                    ));
+                if skip {
                     continue;
                 }
             }
@@ -74,6 +69,84 @@ impl Format for CntCsv {
         }
         Ok(())
     }
+}
+
+/// The first record: the header (skipped), or data without a header (kept, with a
+/// warning), or a header with unexpected names (skipped, with a warning). Returns whether
+/// to skip it and the warning. The toolkit skips the first row unconditionally; we keep
+/// data rows.
+fn first_record(
+    rec: &mut csv::ByteRecord,
+    post: &mut PostRecord,
+    file: &str,
+) -> (bool, Option<String>) {
+    strip_bom(rec);
+    if is_header(rec) {
+        (true, None)
+    } else if rec.len() == 8 && parse_row(rec, post).is_ok() {
+        let w = format!("{file}: no header row; the first row was read as data");
+        (false, Some(w))
+    } else if rec.len() == 8 {
+        let w = format!("{file}: first row taken as a header with unexpected names");
+        (true, Some(w))
+    } else {
+        (false, None)
+    }
+}
+
+/// [`CntCsv::read`] on every core: the input is cut into blocks of whole records
+/// ([`par_csv`]), each parsed on rayon's pool into a [`BlockOut`] (posts with block-local
+/// interning, rejections with their lines), and the blocks are stored here in input order
+/// ([`Ingest::store_block`]), exactly as a one-thread read stores them.
+fn read_par(input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestError> {
+    let file = ingest.current_file().to_string();
+    let parse = |block: CsvBlock<'_>| {
+        let mut rows = CsvRecords::new(block.bytes, b',');
+        let mut rec = csv::ByteRecord::new();
+        let mut out = BlockOut::default();
+        let mut post = PostRecord::default();
+        let mut first = block.first;
+        loop {
+            let line = match rows.next_record(&mut rec) {
+                Ok(Some(line)) => line + block.lines_before,
+                Ok(None) => break,
+                Err((line, e)) => {
+                    out.other(Other::Reject {
+                        line: line + block.lines_before,
+                        reason: format!("unreadable CSV record: {e}"),
+                        raw: Vec::new(),
+                    });
+                    continue;
+                }
+            };
+            if first {
+                first = false;
+                let (skip, warning) = first_record(&mut rec, &mut post, &file);
+                if let Some(w) = warning {
+                    out.other(Other::Warn(w));
+                }
+                if skip {
+                    continue;
+                }
+            }
+            match parse_row(&rec, &mut post) {
+                Ok(()) => out.post(&post),
+                Err(reason) => out.other(Other::Reject {
+                    line,
+                    reason,
+                    raw: raw_csv(&rec),
+                }),
+            }
+        }
+        out
+    };
+    let io = |source| IngestError::Io {
+        path: file.clone().into(),
+        source,
+    };
+    par_csv(input, b',', 0, &parse, &io, &mut |block| {
+        ingest.store_block(block)
+    })
 }
 
 fn strip_bom(rec: &mut csv::ByteRecord) {

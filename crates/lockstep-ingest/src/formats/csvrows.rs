@@ -4,6 +4,8 @@
 
 use super::util::{guess_delimiter, Outcome};
 use super::{header_names, raw_csv, CsvRecords};
+use crate::ingest::{BlockOut, Other};
+use crate::records::{par_csv, CsvBlock};
 use crate::{Ingest, IngestError};
 use lockstep_model::PostRecord;
 use std::io::BufRead;
@@ -12,9 +14,18 @@ use std::io::BufRead;
 pub(crate) struct Row<'a> {
     pub rec: &'a csv::ByteRecord,
     pub names: &'a [String],
+    /// Line breaks in the input before the bytes `rec` was read from (a block's start when
+    /// reading on several threads, else 0).
+    pub lines_before: u64,
 }
 
 impl Row<'_> {
+    /// The line the `csv` crate gives the row (its count of `\n` before it, plus one) in
+    /// the whole input: names posts of files without an id column.
+    pub(crate) fn csv_line(&self) -> u64 {
+        self.rec.position().map_or(0, |p| p.line()) + self.lines_before
+    }
+
     /// The trimmed field at `idx`, None if there is no such column or it is empty.
     pub(crate) fn get(&self, idx: Option<usize>) -> Result<Option<&str>, String> {
         Ok(self.text(idx)?.map(str::trim).filter(|t| !t.is_empty()))
@@ -137,37 +148,22 @@ pub(crate) fn read_csv_with<P>(
             }
             continue;
         };
-        if rec.as_slice().len() > max {
-            ingest.reject(
-                line,
-                format!("record longer than the limit of {max} bytes"),
-                &raw_csv(&rec),
-            )?;
-            continue;
-        }
-        if rules.repeated_headers && is_header_row(&rec, &names) {
-            ingest.note("repeated header rows stepped over");
-            continue;
-        }
-        let blank = rec.len() == 1 && rec.get(0).is_some_and(|f| f.trim_ascii().is_empty());
-        if rec.len() != names.len() && blank {
-            continue;
-        }
-        if rec.len() != names.len() && !rules.ragged {
-            ingest.reject(
-                line,
-                format!(
-                    "expected {} columns as in the header, found {} (wrong delimiter or broken quoting?)",
-                    names.len(),
-                    rec.len()
-                ),
-                &raw_csv(&rec),
-            )?;
-            continue;
+        match check_row(&rec, &names, rules, max) {
+            RowCheck::Fill => {}
+            RowCheck::Blank => continue,
+            RowCheck::RepeatedHeader => {
+                ingest.note(REPEATED_HEADERS);
+                continue;
+            }
+            RowCheck::Reject(reason) => {
+                ingest.reject(line, reason, &raw_csv(&rec))?;
+                continue;
+            }
         }
         let r = Row {
             rec: &rec,
             names: &names,
+            lines_before: 0,
         };
         match row(p, &r, ingest, &mut post) {
             Ok(Outcome::Post) => ingest.accept(&post),
@@ -176,4 +172,147 @@ pub(crate) fn read_csv_with<P>(
         }
     }
     Ok(())
+}
+
+/// The note for rows that repeat the header.
+const REPEATED_HEADERS: &str = "repeated header rows stepped over";
+
+/// What to do with a data row before filling a post from it.
+enum RowCheck {
+    /// Fill a post from it.
+    Fill,
+    /// A blank line: step over it silently.
+    Blank,
+    /// It repeats the header (allowed by the rules): step over it, noted.
+    RepeatedHeader,
+    /// Quarantine it for this reason.
+    Reject(String),
+}
+
+/// The checks every data row passes before a post is filled from it: the record length
+/// limit, repeated headers, blank lines and the width of the header.
+fn check_row(rec: &csv::ByteRecord, names: &[String], rules: CsvRules, max: usize) -> RowCheck {
+    if rec.as_slice().len() > max {
+        return RowCheck::Reject(format!("record longer than the limit of {max} bytes"));
+    }
+    if rules.repeated_headers && is_header_row(rec, names) {
+        return RowCheck::RepeatedHeader;
+    }
+    let blank = rec.len() == 1 && rec.get(0).is_some_and(|f| f.trim_ascii().is_empty());
+    if rec.len() != names.len() && blank {
+        return RowCheck::Blank;
+    }
+    if rec.len() != names.len() && !rules.ragged {
+        return RowCheck::Reject(format!(
+            "expected {} columns as in the header, found {} (wrong delimiter or broken quoting?)",
+            names.len(),
+            rec.len()
+        ));
+    }
+    RowCheck::Fill
+}
+
+/// Fills the post from one data row, on any thread (see [`read_csv_par`]).
+pub(crate) type FillRowSync<'a, P> =
+    dyn Fn(&P, &Row<'_>, &mut PostRecord) -> Result<Outcome, String> + Sync + 'a;
+
+/// [`read_csv`] on every core, for readers whose rows need nothing but the column plan:
+/// the header is read here and given to `setup`; the records after it are cut into blocks
+/// ([`par_csv`]), each filled on rayon's pool into a [`BlockOut`], and the blocks are
+/// stored in input order ([`Ingest::store_block`]), as a one-thread read stores them.
+/// Returns None, having consumed nothing, when the header does not end within the input's
+/// first buffer (the caller then reads on one thread).
+pub(crate) fn read_csv_par<P: Sync>(
+    input: &mut dyn BufRead,
+    ingest: &mut Ingest,
+    delimiter: Option<u8>,
+    setup: &mut Setup<'_, P>,
+    fill: &FillRowSync<'_, P>,
+) -> Option<Result<(), IngestError>> {
+    let file = ingest.current_file().to_string();
+    let io = |source| IngestError::Io {
+        path: file.clone().into(),
+        source,
+    };
+    let head = match input.fill_buf() {
+        Ok(h) => h,
+        Err(e) => return Some(Err(io(e))),
+    };
+    let delim = delimiter.unwrap_or_else(|| guess_delimiter(super::first_line(head)));
+    let mut rows = CsvRecords::new(head, delim);
+    let mut rec = csv::ByteRecord::new();
+    let (line, end) = match rows.next_record(&mut rec) {
+        Ok(Some(line)) => (line, rows.byte_position()),
+        // Nothing but blank lines, or no record end in the first buffer.
+        _ => return None,
+    };
+    if end as usize >= head.len() {
+        return None;
+    }
+    let names = header_names(&rec);
+    let plan = match setup(&names, ingest) {
+        Ok(p) => p,
+        Err(reason) => return Some(ingest.reject(line, reason, &raw_csv(&rec))),
+    };
+    let header_lines = memchr::memchr_iter(b'\n', &head[..end as usize]).count() as u64;
+    input.consume(end as usize);
+    let max = ingest.options().max_record();
+    let parse = |block: CsvBlock<'_>| {
+        let mut rows = CsvRecords::new(block.bytes, delim);
+        let mut rec = csv::ByteRecord::new();
+        let mut out = BlockOut::default();
+        let mut post = PostRecord::default();
+        loop {
+            let line = match rows.next_record(&mut rec) {
+                Ok(Some(line)) => line + block.lines_before,
+                Ok(None) => break,
+                Err((line, e)) => {
+                    out.other(Other::Reject {
+                        line: line + block.lines_before,
+                        reason: format!("unreadable CSV record: {e}"),
+                        raw: Vec::new(),
+                    });
+                    continue;
+                }
+            };
+            let reject = |out: &mut BlockOut, reason: String, rec: &csv::ByteRecord| {
+                out.other(Other::Reject {
+                    line,
+                    reason,
+                    raw: raw_csv(rec),
+                })
+            };
+            match check_row(&rec, &names, CsvRules::default(), max) {
+                RowCheck::Fill => {}
+                RowCheck::Blank => continue,
+                RowCheck::RepeatedHeader => {
+                    out.other(Other::Note(REPEATED_HEADERS));
+                    continue;
+                }
+                RowCheck::Reject(reason) => {
+                    reject(&mut out, reason, &rec);
+                    continue;
+                }
+            }
+            let row = Row {
+                rec: &rec,
+                names: &names,
+                lines_before: block.lines_before,
+            };
+            match fill(&plan, &row, &mut post) {
+                Ok(Outcome::Post) => out.post(&post),
+                Ok(Outcome::Skip(kind)) => out.other(Other::Skip(kind)),
+                Err(reason) => reject(&mut out, reason, &rec),
+            }
+        }
+        out
+    };
+    Some(par_csv(
+        input,
+        delim,
+        header_lines,
+        &parse,
+        &io,
+        &mut |block| ingest.store_block(block),
+    ))
 }

@@ -17,7 +17,7 @@
 //! `platform` column, else `unknown`. A mapped optional key that a JSON record lacks has
 //! no value there; a mapping that matches no record (or no column) of a file is a warning.
 
-use super::csvrows::{read_csv, Row};
+use super::csvrows::{read_csv, read_csv_par, Row};
 use super::util::{clean_id, csv_header, head_shape, json_posts, list_cell, push_unique, Outcome};
 use super::{extract_hashtags, extract_mentions, Format};
 use crate::timefmt::{parse_offset, TimeFormat};
@@ -490,31 +490,37 @@ impl Format for GenericCsv {
         let m = Mapping::from_options(ingest.options())?;
         let delim = ingest.options().delimiter;
         let file = ingest.current_file().to_string();
+        let mut setup = |names: &[String], ingest: &mut Ingest| {
+            let resolved = m.resolve(names)?;
+            if let Some(w) = m.absent_warning(ingest.current_file(), &resolved.absent, "column") {
+                ingest.warn(w);
+            }
+            let res = resolved.cols;
+            if res[ID.0].is_none() {
+                ingest.warn(format!(
+                    "{}: no id column: posts get FILE:LINE ids (map one with --map id=COLUMN)",
+                    ingest.current_file()
+                ));
+            }
+            Ok(res)
+        };
+        let fill = |res: &[Option<usize>; 15], row: &Row<'_>, post: &mut PostRecord| {
+            let src = CsvSource { row, res };
+            let line = row.csv_line();
+            fill_generic(&m, &src, &|| format!("{file}:{line}"), post)?;
+            Ok(Outcome::Post)
+        };
+        if rayon::current_num_threads() > 1 {
+            if let Some(done) = read_csv_par(input, ingest, delim, &mut setup, &fill) {
+                return done;
+            }
+        }
         read_csv(
             input,
             ingest,
             delim,
-            &mut |names, ingest| {
-                let resolved = m.resolve(names)?;
-                if let Some(w) = m.absent_warning(ingest.current_file(), &resolved.absent, "column")
-                {
-                    ingest.warn(w);
-                }
-                let res = resolved.cols;
-                if res[ID.0].is_none() {
-                    ingest.warn(format!(
-                        "{}: no id column: posts get FILE:LINE ids (map one with --map id=COLUMN)",
-                        ingest.current_file()
-                    ));
-                }
-                Ok(res)
-            },
-            &mut |res, row, _ingest, post| {
-                let src = CsvSource { row, res };
-                let line = row.rec.position().map_or(0, |p| p.line());
-                fill_generic(&m, &src, &|| format!("{file}:{line}"), post)?;
-                Ok(Outcome::Post)
-            },
+            &mut setup,
+            &mut |res, row, _ingest, post| fill(res, row, post),
         )
     }
 }

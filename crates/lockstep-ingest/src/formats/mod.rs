@@ -276,18 +276,33 @@ impl<R: std::io::Read> CsvRecords<R> {
         ingest: &mut Ingest,
     ) -> Result<Option<u64>, IngestError> {
         loop {
-            let start = self.reader.position().byte();
-            match self.reader.read_byte_record(rec) {
-                Ok(false) => return Ok(None),
-                Ok(true) => {
-                    let at = rec.position().map_or(start, |p| p.byte());
-                    return Ok(Some(self.lines.line_at(at)));
-                }
-                Err(e) => {
-                    let line = self.lines.line_at(start);
-                    csv_error(e, ingest, line)?;
-                }
+            match self.next_record(rec) {
+                Ok(line) => return Ok(line),
+                Err((line, e)) => csv_error(e, ingest, line)?,
             }
+        }
+    }
+
+    /// Where the reader is in its input, in bytes: after [`next_record`](Self::next_record),
+    /// the end of the record it read.
+    pub(crate) fn byte_position(&self) -> u64 {
+        self.reader.position().byte()
+    }
+
+    /// [`next`](Self::next) for callers without an [`Ingest`] (a pool thread parsing a
+    /// block): an unreadable record comes back with its line, and the read can go on.
+    pub(crate) fn next_record(
+        &mut self,
+        rec: &mut csv::ByteRecord,
+    ) -> Result<Option<u64>, (u64, csv::Error)> {
+        let start = self.reader.position().byte();
+        match self.reader.read_byte_record(rec) {
+            Ok(false) => Ok(None),
+            Ok(true) => {
+                let at = rec.position().map_or(start, |p| p.byte());
+                Ok(Some(self.lines.line_at(at)))
+            }
+            Err(e) => Err((self.lines.line_at(start), e)),
         }
     }
 }

@@ -3,7 +3,10 @@
 
 use super::header_names;
 use super::json::parse;
-use crate::records::{par_lines, Action, Event, JsonScanner, Line, Lines, Malformed, Piece, Seg};
+use crate::ingest::{BlockOut, Other};
+use crate::records::{
+    par_lines, Action, Event, JsonScanner, Line, LineBlock, Lines, Malformed, Piece, Seg,
+};
 use crate::{Ingest, IngestError};
 use lockstep_model::PostRecord;
 use serde_json::Value;
@@ -85,19 +88,11 @@ fn too_long_line(len: u64, max: usize) -> String {
     format!("line of {len} bytes is longer than the limit of {max} bytes")
 }
 
-/// What one JSON line became on a pool thread.
-// Almost every line is a post: boxing it would add an allocation per post.
-#[allow(clippy::large_enum_variant)]
-enum Parsed {
-    Post(PostRecord),
-    Skip(&'static str),
-    /// The reason and the line's bytes, for the quarantine.
-    Reject(String, Vec<u8>),
-}
-
-/// [`json_posts`] for JSON lines on every core: lines are parsed and filled in parallel
-/// ([`par_lines`]) and accepted, counted or quarantined here in input order, so the table,
-/// the counts and the quarantine are those of a one-thread read.
+/// [`json_posts`] for JSON lines on every core: each block of lines is parsed and filled
+/// on rayon's pool ([`par_lines`]) into a [`BlockOut`] (posts with block-local interning,
+/// skips and rejections in their places), and blocks are stored here in input order
+/// ([`Ingest::store_block`]), so the table, the counts and the quarantine are those of a
+/// one-thread read.
 fn json_lines_par(
     input: &mut dyn BufRead,
     ingest: &mut Ingest,
@@ -106,29 +101,29 @@ fn json_lines_par(
     let max = ingest.options().max_record();
     let path = ingest.current_file().to_string();
     let mut lines = Lines::new(input, max);
-    let work = |line: u64, bytes: &[u8]| {
-        let at = At { line, index: None };
+    let work = |block: LineBlock<'_>| {
+        let mut out = BlockOut::default();
         let mut post = PostRecord::default();
-        match fill_record(fill, at, bytes, &mut post) {
-            Ok(Outcome::Post) => Parsed::Post(post),
-            Ok(Outcome::Skip(kind)) => Parsed::Skip(kind),
-            Err(reason) => Parsed::Reject(reason, bytes.to_vec()),
+        for (line, bytes) in block.iter() {
+            let at = At { line, index: None };
+            match fill_record(fill, at, bytes, &mut post) {
+                Ok(Outcome::Post) => out.post(&post),
+                Ok(Outcome::Skip(kind)) => out.other(Other::Skip(kind)),
+                Err(reason) => out.other(Other::Reject {
+                    line,
+                    reason,
+                    raw: bytes.to_vec(),
+                }),
+            }
         }
+        out
     };
     let io = |source| IngestError::Io {
         path: path.clone().into(),
         source,
     };
     par_lines(&mut lines, &work, &io, &mut |piece| match piece {
-        Piece::Parsed(_, Parsed::Post(post)) => {
-            ingest.accept(&post);
-            Ok(())
-        }
-        Piece::Parsed(_, Parsed::Skip(kind)) => {
-            ingest.skip(kind);
-            Ok(())
-        }
-        Piece::Parsed(line, Parsed::Reject(reason, raw)) => ingest.reject(line, reason, &raw),
+        Piece::Parsed(block) => ingest.store_block(block),
         Piece::TooLong { line, len, prefix } => {
             ingest.reject(line, too_long_line(len, max), &prefix)
         }

@@ -10,15 +10,19 @@
 //!   offset where they start. Each value is then parsed on its own, so one bad message is
 //!   one rejection and the messages around it are kept.
 
+mod csv_cut;
 mod json_scan;
 mod line_map;
 mod lines;
+mod par_csv;
 mod par_lines;
 
+pub(crate) use csv_cut::CsvCutter;
 pub(crate) use json_scan::{Action, Event, JsonScanner, Malformed, Seg};
 pub(crate) use line_map::{counting, CountingReader, LineMap};
 pub(crate) use lines::{Line, Lines};
-pub(crate) use par_lines::{par_lines, Piece};
+pub(crate) use par_csv::{par_csv, CsvBlock};
+pub(crate) use par_lines::{par_lines, wait, LineBlock, Piece};
 
 use std::io::{self, BufRead};
 

@@ -3,9 +3,10 @@
 //! The calling thread keeps the cheap, ordered work: it cuts lines with [`Lines`] (so line
 //! numbers, the byte-order mark, `\r\n`, blank lines and over-long lines are exactly as in
 //! a sequential read), packs them into blocks of about [`BLOCK_BYTES`], and, in block
-//! order, hands each parsed line to `consume`, which stores it (deduplication and
-//! interning stay first-copy-wins and single-threaded). The expensive part, parsing a line
-//! into a record, runs on rayon's pool, so `--threads` bounds it. At most
+//! order, hands what `parse` made of each block to `consume`, which stores it
+//! (deduplication and interning stay first-copy-wins and single-threaded). The expensive
+//! part, parsing a block's lines into records, runs on rayon's pool, so `--threads` bounds
+//! it. At most
 //! [`IN_FLIGHT_PER_THREAD`] blocks per pool thread are out at once, which bounds memory
 //! whatever the input size.
 //!
@@ -23,10 +24,10 @@ const BLOCK_BYTES: usize = 1 << 20;
 /// Blocks out at once, per pool thread.
 const IN_FLIGHT_PER_THREAD: usize = 4;
 
-/// One line as the consumer gets it, in input order.
+/// What the consumer gets, in input order.
 pub(crate) enum Piece<T> {
-    /// A non-blank line, its 1-based number and what `parse` made of it.
-    Parsed(u64, T),
+    /// What `parse` made of a block of non-blank lines.
+    Parsed(T),
     /// A line longer than the record limit: its number, full length and first bytes.
     TooLong {
         line: u64,
@@ -39,7 +40,7 @@ pub(crate) enum Piece<T> {
 type TooLongLine = (u64, u64, Vec<u8>);
 /// Blocks out on the pool, oldest first: where their parsed lines will arrive, and the
 /// over-long line that follows them, if any.
-type Pending<T> = VecDeque<(mpsc::Receiver<Vec<(u64, T)>>, Option<TooLongLine>)>;
+type Pending<T> = VecDeque<(mpsc::Receiver<T>, Option<TooLongLine>)>;
 
 /// Lines packed for a pool thread: their bytes back to back, and per line its number and
 /// byte range.
@@ -57,12 +58,25 @@ impl Block {
     }
 }
 
-/// Parse every non-blank line of `lines` with `parse` on rayon's pool and hand the results,
-/// in input order, to `consume`. Stops at the first error of `consume` (strict mode) or of
+/// A block of non-blank lines as `parse` sees it.
+pub(crate) struct LineBlock<'a> {
+    bytes: &'a [u8],
+    lines: &'a [(u64, usize, usize)],
+}
+
+impl<'a> LineBlock<'a> {
+    /// The lines in input order: 1-based number and bytes (without the line end).
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (u64, &'a [u8])> + '_ {
+        self.lines.iter().map(|&(n, a, b)| (n, &self.bytes[a..b]))
+    }
+}
+
+/// Parse the non-blank lines of `lines`, a block at a time, with `parse` on rayon's pool
+/// and hand the results, in input order, to `consume`. Stops at the first error of `consume` (strict mode) or of
 /// the input (`io` turns it into the caller's error); blocks already out are waited for.
 pub(crate) fn par_lines<T, E>(
     lines: &mut Lines<'_>,
-    parse: &(dyn Fn(u64, &[u8]) -> T + Sync),
+    parse: &(dyn Fn(LineBlock<'_>) -> T + Sync),
     io: &dyn Fn(io::Error) -> E,
     consume: &mut dyn FnMut(Piece<T>) -> Result<(), E>,
 ) -> Result<(), E>
@@ -79,10 +93,10 @@ where
         let Some((rx, too_long)) = pending.pop_front() else {
             return Ok(());
         };
-        // A pool thread always sends before dropping its sender; an empty Vec stands in
-        // should it ever not (a panic in `parse`, which then resurfaces from the scope).
-        for (n, t) in wait(&rx).unwrap_or_default() {
-            consume(Piece::Parsed(n, t))?;
+        // A pool thread always sends before dropping its sender (should it ever not, a
+        // panic in `parse` resurfaces from the scope).
+        if let Some(t) = wait(&rx) {
+            consume(Piece::Parsed(t))?;
         }
         if let Some((line, len, prefix)) = too_long {
             consume(Piece::TooLong { line, len, prefix })?;
@@ -100,10 +114,10 @@ where
                 too_long,
             } = block;
             scope.spawn(move |_| {
-                let out: Vec<(u64, T)> = lines
-                    .iter()
-                    .map(|&(n, a, b)| (n, parse(n, &bytes[a..b])))
-                    .collect();
+                let out = parse(LineBlock {
+                    bytes: &bytes,
+                    lines: &lines,
+                });
                 // The receiver is gone only when the consumer stopped early.
                 let _ = tx.send(out);
             });
@@ -192,12 +206,17 @@ mod tests {
         let mut r: &[u8] = &input;
         let mut lines = Lines::new(&mut r, 200);
         let mut got = Vec::new();
-        let parse = |n: u64, b: &[u8]| format!("{n} {}", b.len());
+        let parse = |block: LineBlock<'_>| {
+            block
+                .iter()
+                .map(|(n, b)| format!("{n} {}", b.len()))
+                .collect::<Vec<_>>()
+        };
         par_lines(&mut lines, &parse, &|e: io::Error| e, &mut |p| {
-            got.push(match p {
-                Piece::Parsed(_, s) => s,
-                Piece::TooLong { line, len, .. } => format!("long {line} {len}"),
-            });
+            match p {
+                Piece::Parsed(v) => got.extend(v),
+                Piece::TooLong { line, len, .. } => got.push(format!("long {line} {len}")),
+            }
             Ok(())
         })
         .unwrap();
@@ -214,13 +233,15 @@ mod tests {
         let mut seen = 0u64;
         let res = par_lines(
             &mut lines,
-            &|n: u64, _: &[u8]| n,
+            &|block: LineBlock<'_>| block.iter().map(|(n, _)| n).collect::<Vec<_>>(),
             &|e: io::Error| e.to_string(),
             &mut |p| {
-                if let Piece::Parsed(n, _) = p {
-                    seen += 1;
-                    if n == 150_001 {
-                        return Err("stop".to_string());
+                if let Piece::Parsed(ns) = p {
+                    for n in ns {
+                        seen += 1;
+                        if n == 150_001 {
+                            return Err("stop".to_string());
+                        }
                     }
                 }
                 Ok(())
@@ -249,10 +270,10 @@ mod tests {
                     let mut n = 0u64;
                     par_lines(
                         &mut lines,
-                        &|_: u64, _: &[u8]| 1u64,
+                        &|block: LineBlock<'_>| block.iter().count() as u64,
                         &|e: io::Error| e,
                         &mut |p| {
-                            if let Piece::Parsed(_, k) = p {
+                            if let Piece::Parsed(k) = p {
                                 n += k;
                             }
                             Ok(())

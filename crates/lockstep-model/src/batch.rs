@@ -1,0 +1,400 @@
+//! [`PostBatch`]: posts of one block of input, column by column, with strings interned in
+//! tables of the block's own, so a pool thread can build it and the thread that owns the
+//! [`PostTable`] stores it with one global intern per distinct string of the block
+//! ([`PostTable::push_batch`]).
+
+use crate::{is_placeholder_author, Interner, ListColumn, PostRecord, TimeMs, TimePrecision, NONE};
+
+/// Separates platform and id inside interned keys (as in the table).
+const KEY_SEP: char = '\u{1f}';
+
+/// The string namespaces of a batch, each with its own local interner and, once the batch
+/// is being stored, its own map from local to table ids.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(usize)]
+pub(crate) enum Space {
+    /// Keys `platform\x1fid` of posts and referenced posts.
+    Refs,
+    /// Keys `platform\x1fauthor` (empty author for posts without a known one).
+    Accounts,
+    Handles,
+    /// Platform names as the records gave them (possibly empty).
+    Platforms,
+    Langs,
+    Urls,
+    Hashtags,
+    Mentions,
+    Media,
+    Objects,
+}
+
+pub(crate) const SPACES: usize = 10;
+
+/// Posts of one block of input, as [`PostRecord`]s would give them to
+/// [`PostTable::push`](crate::PostTable::push), with every string interned in the batch's
+/// own tables (ids local to the batch).
+///
+/// Reading on several threads: each pool thread fills a batch from its block, and the
+/// thread that owns the table stores batches in input order with
+/// [`PostTable::push_batch`](crate::PostTable::push_batch). The table then holds exactly
+/// what pushing the same records one by one gives (same ids in the same order, first copy
+/// wins), while the reading thread interns each distinct string of a block once instead of
+/// every occurrence, and copies no per-post records.
+#[derive(Debug, Default)]
+pub struct PostBatch {
+    pub(crate) strings: [Interner; SPACES],
+    /// Per row: local ids.
+    pub(crate) key: Vec<u32>,
+    pub(crate) author: Vec<u32>,
+    pub(crate) anonymous: Vec<bool>,
+    pub(crate) handle: Vec<u32>,
+    pub(crate) platform: Vec<u32>,
+    pub(crate) created: Vec<Option<TimeMs>>,
+    pub(crate) time: Vec<TimeMs>,
+    pub(crate) precision: Vec<TimePrecision>,
+    pub(crate) exact: Vec<Option<f64>>,
+    pub(crate) repost_of: Vec<u32>,
+    pub(crate) reply_to: Vec<u32>,
+    pub(crate) quote_of: Vec<u32>,
+    pub(crate) lang: Vec<u32>,
+    pub(crate) claims_original: Vec<Option<bool>>,
+    pub(crate) text: String,
+    pub(crate) text_ends: Vec<usize>,
+    pub(crate) urls: ListColumn,
+    pub(crate) hashtags: ListColumn,
+    pub(crate) mentions: ListColumn,
+    pub(crate) media: ListColumn,
+    pub(crate) objects: ListColumn,
+    /// Author ids of rows without a known author, when not empty (kept only to give the
+    /// record back, [`PostBatch::record`]): (row, id).
+    anon_authors: Vec<(u32, String)>,
+    /// While the batch is being stored: per namespace, the table id of each local id, or
+    /// [`NONE`] while not asked for yet.
+    pub(crate) remap: [Vec<u32>; SPACES],
+    /// Rows stored so far.
+    pub(crate) stored: usize,
+}
+
+fn key_into(buf: &mut String, platform: &str, id: &str) {
+    buf.clear();
+    buf.push_str(if platform.is_empty() {
+        "unknown"
+    } else {
+        platform
+    });
+    buf.push(KEY_SEP);
+    buf.push_str(id);
+}
+
+impl PostBatch {
+    /// An empty batch.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of posts in the batch.
+    pub fn len(&self) -> usize {
+        self.key.len()
+    }
+
+    /// True when the batch holds no post.
+    pub fn is_empty(&self) -> bool {
+        self.key.is_empty()
+    }
+
+    fn local(&mut self, space: Space, s: &str) -> u32 {
+        self.strings[space as usize].intern(s)
+    }
+
+    fn local_opt(
+        &mut self,
+        space: Space,
+        buf: &mut String,
+        platform: &str,
+        id: Option<&str>,
+    ) -> u32 {
+        match id {
+            None => NONE,
+            Some(id) => {
+                key_into(buf, platform, id);
+                self.local(space, buf)
+            }
+        }
+    }
+
+    /// Add one record (as [`PostTable::push`](crate::PostTable::push) would take it).
+    pub fn push(&mut self, rec: &PostRecord) {
+        let mut buf = String::with_capacity(rec.platform.len() + rec.id.len() + 1);
+        let row = self.key.len() as u32;
+        let key = self.local_opt(Space::Refs, &mut buf, &rec.platform, Some(&rec.id));
+        self.key.push(key);
+        let anonymous = is_placeholder_author(&rec.author_id);
+        key_into(
+            &mut buf,
+            &rec.platform,
+            if anonymous { "" } else { &rec.author_id },
+        );
+        let author = self.local(Space::Accounts, &buf);
+        self.author.push(author);
+        self.anonymous.push(anonymous);
+        if anonymous && !rec.author_id.is_empty() {
+            self.anon_authors.push((row, rec.author_id.clone()));
+        }
+        let handle = if rec.author_handle.is_empty() {
+            NONE
+        } else {
+            self.local(Space::Handles, &rec.author_handle)
+        };
+        self.handle.push(handle);
+        let platform = self.local(Space::Platforms, &rec.platform);
+        self.platform.push(platform);
+        self.created.push(rec.author_created_ms);
+        self.time.push(rec.time_ms);
+        self.precision.push(rec.time_precision);
+        self.exact.push(rec.time_exact_s);
+        let r = self.local_opt(
+            Space::Refs,
+            &mut buf,
+            &rec.platform,
+            rec.repost_of.as_deref(),
+        );
+        self.repost_of.push(r);
+        let r = self.local_opt(
+            Space::Refs,
+            &mut buf,
+            &rec.platform,
+            rec.reply_to.as_deref(),
+        );
+        self.reply_to.push(r);
+        let r = self.local_opt(
+            Space::Refs,
+            &mut buf,
+            &rec.platform,
+            rec.quote_of.as_deref(),
+        );
+        self.quote_of.push(r);
+        let lang = match &rec.lang {
+            Some(l) => self.local(Space::Langs, l),
+            None => NONE,
+        };
+        self.lang.push(lang);
+        self.claims_original.push(rec.claims_original);
+        self.text.push_str(&rec.text);
+        self.text_ends.push(self.text.len());
+        let [_, _, _, _, _, urls, tags, mentions, media, objects] = &mut self.strings;
+        self.urls.push_list(rec.urls.iter().map(|u| urls.intern(u)));
+        self.hashtags
+            .push_list(rec.hashtags.iter().map(|t| tags.intern(t)));
+        self.mentions
+            .push_list(rec.mentions.iter().map(|m| mentions.intern(m)));
+        self.media
+            .push_list(rec.media.iter().map(|m| media.intern(m)));
+        self.objects
+            .push_list(rec.objects.iter().map(|o| objects.intern(o)));
+    }
+
+    /// The text of row `row`.
+    pub(crate) fn text(&self, row: usize) -> &str {
+        let start = if row == 0 { 0 } else { self.text_ends[row - 1] };
+        &self.text[start..self.text_ends[row]]
+    }
+
+    pub(crate) fn resolve(&self, space: Space, id: u32) -> &str {
+        self.strings[space as usize].resolve(id)
+    }
+
+    fn list(&self, space: Space, col: &ListColumn, row: usize) -> Vec<String> {
+        col.get(row)
+            .iter()
+            .map(|&i| self.resolve(space, i).to_string())
+            .collect()
+    }
+
+    fn ref_id(&self, id: u32) -> Option<String> {
+        (id != NONE).then(|| {
+            let key = self.resolve(Space::Refs, id);
+            key.split_once(KEY_SEP)
+                .map_or(key, |(_, id)| id)
+                .to_string()
+        })
+    }
+
+    /// Row `row` as the record it was made from, for callers that keep the records they
+    /// store (not on the hot path).
+    pub fn record(&self, row: usize) -> PostRecord {
+        let key = self.resolve(Space::Refs, self.key[row]);
+        let id = key.split_once(KEY_SEP).map_or(key, |(_, id)| id);
+        let account = self.resolve(Space::Accounts, self.author[row]);
+        let author_id = if self.anonymous[row] {
+            self.anon_authors
+                .iter()
+                .find(|(r, _)| *r as usize == row)
+                .map(|(_, a)| a.clone())
+                .unwrap_or_default()
+        } else {
+            account
+                .split_once(KEY_SEP)
+                .map_or(account, |(_, a)| a)
+                .to_string()
+        };
+        let handle = self.handle[row];
+        PostRecord {
+            platform: self
+                .resolve(Space::Platforms, self.platform[row])
+                .to_string(),
+            id: id.to_string(),
+            author_id,
+            author_handle: if handle == NONE {
+                String::new()
+            } else {
+                self.resolve(Space::Handles, handle).to_string()
+            },
+            author_created_ms: self.created[row],
+            time_ms: self.time[row],
+            time_precision: self.precision[row],
+            time_exact_s: self.exact[row],
+            repost_of: self.ref_id(self.repost_of[row]),
+            reply_to: self.ref_id(self.reply_to[row]),
+            quote_of: self.ref_id(self.quote_of[row]),
+            text: self.text(row).to_string(),
+            urls: self.list(Space::Urls, &self.urls, row),
+            hashtags: self.list(Space::Hashtags, &self.hashtags, row),
+            mentions: self.list(Space::Mentions, &self.mentions, row),
+            media: self.list(Space::Media, &self.media, row),
+            objects: self.list(Space::Objects, &self.objects, row),
+            lang: (self.lang[row] != NONE)
+                .then(|| self.resolve(Space::Langs, self.lang[row]).to_string()),
+            claims_original: self.claims_original[row],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{PostTable, PushOutcome};
+    use proptest::prelude::*;
+
+    /// Everything a table holds, with raw ids, so two tables compare equal only when ids
+    /// were given out in the same order.
+    fn dump(t: &PostTable) -> String {
+        let mut out = String::new();
+        for p in 0..t.len() as u32 {
+            let a = t.author(p);
+            out.push_str(&format!(
+                "{p} {}|{}|{a} {} {:?} {:?} {} {} {:?} {:?} {} {} {} {} {}|{:?} {:?} {:?} {:?} {:?} {}\n",
+                t.post_platform(p),
+                t.post_id(p),
+                t.account_id(a),
+                t.account_handle(a),
+                t.account_created(a),
+                t.is_anonymous(a),
+                t.time(p),
+                t.time_precision(p),
+                t.kind(p),
+                t.repost_of(p),
+                t.reply_to(p),
+                t.quote_of(p),
+                t.lang(p).unwrap_or("-"),
+                t.text(p),
+                t.claims_original(p),
+                t.url_syms(p),
+                t.hashtag_syms(p),
+                t.mention_syms(p),
+                t.media_syms(p),
+                t.has_author(p),
+            ));
+        }
+        out.push_str(&format!(
+            "refs {} accounts {} anon {} platforms {:?}\nobjects {:?}\nrepeats {:?}\nexact {:?}\n",
+            t.ref_count(),
+            t.account_count(),
+            t.anonymous_posts(),
+            t.platforms().collect::<Vec<_>>(),
+            t.object_refs(),
+            t.object_ref_repeats(),
+            t.exact_times(),
+        ));
+        for s in 0..t.ref_count() as u32 {
+            out.push_str(&format!("{s}:{}:{:?} ", t.ref_id(s), t.ref_post(s)));
+        }
+        for i in [&t.urls, &t.hashtags, &t.mentions, &t.media, &t.objects] {
+            out.push_str(&format!("\n{:?}", i.iter().collect::<Vec<_>>()));
+        }
+        out
+    }
+
+    fn pick(v: &[&str], i: u8) -> String {
+        v[i as usize % v.len()].to_string()
+    }
+
+    prop_compose! {
+        fn record()(
+            id in 0u8..40, platform in 0u8..3, author in 0u8..12, handle in 0u8..4,
+            created in proptest::option::of(0i64..5), time in 0i64..4,
+            exact in proptest::option::of(0u8..3), refs in proptest::collection::vec(proptest::option::of(0u8..50), 3),
+            lang in proptest::option::of(0u8..3), text in "[a-c ]{0,6}",
+            urls in proptest::collection::vec(0u8..9, 0..3),
+            tags in proptest::collection::vec(0u8..9, 0..3),
+            objects in proptest::collection::vec(0u8..5, 0..3),
+            claims in proptest::option::of(any::<bool>()),
+        ) -> PostRecord {
+            PostRecord {
+                platform: pick(&["", "twitter", "weibo"], platform),
+                id: id.to_string(),
+                author_id: pick(&["", "u1", "u2", "u3", "d41d8cd98f00b204e9800998ecf8427e", "u4", "u5", " ", "u6", "u7", "u8", "u9"], author),
+                author_handle: pick(&["", "h1", "h2", "h3"], handle),
+                author_created_ms: created,
+                time_ms: time * 60_000,
+                time_precision: TimePrecision::Second,
+                time_exact_s: exact.map(|e| e as f64 + 0.25),
+                repost_of: refs[0].map(|r| r.to_string()),
+                reply_to: refs[1].map(|r| r.to_string()),
+                quote_of: refs[2].map(|r| r.to_string()),
+                text,
+                urls: urls.iter().map(|u| format!("http://x/{u}")).collect(),
+                hashtags: tags.iter().map(|t| format!("t{t}")).collect(),
+                mentions: tags.iter().map(|t| format!("m{}", t % 3)).collect(),
+                media: urls.iter().map(|u| format!("img{}", u % 2)).collect(),
+                objects: objects.iter().map(|o| format!("o{o}")).collect(),
+                lang: lang.map(|l| pick(&["en", "zh", "de"], l)),
+                claims_original: claims,
+            }
+        }
+    }
+
+    proptest! {
+        /// Records stored in batches (cut anywhere, each stored in several steps) make the
+        /// same table, the same outcomes and the same records as pushed one by one.
+        #[test]
+        fn batches_store_as_pushes(
+            recs in proptest::collection::vec(record(), 0..120),
+            cuts in proptest::collection::vec(0usize..120, 0..6),
+            steps in proptest::collection::vec(0usize..40, 0..4),
+        ) {
+            let mut one = PostTable::new();
+            let want: Vec<PushOutcome> = recs.iter().map(|r| one.push(r)).collect();
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(recs.len())).collect();
+            cuts.push(0);
+            cuts.push(recs.len());
+            cuts.sort_unstable();
+            let mut many = PostTable::new();
+            let mut got = Vec::new();
+            for w in cuts.windows(2) {
+                let mut batch = PostBatch::new();
+                for r in &recs[w[0]..w[1]] {
+                    batch.push(r);
+                }
+                for (i, r) in recs[w[0]..w[1]].iter().enumerate() {
+                    prop_assert_eq!(&batch.record(i), r);
+                }
+                for &s in &steps {
+                    many.push_batch(&mut batch, s, &mut |_, o| got.push(o));
+                }
+                many.push_batch(&mut batch, usize::MAX, &mut |_, o| got.push(o));
+            }
+            prop_assert_eq!(got, want);
+            prop_assert_eq!(dump(&many), dump(&one));
+        }
+    }
+}
