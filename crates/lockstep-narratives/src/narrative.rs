@@ -87,9 +87,9 @@ fn tokenise_all(texts: &[String], jieba: Segmenter) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Templates normalised, cut into terms and counted per chunk: the terms of all 750k
-/// templates of a 10M-post run held at once as strings took about a gigabyte, which the
-/// allocator then kept for the rest of the run.
+/// Templates normalised, cut into terms and counted this many at a time: holding every
+/// template's normalised text and terms as strings at once (750k templates at 10M posts,
+/// a dozen strings each) was the stage's largest temporary.
 const TERM_CHUNK: usize = 1 << 14;
 
 /// Term vectors of every template.
@@ -115,9 +115,7 @@ pub fn template_vectors(table: &PostTable, templates: &TemplateSet, p: &TermPara
     // New words: from the largest templates' texts and the background.
     let new_words = if p.discover_words {
         let mut order: Vec<usize> = (0..nt).collect();
-        order.sort_unstable_by_key(|&t| {
-            (std::cmp::Reverse(templates.members(t as u32).len()), t)
-        });
+        order.sort_unstable_by_key(|&t| (std::cmp::Reverse(templates.members(t as u32).len()), t));
         let top: Vec<&str> = order
             .iter()
             .take(p.discover.max_texts)
