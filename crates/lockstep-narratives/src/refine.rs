@@ -56,9 +56,8 @@ impl Default for RefineParams {
 /// Message templates after partial copies are split off.
 ///
 /// Members are kept flat (template `t`'s posts are `posts[ends[t-1]..ends[t]]`), not as a
-/// vector per template: the set lives to the end of the run, and 750k small vectors
-/// allocated among the refinement's temporary ones (10M posts) kept about a gigabyte of
-/// freed heap pages pinned.
+/// vector per template: the set lives to the end of the run (750k templates at 10M posts),
+/// and two allocations cost less than one per template.
 #[derive(Clone, Debug, Default)]
 pub struct TemplateSet {
     post_template: Vec<u32>,
