@@ -7,6 +7,9 @@
 //! (`/proc/self/clear_refs`), so with the variable set the process's own peak as
 //! `/usr/bin/time` sees it covers only the last stage; the largest stage peak printed is
 //! the run's.
+//!
+//! [`release`] runs on every run, with or without the variable: each stage's end hands the
+//! memory it freed back to the system.
 
 use lockstep_model::PostTable;
 use std::sync::atomic::{AtomicU64, Ordering};
