@@ -17,7 +17,7 @@
 //!
 //! The words found are added to a private copy of the segmenter for this run.
 
-use crate::terms::is_han;
+use crate::terms::{is_han, Segmenter};
 use jieba_rs::Jieba;
 
 /// Parameters of new-word discovery.
@@ -91,8 +91,9 @@ fn runs(texts: &[String]) -> Vec<Vec<Vec<char>>> {
         .collect()
 }
 
-/// New words in `texts` (already normalised), best first.
-pub fn discover_words(texts: &[String], jieba: &Jieba, p: &DiscoverParams) -> Vec<String> {
+/// New words in `texts` (already normalised), best first. `jieba` is asked about
+/// candidates only, so texts without Chinese never load its dictionary.
+pub fn discover_words(texts: &[String], jieba: Segmenter, p: &DiscoverParams) -> Vec<String> {
     let texts = &texts[..texts.len().min(p.max_texts)];
     let docs = runs(texts);
     // Occurrences of 1..=5-grams, and the texts they occur in.
@@ -181,6 +182,7 @@ pub fn discover_words(texts: &[String], jieba: &Jieba, p: &DiscoverParams) -> Ve
         })
         .filter_map(|e| {
             let w: String = e.chars.iter().collect();
+            let jieba = jieba.get();
             let pieces = jieba.cut(&w, false);
             let broken = pieces.iter().any(|t| t.word.chars().nth(1).is_none());
             (broken && !jieba.has_word(&w)).then_some((e.docs, w))
@@ -216,7 +218,6 @@ mod tests {
 
     #[test]
     fn finds_a_brand_name_jieba_does_not_know() {
-        let base = crate::terms::jieba();
         let contexts = [
             "国家网信部门约谈英伟达公司",
             "英伟达必须给个说法",
@@ -228,7 +229,7 @@ mod tests {
             "公司楼下新开了一家面馆",
         ];
         let texts: Vec<String> = contexts.iter().map(|s| s.to_string()).collect();
-        let words = discover_words(&texts, base, &DiscoverParams::default());
+        let words = discover_words(&texts, Segmenter::Default, &DiscoverParams::default());
         assert_eq!(words, ["英伟达"]);
         let j = segmenter_with(&words);
         let cut: Vec<&str> = j

@@ -17,8 +17,7 @@
 
 use crate::discover::{discover_words, segmenter_with, DiscoverParams};
 use crate::refine::TemplateSet;
-use crate::terms::{jieba, normaliser, terms_of_normalised};
-use jieba_rs::Jieba;
+use crate::terms::{normaliser, terms_of_normalised, Segmenter};
 use lockstep_model::{Interner, PostIdx, PostTable, NONE};
 use lockstep_traces::text::post_words;
 use rayon::prelude::*;
@@ -77,7 +76,7 @@ fn normalise_all(texts: &[&str]) -> Vec<String> {
         .collect()
 }
 
-fn tokenise_all(texts: &[String], jieba: &Jieba) -> Vec<Vec<String>> {
+fn tokenise_all(texts: &[String], jieba: Segmenter) -> Vec<Vec<String>> {
     texts
         .par_iter()
         .map(|t| {
@@ -88,14 +87,15 @@ fn tokenise_all(texts: &[String], jieba: &Jieba) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Templates normalised, cut into terms and counted this many at a time: holding every
+/// template's normalised text and terms as strings at once (750k templates at 10M posts,
+/// a dozen strings each) was the stage's largest temporary.
+const TERM_CHUNK: usize = 1 << 14;
+
 /// Term vectors of every template.
 pub fn template_vectors(table: &PostTable, templates: &TemplateSet, p: &TermParams) -> TermVectors {
     let nt = templates.len();
-    let texts: Vec<&str> = (0..nt as u32)
-        .map(|t| post_words(table, templates.representative(t)))
-        .collect();
-    let reps = normalise_all(&texts);
-    drop(texts);
+    let rep_text = |t: usize| post_words(table, templates.representative(t as u32));
     // Background sample: non-reposts outside templates, evenly spread.
     let n = table.len();
     let eligible = |q: usize| {
@@ -113,41 +113,45 @@ pub fn template_vectors(table: &PostTable, templates: &TemplateSet, p: &TermPara
     let bg = normalise_all(&sample);
     drop(sample);
     // New words: from the largest templates' texts and the background.
-    let mut order: Vec<usize> = (0..nt).collect();
-    order.sort_unstable_by_key(|&t| (std::cmp::Reverse(templates.members(t as u32).len()), t));
-    let corpus: Vec<String> = order
-        .iter()
-        .take(p.discover.max_texts)
-        .map(|&t| reps[t].clone())
-        .chain(bg.iter().cloned())
-        .collect();
     let new_words = if p.discover_words {
-        discover_words(&corpus, jieba(), &p.discover)
+        let mut order: Vec<usize> = (0..nt).collect();
+        order.sort_unstable_by_key(|&t| (std::cmp::Reverse(templates.members(t as u32).len()), t));
+        let top: Vec<&str> = order
+            .iter()
+            .take(p.discover.max_texts)
+            .map(|&t| rep_text(t))
+            .collect();
+        drop(order);
+        let mut corpus = normalise_all(&top);
+        drop(top);
+        corpus.extend(bg.iter().cloned());
+        discover_words(&corpus, Segmenter::Default, &p.discover)
     } else {
         Vec::new()
     };
-    drop(corpus);
     let own;
-    let seg: &Jieba = if new_words.is_empty() {
-        jieba()
+    let seg = if new_words.is_empty() {
+        Segmenter::Default
     } else {
         own = segmenter_with(&new_words);
-        &own
+        Segmenter::With(&own)
     };
-    let tokens = tokenise_all(&reps, seg);
-    drop(reps);
+    // Terms interned in template order (ids by first use, as one pass over all would give).
     let mut interner = Interner::new();
     let mut counts: Vec<Vec<(u32, u32)>> = Vec::with_capacity(nt);
-    for toks in &tokens {
-        let mut ids: Vec<u32> = toks.iter().map(|w| interner.intern(w)).collect();
-        ids.sort_unstable();
-        let mut c: Vec<(u32, u32)> = Vec::new();
-        for chunk in ids.chunk_by(|a, b| a == b) {
-            c.push((chunk[0], chunk.len() as u32));
+    for lo in (0..nt).step_by(TERM_CHUNK) {
+        let texts: Vec<&str> = (lo..(lo + TERM_CHUNK).min(nt)).map(rep_text).collect();
+        let tokens = tokenise_all(&normalise_all(&texts), seg);
+        for toks in &tokens {
+            let mut ids: Vec<u32> = toks.iter().map(|w| interner.intern(w)).collect();
+            ids.sort_unstable();
+            let mut c: Vec<(u32, u32)> = Vec::new();
+            for chunk in ids.chunk_by(|a, b| a == b) {
+                c.push((chunk[0], chunk.len() as u32));
+            }
+            counts.push(c);
         }
-        counts.push(c);
     }
-    drop(tokens);
     let mut df = vec![0u32; interner.len()];
     for c in &counts {
         for &(id, _) in c {

@@ -54,10 +54,15 @@ impl Default for RefineParams {
 }
 
 /// Message templates after partial copies are split off.
+///
+/// Members are kept flat (template `t`'s posts are `posts[ends[t-1]..ends[t]]`), not as a
+/// vector per template: the set lives to the end of the run (750k templates at 10M posts),
+/// and two allocations cost less than one per template.
 #[derive(Clone, Debug, Default)]
 pub struct TemplateSet {
     post_template: Vec<u32>,
-    members: Vec<Vec<PostIdx>>,
+    ends: Vec<u32>,
+    posts: Vec<PostIdx>,
     representative: Vec<PostIdx>,
     /// Near-duplicate groups lockstep-similar found (before merging and splitting).
     pub near_duplicate_templates: usize,
@@ -86,7 +91,38 @@ impl TemplateSet {
 
     /// Posts of template `t`, by time.
     pub fn members(&self, t: u32) -> &[PostIdx] {
-        &self.members[t as usize]
+        let t = t as usize;
+        let start = if t == 0 { 0 } else { self.ends[t - 1] as usize };
+        &self.posts[start..self.ends[t] as usize]
+    }
+
+    /// A set from each template's members (a template's posts in its order) and
+    /// representative.
+    fn from_parts(
+        n: usize,
+        members: Vec<Vec<PostIdx>>,
+        representative: Vec<PostIdx>,
+        near_duplicate_templates: usize,
+        partial_copies: usize,
+    ) -> Self {
+        let mut post_template = vec![NONE; n];
+        let mut ends = Vec::with_capacity(members.len());
+        let mut posts = Vec::with_capacity(members.iter().map(Vec::len).sum());
+        for (t, m) in members.into_iter().enumerate() {
+            for &q in &m {
+                post_template[q as usize] = t as u32;
+            }
+            posts.extend_from_slice(&m);
+            ends.push(posts.len() as u32);
+        }
+        TemplateSet {
+            post_template,
+            ends,
+            posts,
+            representative,
+            near_duplicate_templates,
+            partial_copies,
+        }
     }
 
     /// The post whose text represents template `t`.
@@ -169,19 +205,7 @@ pub fn refine_templates(
     let nt = templates.len();
     let (base, reps) = merge_variants(table, templates, p.merge_threshold, p.min_posts);
     if !p.split_partial_copies {
-        let mut post_template = vec![NONE; table.len()];
-        for (t, m) in base.iter().enumerate() {
-            for &q in m {
-                post_template[q as usize] = t as u32;
-            }
-        }
-        return TemplateSet {
-            post_template,
-            members: base,
-            representative: reps,
-            near_duplicate_templates: nt,
-            partial_copies: 0,
-        };
+        return TemplateSet::from_parts(table.len(), base, reps, nt, 0);
     }
     let min_posts = p.min_posts.max(1);
     // Per template: (kept members, groups of partial copies).
@@ -253,20 +277,8 @@ pub fn refine_templates(
     all.par_iter_mut()
         .for_each(|(m, _)| m.sort_unstable_by_key(|&q| (table.time(q), q)));
     all.sort_by_key(|(m, _)| m.first().map(|&q| (table.time(q), q)));
-    let mut post_template = vec![NONE; table.len()];
-    for (t, (m, _)) in all.iter().enumerate() {
-        for &q in m {
-            post_template[q as usize] = t as u32;
-        }
-    }
     let (members, representative): (Vec<_>, Vec<_>) = all.into_iter().unzip();
-    TemplateSet {
-        post_template,
-        members,
-        representative,
-        near_duplicate_templates: nt,
-        partial_copies,
-    }
+    TemplateSet::from_parts(table.len(), members, representative, nt, partial_copies)
 }
 
 #[cfg(test)]

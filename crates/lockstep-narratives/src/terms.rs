@@ -49,6 +49,27 @@ pub fn jieba() -> &'static Jieba {
     J.get_or_init(Jieba::new)
 }
 
+/// The jieba segmenter that cuts Han runs: the process-wide one ([`jieba`]), whose
+/// dictionary is loaded only when a first Han run is cut (a run without Chinese text never
+/// loads it), or the caller's own (with new words added).
+#[derive(Clone, Copy)]
+pub enum Segmenter<'a> {
+    /// [`jieba`], loaded on first use.
+    Default,
+    /// A segmenter of the caller's.
+    With(&'a Jieba),
+}
+
+impl<'a> Segmenter<'a> {
+    /// The segmenter, loading the default one's dictionary if it is not loaded yet.
+    pub fn get(self) -> &'a Jieba {
+        match self {
+            Segmenter::Default => jieba(),
+            Segmenter::With(j) => j,
+        }
+    }
+}
+
 fn is_chinese_numeral(w: &str) -> bool {
     w.chars()
         .all(|c| "〇零一二三四五六七八九十百千万亿两几".contains(c))
@@ -62,7 +83,7 @@ fn push_word(word: &str, out: &mut Vec<String>) {
     out.push(word.to_string());
 }
 
-fn push_unspaced(run: &str, has_other: bool, jieba: &Jieba, out: &mut Vec<String>) {
+fn push_unspaced(run: &str, has_other: bool, jieba: Segmenter, out: &mut Vec<String>) {
     if has_other {
         let chars: Vec<char> = run.chars().collect();
         for w in chars.windows(2) {
@@ -73,7 +94,7 @@ fn push_unspaced(run: &str, has_other: bool, jieba: &Jieba, out: &mut Vec<String
         }
         return;
     }
-    for tok in jieba.cut(run, true) {
+    for tok in jieba.get().cut(run, true) {
         let w = tok.word;
         if w.chars().nth(1).is_none() || is_stop_word(w) || is_chinese_numeral(w) {
             continue;
@@ -83,8 +104,9 @@ fn push_unspaced(run: &str, has_other: bool, jieba: &Jieba, out: &mut Vec<String
 }
 
 /// Terms of an already normalised text (see the module documentation), appended to `out`
-/// in text order, repeats included; Han runs are cut by `jieba`.
-pub fn terms_of_normalised(text: &str, jieba: &Jieba, out: &mut Vec<String>) {
+/// in text order, repeats included; Han runs are cut by `jieba` (loaded only if there is
+/// one).
+pub fn terms_of_normalised(text: &str, jieba: Segmenter, out: &mut Vec<String>) {
     // Current run: (start byte, is unspaced, unspaced run has non-Han characters).
     let mut run: Option<(usize, bool, bool)> = None;
     let flush = |run: &mut Option<(usize, bool, bool)>, end: usize, out: &mut Vec<String>| {
@@ -132,7 +154,7 @@ fn unicode_mark(c: char) -> bool {
 /// the default segmenter.
 pub fn terms(normaliser: &mut Normaliser, text: &str, buf: &mut String, out: &mut Vec<String>) {
     normaliser.normalise_into(text, buf);
-    terms_of_normalised(buf, jieba(), out);
+    terms_of_normalised(buf, Segmenter::Default, out);
 }
 
 #[cfg(test)]

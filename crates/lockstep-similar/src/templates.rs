@@ -244,7 +244,10 @@ fn build_buckets(docs: &Docs, hasher: &MinHasher, threshold: f64) -> Buckets {
                 hasher.keys_and_sketch(docs.get(d), &mut sig, k, s);
             }
         });
-    let mut members: Vec<(u32, u32)> = Vec::new();
+    // Bucket `b` holds documents `bucket_docs[slot_start[b]..slot_start[b + 1]]`: one `u32` a
+    // membership (a `(doc, bucket)` pair would take 8 bytes), turned into the by-document
+    // CSR below.
+    let mut bucket_docs: Vec<u32> = Vec::new();
     let mut slot_start = vec![0u32];
     let mut packed: Vec<u64> = Vec::with_capacity(nd);
     for b in 0..bands {
@@ -263,31 +266,33 @@ fn build_buckets(docs: &Docs, hasher: &MinHasher, threshold: f64) -> Buckets {
                 j += 1;
             }
             if j - i >= 2 {
-                let bucket = (slot_start.len() - 1) as u32;
-                for &x in &packed[i..j] {
-                    members.push((x as u32, bucket));
-                }
-                slot_start.push(members.len() as u32);
+                bucket_docs.extend(packed[i..j].iter().map(|&x| x as u32));
+                slot_start.push(bucket_docs.len() as u32);
             }
             i = j;
         }
     }
     drop(keys);
     drop(packed);
-    // CSR by document (counting sort keeps band order within a document).
+    // CSR by document: buckets are visited in id order (band by band), so each document's
+    // list stays in band order.
     let mut starts = vec![0u32; nd + 1];
-    for &(d, _) in &members {
+    for &d in &bucket_docs {
         starts[d as usize + 1] += 1;
     }
     for i in 0..nd {
         starts[i + 1] += starts[i];
     }
     let mut fill = starts.clone();
-    let mut ids = vec![0u32; members.len()];
-    for &(d, bucket) in &members {
-        ids[fill[d as usize] as usize] = bucket;
-        fill[d as usize] += 1;
+    let mut ids = vec![0u32; bucket_docs.len()];
+    for (bucket, w) in slot_start.windows(2).enumerate() {
+        for &d in &bucket_docs[w[0] as usize..w[1] as usize] {
+            ids[fill[d as usize] as usize] = bucket as u32;
+            fill[d as usize] += 1;
+        }
     }
+    drop(bucket_docs);
+    drop(fill);
     Buckets {
         starts,
         ids,
