@@ -674,7 +674,7 @@ fn campaigns_file(
         total_evidence: c.total_evidence,
     };
     let basis = |b: &lockstep_campaigns::Basis| schema::Basis {
-        authored_evidence: b.authored_evidence,
+        amplify_evidence: b.amplify_evidence,
         multi_object_evidence: b.multi_object_evidence,
         objects: b.objects,
         time_resolution: b.time_resolution.clone(),

@@ -163,11 +163,11 @@ pub struct Basis {
     pub round_evidence: f64,
     /// How the members act together on other accounts' posts (see [`rounds`]).
     pub rounds: rounds::RoundSignals,
-    /// Share of the internal evidence from text the members wrote themselves (co-text,
-    /// co-similar; stock phrases make none, see [`substance`]): at least
-    /// [`MIN_AUTHORED_EVIDENCE`] and the group writes together, so it is not a slice of a
-    /// crowd (see [`set_aside_reason`]).
-    pub authored_evidence: f64,
+    /// Share of the internal evidence from behaviours on other accounts' posts (co-repost,
+    /// co-reply): what the members amplify, as against what they post themselves (text,
+    /// hashtags, links). Below a half, what the group amplifies does not make it a slice of
+    /// a crowd (see [`set_aside_reason`]).
+    pub amplify_evidence: f64,
     /// With seed accounts: of the members' acts on the posts two or more of them acted
     /// on, the share on seed accounts' posts (see [`echo`]).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -416,6 +416,13 @@ pub fn detect_from(
         if campaign.components.total_evidence < params.min_campaign_evidence {
             continue;
         }
+        campaign.basis.amplify_evidence = echo::amplify_evidence(
+            &members,
+            &fused,
+            &behaviours,
+            &on_posts,
+            params.max_evidence,
+        );
         let crowd = if by_rounds {
             round_reason(&campaign.basis.rounds)
         } else {
@@ -423,14 +430,7 @@ pub fn detect_from(
         };
         // Part of a crowd around a known source: say so (see [`echo`]).
         let crowd = crowd.map(|r| {
-            let amplify = echo::amplify_evidence(
-                &members,
-                &fused,
-                &behaviours,
-                &on_posts,
-                params.max_evidence,
-            );
-            if echo::is_echo(campaign.basis.seed_echo, amplify) {
+            if echo::is_echo(campaign.basis.seed_echo, campaign.basis.amplify_evidence) {
                 echo::REASON
             } else {
                 r
@@ -910,23 +910,24 @@ fn round_reason(r: &rounds::RoundSignals) -> Option<&'static str> {
     Some("cascade-following: its rounds are the first minutes after each post appeared, as fans act; not synchronised on their own")
 }
 
-/// Share of a group's internal evidence from the members' own words
-/// ([`Basis::authored_evidence`]) from which it is judged a group that writes together,
-/// not a slice of a crowd.
-pub const MIN_AUTHORED_EVIDENCE: f64 = 0.5;
+/// Share of a group's internal evidence from behaviours on other accounts' posts
+/// ([`Basis::amplify_evidence`]) from which what it amplifies can make it a slice of a crowd.
+pub const MIN_CROWD_AMPLIFY: f64 = 0.5;
 
 /// Why a dense, significant group is not a campaign, if it is not.
 ///
 /// A ring makes most of the traffic on what it pushes in the minutes it pushes
-/// (exclusivity). A group that is a minority of that traffic is kept only if it amplifies
-/// many sources with most pairs linked (a ring joining popular posts), or if most of its
-/// evidence is text its members wrote together (co-text, co-similar: the same substantive
-/// text, edited copies of a template, posted by the same accounts again and again; stock
-/// phrases make no such evidence). Fans of a celebrity comment under the same posts, but
-/// each in their own words or a stock phrase; a copy-paste group under a state outlet's
-/// posts is a minority of their traffic and mostly one source, like fans, and is told apart
-/// by what it writes. Otherwise the group is a slice of a crowd: fans of one celebrity, or a
-/// loose overlap of busy accounts.
+/// (exclusivity). A group that is a minority of that traffic is kept only if it is densely
+/// linked (half its pairs) and either amplifies many sources (a ring joining popular posts)
+/// or rests mostly on what its members post themselves, not on what they amplify
+/// ([`Basis::amplify_evidence`] under [`MIN_CROWD_AMPLIFY`]): text they write together
+/// (co-text, co-similar; stock phrases make none), hashtags, links. Source concentration
+/// describes what a group amplifies; fans of a celebrity reply under the same posts, each
+/// in their own words or a stock phrase. A copy-paste group or a hashtag push that also
+/// comments under a state outlet's posts is a minority of the traffic there and mostly one
+/// source, like fans, and is told apart by what it posts. Otherwise the group is a slice of
+/// a crowd: fans of one celebrity, or a loose overlap of busy accounts (on real CHECKED, 20
+/// commenters sharing a few slogans under one outlet's posts had density 0.22).
 fn set_aside_reason(
     c: &ScoreComponents,
     basis: &Basis,
@@ -935,13 +936,11 @@ fn set_aside_reason(
     if c.exclusivity >= params.min_exclusivity {
         return None;
     }
-    if basis.authored_evidence >= MIN_AUTHORED_EVIDENCE {
-        return None;
-    }
-    if c.source_concentration >= params.fan_concentration {
+    let amplifies = basis.amplify_evidence >= MIN_CROWD_AMPLIFY;
+    if amplifies && c.source_concentration >= params.fan_concentration {
         return Some("fan-like: amplifies a single outside source as part of a larger crowd");
     }
-    if c.source_concentration >= 0.5 || c.density < 0.5 {
+    if (amplifies && c.source_concentration >= 0.5) || c.density < 0.5 {
         return Some(
             "crowd-like: a minority of the activity it joins, loosely linked or mostly one source",
         );
@@ -977,7 +976,6 @@ fn score_campaign(
     let mut co_actions = 0u64;
     let mut edges = 0usize;
     let (mut multi, mut parts_evidence, mut from_rounds) = (0.0f64, 0.0f64, 0.0f64);
-    let mut authored = 0.0f64;
     for f in fused
         .iter()
         .filter(|f| set.contains(&f.a) && set.contains(&f.b))
@@ -997,9 +995,6 @@ fn score_campaign(
             parts_evidence += ev;
             if e.from_rounds {
                 from_rounds += ev;
-            }
-            if behaviours[bi].behaviour.spec().authored {
-                authored += ev;
             }
             if beyond_one_object(behaviours, bi, ei) {
                 multi += ev;
@@ -1069,11 +1064,7 @@ fn score_campaign(
                 },
                 rounds: rounds::RoundSignals::default(),
                 seed_echo: None,
-                authored_evidence: if parts_evidence > 0.0 {
-                    authored / parts_evidence
-                } else {
-                    0.0
-                },
+                amplify_evidence: 0.0,
             },
         },
         strengths,
@@ -1463,7 +1454,7 @@ mod tests {
     }
 
     #[test]
-    fn a_group_writing_together_is_not_a_slice_of_a_crowd() {
+    fn a_group_resting_on_what_it_posts_is_not_a_slice_of_a_crowd() {
         let params = DetectParams::default();
         // A copy-paste group under one outlet's posts: a minority of the traffic there,
         // mostly one source, like fans.
@@ -1485,13 +1476,23 @@ mod tests {
             round_evidence: 0.1,
             rounds: rounds::RoundSignals::default(),
             seed_echo: None,
-            authored_evidence: 0.1,
+            amplify_evidence: 0.9,
         };
         assert_eq!(
             set_aside_reason(&components, &basis, &params),
             Some("fan-like: amplifies a single outside source as part of a larger crowd")
         );
-        basis.authored_evidence = MIN_AUTHORED_EVIDENCE;
+        // Most of its evidence is what it writes (co-similar), not what it amplifies.
+        basis.amplify_evidence = 0.16;
         assert_eq!(set_aside_reason(&components, &basis, &params), None);
+        // Commenters sharing a few slogans: writing the same, but loosely linked.
+        let loose = ScoreComponents {
+            density: 0.22,
+            ..components
+        };
+        assert_eq!(
+            set_aside_reason(&loose, &basis, &params),
+            Some("crowd-like: a minority of the activity it joins, loosely linked or mostly one source")
+        );
     }
 }

@@ -241,9 +241,9 @@ pub struct Campaign {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Basis {
-    /// Share of the internal evidence from text the members wrote themselves (co-text,
-    /// co-similar): half or more, and the group writes together, not a slice of a crowd.
-    pub authored_evidence: f64,
+    /// Share of the internal evidence from behaviours on other accounts' posts (co-repost,
+    /// co-reply): under a half, what the group amplifies does not make it a slice of a crowd.
+    pub amplify_evidence: f64,
     /// Share of the internal evidence carried by pairs that co-acted on two or more objects.
     pub multi_object_evidence: f64,
     /// Distinct objects two or more members acted on.
