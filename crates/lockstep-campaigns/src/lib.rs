@@ -371,7 +371,7 @@ pub fn detect_from(
             })
             .collect();
         (group_list, by_rounds) = prune_round_groups(table, group_list, judged, traces, params);
-        (group_list, by_rounds) = split_roundless(
+        (group_list, by_rounds) = split_round_groups(
             table,
             group_list,
             by_rounds,
@@ -805,37 +805,62 @@ fn prune_round_groups(
     traces: &[(Trace, Vec<i64>)],
     params: &DetectParams,
 ) -> (Vec<Vec<u32>>, Vec<bool>) {
-    let presence = rounds::member_rounds(table, &groups, traces);
-    let mut out: Vec<(Vec<u32>, bool)> = groups
-        .into_iter()
-        .zip(judged)
-        .zip(presence)
-        .filter_map(|((g, is_round), (n_rounds, per_member))| {
-            if !is_round || n_rounds == 0 {
-                return Some((g, is_round));
-            }
-            let kept: Vec<u32> = g
-                .into_iter()
-                .zip(per_member)
-                .filter(|&(_, k)| k as f64 >= rounds::MIN_MEMBER_ROUNDS * n_rounds as f64)
-                .map(|(m, _)| m)
-                .collect();
-            (kept.len() >= params.min_campaign_size).then_some((kept, true))
-        })
-        .collect();
-    out.sort();
-    out.into_iter().unzip()
+    let mut groups: Vec<(Vec<u32>, bool)> = groups.into_iter().zip(judged).collect();
+    // Until no member is dropped: a group's rounds are those of its members, so pruning
+    // changes them. A ring in a community four times its size has few rounds of a quarter
+    // of the community (two, on seed 3 of the weibo world at scale 0.1), in which the
+    // cascade's participants who shared one of them pass; among the ring alone, its many
+    // rounds show them up. Each pass only removes members, so this ends.
+    for _ in 0..MAX_PRUNE_PASSES {
+        let lists: Vec<Vec<u32>> = groups.iter().map(|(g, _)| g.clone()).collect();
+        let presence = rounds::member_rounds(table, &lists, traces);
+        let mut changed = false;
+        groups = groups
+            .into_iter()
+            .zip(presence)
+            .filter_map(|((g, is_round), (n_rounds, per_member))| {
+                if !is_round || n_rounds == 0 {
+                    return Some((g, is_round));
+                }
+                let before = g.len();
+                let kept: Vec<u32> = g
+                    .into_iter()
+                    .zip(per_member)
+                    .filter(|&(_, k)| k as f64 >= rounds::MIN_MEMBER_ROUNDS * n_rounds as f64)
+                    .map(|(m, _)| m)
+                    .collect();
+                changed |= kept.len() != before;
+                (kept.len() >= params.min_campaign_size).then_some((kept, true))
+            })
+            .collect();
+        if !changed {
+            break;
+        }
+    }
+    groups.sort();
+    groups.into_iter().unzip()
 }
 
-/// Round groups (`by_rounds`) with fewer than three rounds: their rounds say nothing
-/// either way, so they fall back on the pair test's own evidence. Such a group is split
-/// into the members linked by pair-test edges (judged like any group) and the rest, linked
-/// by round overlaps only (judged by their rounds, so set aside unless they have rounds of
-/// their own). A hashtag push whose members also comment together under two popular posts
-/// is linked by those comment bursts to the posts' other commenters; without the split the
-/// whole group was set aside for having two rounds. Groups with three rounds or more are
-/// judged by them: slow or cascade-following rounds are evidence against a campaign.
-fn split_roundless(
+/// Most pruning passes of [`prune_round_groups`] (each drops members; two or three settle
+/// the weibo world's and CHECKED's groups).
+const MAX_PRUNE_PASSES: usize = 8;
+
+/// Round groups (`by_rounds`) that their rounds would set aside ([`round_reason`]) keep
+/// what the pair test found in them: round overlaps only add pairs, they never take away a
+/// pair's own evidence. Such a group is split into the members linked inside it by pair-test
+/// edges (judged like any group, by exclusivity) and the rest, linked by round overlaps only
+/// (judged by their rounds). Which pair-test edges count depends on what the rounds say:
+/// - fewer than three rounds say nothing either way, so any pair-test edge does. A hashtag
+///   push whose members also comment together under two popular posts is linked by those
+///   comment bursts to the posts' other commenters; without the split the whole group was
+///   set aside for having two rounds.
+/// - three rounds or more that are slow or follow the cascade are evidence against the
+///   members' acts on posts being coordinated, so only edges of behaviours whose objects are
+///   not posts (what the members wrote, tagged or linked) do. Leiden put a copy-paste group
+///   (co-similar) and the fan club whose star's posts both reposted in one community
+///   joined by round overlaps; the fans' rounds set the copy-paste group aside with them.
+///   An ordered comment cohort's co-reply edges stay judged by its slow rounds.
+fn split_round_groups(
     table: &PostTable,
     groups: Vec<Vec<u32>>,
     by_rounds: Vec<bool>,
@@ -851,32 +876,50 @@ fn split_roundless(
             group_of[a as usize] = gi as u32;
         }
     }
-    // Members with a pair-test edge inside their group.
-    let mut own = vec![false; table.account_count()];
+    let on_posts: Vec<bool> = traces
+        .iter()
+        .map(|(t, _)| matches!(t.space, lockstep_traces::ObjectSpace::PostRefs))
+        .collect();
+    // Members with a pair-test edge inside their group: of any behaviour, and of a
+    // behaviour whose objects are not posts.
+    let mut linked = vec![false; table.account_count()];
+    let mut linked_content = vec![false; table.account_count()];
     for f in fused {
         let g = group_of[f.a as usize];
-        if g != u32::MAX
-            && g == group_of[f.b as usize]
-            && f.parts
+        if g == u32::MAX || g != group_of[f.b as usize] {
+            continue;
+        }
+        let own = || {
+            f.parts
                 .iter()
-                .any(|&(bi, ei)| !behaviours[bi].edges[ei].from_rounds)
-        {
-            own[f.a as usize] = true;
-            own[f.b as usize] = true;
+                .filter(|&&(bi, ei)| !behaviours[bi].edges[ei].from_rounds)
+        };
+        if own().next().is_some() {
+            linked[f.a as usize] = true;
+            linked[f.b as usize] = true;
+        }
+        if own().any(|&(bi, _)| !on_posts[bi]) {
+            linked_content[f.a as usize] = true;
+            linked_content[f.b as usize] = true;
         }
     }
     let mut out: Vec<(Vec<u32>, bool)> = Vec::with_capacity(groups.len());
     for ((g, is_round), rs) in groups.into_iter().zip(by_rounds).zip(signals) {
-        if !is_round || rs.rounds >= 3 {
+        if !is_round || round_reason(&rs).is_none() {
             out.push((g, is_round));
             continue;
         }
-        let (linked, rest): (Vec<u32>, Vec<u32>) = g.iter().partition(|&&a| own[a as usize]);
-        if linked.len() < params.min_campaign_size {
+        let link = if rs.rounds < 3 {
+            &linked
+        } else {
+            &linked_content
+        };
+        let (kept, rest): (Vec<u32>, Vec<u32>) = g.iter().partition(|&&a| link[a as usize]);
+        if kept.len() < params.min_campaign_size {
             out.push((g, true));
             continue;
         }
-        out.push((linked, false));
+        out.push((kept, false));
         if rest.len() >= params.min_campaign_size {
             out.push((rest, true));
         }
@@ -891,20 +934,23 @@ fn split_roundless(
 /// traffic by design. What decides is whether the members' synchrony is explained by the
 /// posts: fans act as their star's posts appear, in the first minutes, one by one; a ring
 /// joins a post well into its cascade, all within a minute or two. A group is reported if
-/// it has three rounds or more, half its members act on a round's post within
-/// [`rounds::MAX_ROUND_SPAN_S`] in the median, and at least half of its rounds (three or
-/// more) are independent of their post ([`rounds::Round::independent`]: they start at
-/// least [`rounds::MIN_LAG_TO_SPAN`] times their span after the post appeared).
+/// it has three rounds or more, three or more of them synchronised (most of the members on
+/// the post act within [`rounds::MOMENT_S`], [`rounds::Round::synchronised`]), and at least
+/// half of its synchronised rounds (three or more) are independent of their post
+/// ([`rounds::Round::independent`]: they start at least [`rounds::MIN_LAG_TO_SPAN`] times
+/// their span after the post appeared). Rounds that are not synchronised (the members
+/// meeting on a popular post over hours, as camouflage or as any busy accounts do) neither
+/// count for nor against the group.
 fn round_reason(r: &rounds::RoundSignals) -> Option<&'static str> {
     if r.rounds < 3 {
         return Some(
             "few rounds: fewer than three posts on which a quarter of its members act together",
         );
     }
-    if r.span_s > rounds::MAX_ROUND_SPAN_S {
-        return Some("slow rounds: half its members take longer than ten minutes to act on a post; a queue or a crowd, not a synchronised round");
+    if r.synchronised < 3 {
+        return Some("slow rounds: on fewer than three posts do most of its members there act within ten minutes; a queue or a crowd, not a synchronised round");
     }
-    if r.independent >= 3 && 2 * r.independent >= r.rounds {
+    if r.independent >= 3 && 2 * r.independent >= r.synchronised {
         return None;
     }
     Some("cascade-following: its rounds are the first minutes after each post appeared, as fans act; not synchronised on their own")
@@ -1493,6 +1539,133 @@ mod tests {
         assert_eq!(
             set_aside_reason(&loose, &basis, &params),
             Some("crowd-like: a minority of the activity it joins, loosely linked or mostly one source")
+        );
+    }
+
+    /// A significant pair-test edge between `a` and `b` (no round overlap).
+    fn pair_edge(a: u32, b: u32) -> SigEdge {
+        let (a, b) = (a.min(b), a.max(b));
+        SigEdge {
+            stats: lockstep_networks::native::PairStats::empty(a, b),
+            expected: 1.0,
+            ln_p: -20.0,
+            ln_q: -20.0,
+            window_ms: 60_000,
+            from_rounds: false,
+            stamp_window_ms: 60_000,
+        }
+    }
+
+    fn edges_of(behaviour: Behaviour, edges: Vec<SigEdge>) -> BehaviourEdges {
+        BehaviourEdges {
+            behaviour,
+            edges,
+            summary: significance::BehaviourSummary {
+                behaviour: behaviour.name().to_string(),
+                windows_s: Vec::new(),
+                events: 0,
+                visits: 0,
+                visit_gap_s: 0.0,
+                resolution: timing::Resolution::default(),
+                time_grid: "minute",
+                windows: Vec::new(),
+                accounts: 0,
+                objects: 0,
+                null_c: Vec::new(),
+                pairs_observed: Vec::new(),
+                pairs_tested: Vec::new(),
+                hypotheses: 0.0,
+                significant: 0,
+                from_burst_overlaps: 0,
+            },
+        }
+    }
+
+    /// The fan club of `fans_with_incidental_posts` as one round group (its rounds follow
+    /// the star's posts: set aside), with five of its members also linked by pair-test
+    /// edges of `linked_by` (the first trace: co-repost, on posts; the second: co-text, on
+    /// written texts). Returns the groups after the split, each with whether it is judged
+    /// by its rounds.
+    fn split_fans(linked_by: usize, star_posts: usize) -> Vec<(Vec<u32>, bool)> {
+        let t = fans_with_incidental_posts();
+        let mut reposts = extract(&t, Behaviour::CoRepost, Semantics::Native).expect("trace");
+        // Keep the reposts of the first `star_posts` star posts only (fewer rounds).
+        let mut stars: Vec<u32> = (0..t.ref_count() as u32)
+            .filter(|&s| t.ref_id(s).starts_with("star"))
+            .collect();
+        stars.sort_by(|x, y| t.ref_id(*x).cmp(t.ref_id(*y)));
+        reposts
+            .events
+            .retain(|e| stars[..star_posts].contains(&e.object) || !stars.contains(&e.object));
+        let texts = Trace {
+            behaviour: Behaviour::CoText,
+            semantics: Semantics::Native,
+            events: Vec::new(),
+            space: lockstep_traces::ObjectSpace::Objects,
+            multi_object_posts: false,
+        };
+        let traces = vec![(reposts, vec![60_000]), (texts, vec![60_000])];
+        let fans: Vec<u32> = (0..t.account_count() as u32)
+            .filter(|&a| t.account_id(a).starts_with("fan"))
+            .collect();
+        let five = &fans[..5];
+        let pairs: Vec<SigEdge> = five
+            .iter()
+            .enumerate()
+            .flat_map(|(i, &a)| five[i + 1..].iter().map(move |&b| pair_edge(a, b)))
+            .collect();
+        let mut behaviours = vec![
+            edges_of(Behaviour::CoRepost, Vec::new()),
+            edges_of(Behaviour::CoText, Vec::new()),
+        ];
+        behaviours[linked_by].edges = pairs;
+        let fused: Vec<FusedEdge> = behaviours[linked_by]
+            .edges
+            .iter()
+            .enumerate()
+            .map(|(ei, e)| FusedEdge {
+                a: e.stats.a,
+                b: e.stats.b,
+                strength: 20.0,
+                parts: vec![(linked_by, ei)],
+            })
+            .collect();
+        let signals = rounds::round_signals(&t, std::slice::from_ref(&fans), &traces);
+        assert!(round_reason(&signals[0]).is_some(), "{signals:?}");
+        let (groups, by_rounds) = split_round_groups(
+            &t,
+            vec![fans],
+            vec![true],
+            &traces,
+            &fused,
+            &behaviours,
+            &DetectParams::default(),
+        );
+        groups.into_iter().zip(by_rounds).collect()
+    }
+
+    /// A round group its rounds set aside keeps what the pair test found in it: five fans
+    /// who also write the same texts (co-text) are split off and judged like any group,
+    /// the other fifteen stay judged by their rounds. Co-repost edges (on the posts whose
+    /// rounds set the club aside) do not split a group with three rounds or more, and any
+    /// pair-test edge splits one with fewer than three (rounds that say nothing).
+    #[test]
+    fn round_groups_set_aside_keep_their_pair_test_members() {
+        let split = split_fans(1, 6);
+        assert_eq!(split.len(), 2, "{split:?}");
+        let linked: Vec<&(Vec<u32>, bool)> = split.iter().filter(|(_, r)| !r).collect();
+        assert_eq!(linked.len(), 1);
+        assert_eq!(linked[0].0.len(), 5);
+        assert!(split.iter().any(|(g, r)| *r && g.len() == 15));
+
+        let whole = split_fans(0, 6);
+        assert_eq!(whole.len(), 1, "{whole:?}");
+        assert_eq!((whole[0].0.len(), whole[0].1), (20, true));
+
+        let few = split_fans(0, 2);
+        assert!(
+            few.iter().any(|(g, r)| !r && g.len() == 5),
+            "two rounds: co-repost edges split too: {few:?}"
         );
     }
 }

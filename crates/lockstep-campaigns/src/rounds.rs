@@ -65,12 +65,23 @@ pub const MAX_ROUND_SPAN_S: f64 = 600.0;
 /// Weibo.
 const MIN_SPAN_MS: i64 = 60_000;
 
+/// Width of a round's moment, seconds: a round is *synchronised* when one window this wide
+/// holds at least [`round_size`] members and at least half of the members acting on the post
+/// (see [`Round::synchronised`]). A ring's or a swarm's members act within two or three
+/// minutes; the same accounts meeting on a popular post over hours (camouflage, or busy
+/// accounts joining one viral cascade) or a cohort working down a list over an hour are not a
+/// moment.
+pub const MOMENT_S: f64 = MAX_ROUND_SPAN_S;
+
 /// What a group's rounds look like (all zero when it has none).
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct RoundSignals {
     /// Posts of other accounts (reposted or replied to) on which at least
     /// [`round_size`] members acted.
     pub rounds: usize,
+    /// Of those, synchronised rounds ([`Round::synchronised`]): most of the members on the
+    /// post act within one [`MOMENT_S`] window.
+    pub synchronised: usize,
     /// Of those, rounds independent of their post ([`Round::independent`]): the members
     /// act together well after the post appeared, not as it appeared.
     pub independent: usize,
@@ -100,9 +111,13 @@ pub struct Round {
     pub group: u32,
     /// The post's reference symbol.
     pub object: u32,
-    /// Positions in the group of the members acting on it.
+    /// Positions in the group of the members in the round: those whose first act on the
+    /// post is in its moment when it is synchronised, else every member acting on it.
     pub members: Vec<u32>,
-    /// Start of the shortest span holding half the members' first acts, ms.
+    /// Whether one [`MOMENT_S`] window holds at least [`round_size`] members and at least
+    /// half of the members acting on the post (the round's moment).
+    pub synchronised: bool,
+    /// Start of the shortest span holding half the round's members' first acts, ms.
     pub start: i64,
     /// That span, ms.
     pub span_ms: i64,
@@ -126,6 +141,9 @@ impl Round {
         let Some(lag) = self.lag_ms else {
             return false;
         };
+        if !self.synchronised {
+            return false;
+        }
         if self.span_ms as f64 > MAX_ROUND_SPAN_S * 1000.0 {
             return false;
         }
@@ -172,19 +190,29 @@ pub fn rounds_of(
             let post = table.ref_post(obj);
             for run in present.chunk_by(|x, y| x.0 == y.0) {
                 let g = run[0].0;
-                let members = run.len();
-                if members >= round_size(groups[g as usize].len()) {
-                    let mut times: Vec<i64> = run.iter().map(|p| p.2).collect();
-                    times.sort_unstable();
+                let need = round_size(groups[g as usize].len());
+                if run.len() >= need {
+                    // (time, position) of the members' first acts, in time order.
+                    let mut acts: Vec<(i64, u32)> = run.iter().map(|p| (p.2, p.1)).collect();
+                    acts.sort_unstable();
+                    let (from, to) = moment(&acts);
+                    let synchronised = to - from >= need && 2 * (to - from) >= acts.len();
+                    let acts = if synchronised {
+                        &acts[from..to]
+                    } else {
+                        &acts[..]
+                    };
+                    let members = acts.len();
                     let half = members.div_ceil(2).max(2);
                     let (span, start) = (0..=members - half)
-                        .map(|s| (times[s + half - 1] - times[s], times[s]))
+                        .map(|s| (acts[s + half - 1].0 - acts[s].0, acts[s].0))
                         .min()
-                        .unwrap_or((0, times[0]));
+                        .unwrap_or((0, acts[0].0));
                     out.push(Round {
                         group: g,
                         object: obj,
-                        members: run.iter().map(|p| p.1).collect(),
+                        members: acts.iter().map(|p| p.1).collect(),
+                        synchronised,
                         start,
                         span_ms: span,
                         lag_ms: post.map(|p| (start - table.time(p)).max(0)),
@@ -198,6 +226,23 @@ pub fn rounds_of(
         }
     }
     out
+}
+
+/// The window of at most [`MOMENT_S`] holding the most of `acts` (sorted by time), as a
+/// range of indices (the earliest such window on ties).
+fn moment(acts: &[(i64, u32)]) -> (usize, usize) {
+    let width = (MOMENT_S * 1000.0) as i64;
+    let mut best = (0, 0);
+    let mut from = 0;
+    for to in 0..acts.len() {
+        while acts[to].0 - acts[from].0 > width {
+            from += 1;
+        }
+        if to + 1 - from > best.1 - best.0 {
+            best = (from, to + 1);
+        }
+    }
+    best
 }
 
 /// Round signals of every group, over the traces whose objects are posts (reposts,
@@ -239,6 +284,7 @@ pub fn round_signals(
     let rounds = rounds_of(table, groups, traces);
     let mut in_rounds = vec![0u64; n];
     let mut independent = vec![0usize; n];
+    let mut synchronised = vec![0usize; n];
     let mut spans: Vec<Vec<f64>> = vec![Vec::new(); n];
     let mut lags: Vec<Vec<f64>> = vec![Vec::new(); n];
     let mut sources: Vec<Vec<u32>> = vec![Vec::new(); n];
@@ -246,6 +292,7 @@ pub fn round_signals(
         let gi = r.group as usize;
         in_rounds[gi] += r.members.len() as u64;
         independent[gi] += usize::from(r.independent());
+        synchronised[gi] += usize::from(r.synchronised);
         spans[gi].push(r.span_ms as f64 / 1000.0);
         if let (Some(lag), Some(src)) = (r.lag_ms, r.source) {
             lags[gi].push(lag as f64 / 1000.0);
@@ -291,6 +338,7 @@ pub fn round_signals(
             s.dedup();
             RoundSignals {
                 rounds: spans[g].len(),
+                synchronised: synchronised[g],
                 independent: independent[g],
                 sources: s.len(),
                 share: if acts[g] == 0 {

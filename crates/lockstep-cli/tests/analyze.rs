@@ -265,6 +265,21 @@ fn visit_gap_is_applied_and_bad_values_are_usage_errors() {
 /// BENCHMARKS.md, "The weibo world").
 #[test]
 fn weibo_world_precision_and_recall_floor() {
+    weibo_world_floor(&[], WEIBO_RECALL_FLOOR);
+}
+
+/// The same with `--rounds` (issue 12's rounds: bursts of reposts and replies tested for
+/// overlaps, groups judged by their rounds). Measured at scale 0.05 (BENCHMARKS.md, "Rounds,
+/// third step"): precision 0.977-1.000 per seed, recall 0.659-0.784, pooled 0.728; the
+/// hashtag push (about a fifth of the planted accounts) is not found at this scale.
+#[test]
+fn weibo_world_with_rounds_precision_and_recall_floor() {
+    weibo_world_floor(&["--rounds"], WEIBO_ROUNDS_RECALL_FLOOR);
+}
+
+/// Precision at least 0.95 on every seed 1-5 of the weibo world at [`WEIBO_TEST_SCALE`],
+/// and pooled recall at least `recall_floor`, with `extra` arguments to `analyze`.
+fn weibo_world_floor(extra: &[&str], recall_floor: f64) {
     let dir = tempfile::tempdir().unwrap();
     let (mut tp, mut flagged, mut planted) = (0usize, 0usize, 0usize);
     for seed in ["1", "2", "3", "4", "5"] {
@@ -273,13 +288,15 @@ fn weibo_world_precision_and_recall_floor() {
         let out = run.join("out");
         let search = data.join("weibo-search.csv");
         let checked = data.join("checked");
-        lockstep_ok(&[
+        let mut args = vec![
             "analyze",
             search.to_str().unwrap(),
             checked.to_str().unwrap(),
             "--out",
             out.to_str().unwrap(),
-        ]);
+        ];
+        args.extend_from_slice(extra);
+        lockstep_ok(&args);
         let (_, truth) = read_csv(&data.join("truth.csv"));
         let campaign: BTreeSet<String> = truth
             .iter()
@@ -302,7 +319,7 @@ fn weibo_world_precision_and_recall_floor() {
     let recall = tp as f64 / planted.max(1) as f64;
     let precision = tp as f64 / flagged.max(1) as f64;
     assert!(
-        precision >= 0.95 && recall >= WEIBO_RECALL_FLOOR,
+        precision >= 0.95 && recall >= recall_floor,
         "seeds 1-5: precision {precision:.3}, recall {recall:.3} ({tp} of {planted} planted)"
     );
 }
@@ -311,3 +328,5 @@ fn weibo_world_precision_and_recall_floor() {
 const WEIBO_TEST_SCALE: &str = "0.05";
 /// Recall the test above holds (measured: see BENCHMARKS.md, "The weibo world").
 const WEIBO_RECALL_FLOOR: f64 = 0.10;
+/// Recall the `--rounds` test holds (0.728 measured pooled, 0.659 on the weakest seed).
+const WEIBO_ROUNDS_RECALL_FLOOR: f64 = 0.65;
