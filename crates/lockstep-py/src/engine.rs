@@ -98,6 +98,12 @@ where
                     }
                 }
             }
+            // A Ctrl-C that came while the run was finishing (between the last poll and
+            // the worker's end, which a loaded machine can stretch) is still the caller's:
+            // raise it rather than leave it to whatever Python runs next.
+            if interrupted.is_none() {
+                interrupted = Python::attach(|py| py.check_signals()).err();
+            }
             (worker.join(), interrupted)
         })
     });
