@@ -6,6 +6,7 @@ Ctrl-C."""
 import _thread
 import json
 import os
+import signal
 import subprocess
 import sys
 
@@ -332,7 +333,17 @@ def large_scenario(tmp_path_factory):
     return out
 
 
-def test_ctrl_c_stops_a_run(large_scenario):
+@pytest.fixture
+def python_handles_sigint():
+    """Python's own SIGINT handler for the test's length. A process started in the
+    background by a non-interactive shell inherits SIGINT ignored; Python then installs no
+    handler and `_thread.interrupt_main` does nothing, as Ctrl-C would do nothing."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
+def test_ctrl_c_stops_a_run(large_scenario, python_handles_sigint):
     seen = []
 
     def interrupt_at_detect(stage, index, total):
