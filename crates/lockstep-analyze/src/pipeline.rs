@@ -683,6 +683,7 @@ fn campaigns_file(
         seed_echo: b.seed_echo,
         rounds: schema::Rounds {
             rounds: b.rounds.rounds,
+            synchronised: b.rounds.synchronised,
             independent: b.rounds.independent,
             sources: b.rounds.sources,
             share: b.rounds.share,

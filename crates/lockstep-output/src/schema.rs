@@ -280,6 +280,9 @@ pub struct Rounds {
     pub sources: usize,
     /// Median over rounds of the shortest span holding half the members' acts, seconds.
     pub span_s: f64,
+    /// Of the rounds, those on which most of the members there act within one ten-minute
+    /// moment.
+    pub synchronised: usize,
     /// Median over rounds of the share of the post's reposts and replies made in that span.
     pub traffic_share: f64,
 }
