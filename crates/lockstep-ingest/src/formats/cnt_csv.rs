@@ -106,19 +106,7 @@ fn read_par(input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestEr
         let mut out = BlockOut::default();
         let mut post = PostRecord::default();
         let mut first = block.first;
-        loop {
-            let line = match rows.next_record(&mut rec) {
-                Ok(Some(line)) => line + block.lines_before,
-                Ok(None) => break,
-                Err((line, e)) => {
-                    out.other(Other::Reject {
-                        line: line + block.lines_before,
-                        reason: format!("unreadable CSV record: {e}"),
-                        raw: Vec::new(),
-                    });
-                    continue;
-                }
-            };
+        while let Some(line) = rows.next_in_block(&mut rec, block.lines_before, &mut out) {
             if first {
                 first = false;
                 let (skip, warning) = first_record(&mut rec, &mut post, &file);

@@ -262,19 +262,7 @@ pub(crate) fn read_csv_par<P: Sync>(
         let mut rec = csv::ByteRecord::new();
         let mut out = BlockOut::default();
         let mut post = PostRecord::default();
-        loop {
-            let line = match rows.next_record(&mut rec) {
-                Ok(Some(line)) => line + block.lines_before,
-                Ok(None) => break,
-                Err((line, e)) => {
-                    out.other(Other::Reject {
-                        line: line + block.lines_before,
-                        reason: format!("unreadable CSV record: {e}"),
-                        raw: Vec::new(),
-                    });
-                    continue;
-                }
-            };
+        while let Some(line) = rows.next_in_block(&mut rec, block.lines_before, &mut out) {
             let reject = |out: &mut BlockOut, reason: String, rec: &csv::ByteRecord| {
                 out.other(Other::Reject {
                     line,

@@ -305,6 +305,28 @@ impl<R: std::io::Read> CsvRecords<R> {
             Err(e) => Err((self.lines.line_at(start), e)),
         }
     }
+
+    /// The next readable record of a block whose first line follows `lines_before` lines,
+    /// with its file line; an unreadable one is rejected into `out` with its line and the
+    /// read goes on. `None` at the block's end.
+    pub(crate) fn next_in_block(
+        &mut self,
+        rec: &mut csv::ByteRecord,
+        lines_before: u64,
+        out: &mut crate::ingest::BlockOut,
+    ) -> Option<u64> {
+        loop {
+            match self.next_record(rec) {
+                Ok(Some(line)) => return Some(line + lines_before),
+                Ok(None) => return None,
+                Err((line, e)) => out.other(crate::ingest::Other::Reject {
+                    line: line + lines_before,
+                    reason: format!("unreadable CSV record: {e}"),
+                    raw: Vec::new(),
+                }),
+            }
+        }
+    }
 }
 
 /// Turn a csv read error into a rejection or an I/O error.
