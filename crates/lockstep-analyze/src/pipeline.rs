@@ -671,6 +671,7 @@ fn campaigns_file(
         median_evidence: c.median_evidence,
         median_min_dt_s: c.median_min_dt_s,
         source_concentration: c.source_concentration,
+        member_concentration: c.member_concentration,
         total_evidence: c.total_evidence,
     };
     let basis = |b: &lockstep_campaigns::Basis| schema::Basis {

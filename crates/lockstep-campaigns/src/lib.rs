@@ -195,6 +195,13 @@ pub struct ScoreComponents {
     /// Share of the posts the members amplified (reposted or replied to) that come from
     /// the single most amplified author.
     pub source_concentration: f64,
+    /// The same, member by member: the median over members linked by the pair test (not
+    /// only by round overlaps) of the share of a member's amplifying (on the posts two or
+    /// more members acted on) that went to that member's own most amplified author. Two
+    /// fan clubs of different stars joined into one group amplify two sources (source
+    /// concentration about a half), yet each fan amplifies one; a ring boosting popular
+    /// posts has every member spread over many authors.
+    pub member_concentration: f64,
 }
 
 /// A dense, significant group not reported as a campaign, with the reason.
@@ -406,6 +413,7 @@ pub fn detect_from(
         let (mut campaign, strengths) = score_campaign(&members, &fused, &behaviours, params);
         campaign.components.exclusivity = ex.share;
         campaign.components.source_concentration = ex.concentration;
+        campaign.components.member_concentration = ex.member_concentration;
         campaign.basis.objects = ex.objects;
         campaign.basis.top_object_share = ex.top_object_share;
         campaign.basis.rounds = rs;
@@ -495,6 +503,8 @@ fn exclusivity(
     }
     // Behaviours with an internal edge, per group.
     let mut active = vec![vec![false; traces.len()]; groups.len()];
+    // Members with an internal pair-test edge (not only round overlaps).
+    let mut pair_linked = vec![false; table.account_count()];
     for f in fused {
         let (ga, gb) = (group_of[f.a as usize], group_of[f.b as usize]);
         if ga != u32::MAX && ga == gb {
@@ -502,6 +512,8 @@ fn exclusivity(
             for &(bi, ei) in &f.parts {
                 if !behaviours[bi].edges[ei].from_rounds {
                     active[ga as usize][bi] = true;
+                    pair_linked[f.a as usize] = true;
+                    pair_linked[f.b as usize] = true;
                 }
             }
         }
@@ -510,6 +522,8 @@ fn exclusivity(
     let mut all = vec![0u64; groups.len()];
     // Per group: member events on posts, by the posts' author.
     let mut sources: Vec<HashMap<u32, u64>> = vec![HashMap::default(); groups.len()];
+    // Per member: events on posts two or more members acted on, by the posts' author.
+    let mut member_sources: HashMap<(u32, u32), u64> = HashMap::default();
     // Per group: objects two or more members acted on, member pairs on them, and the most
     // on one object.
     let mut objects = vec![0usize; groups.len()];
@@ -546,13 +560,36 @@ fn exclusivity(
                         all[g as usize] += a;
                         if on_posts {
                             if let Some(p) = table.ref_post(obj) {
-                                *sources[g as usize].entry(table.author(p)).or_default() += o;
+                                let author = table.author(p);
+                                *sources[g as usize].entry(author).or_default() += o;
+                                for e in group {
+                                    if group_of[e.account as usize] == g {
+                                        *member_sources.entry((e.account, author)).or_default() +=
+                                            1;
+                                    }
+                                }
                             }
                         }
                     }
                 }
             }
         }
+    }
+    // Each member's most amplified author's share of its amplifying, grouped by group;
+    // only members the pair test links (round overlaps lend a fan club the busy accounts
+    // that meet it on its star's posts, whose own reposts are spread).
+    let mut member_top: HashMap<u32, (u64, u64)> = HashMap::default();
+    for (&(account, _), &n) in member_sources
+        .iter()
+        .filter(|((a, _), _)| pair_linked[*a as usize])
+    {
+        let (top, total) = member_top.entry(account).or_default();
+        *top = (*top).max(n);
+        *total += n;
+    }
+    let mut member_shares: Vec<Vec<f64>> = vec![Vec::new(); groups.len()];
+    for (account, (top, total)) in member_top {
+        member_shares[group_of[account as usize] as usize].push(top as f64 / total as f64);
     }
     (0..groups.len())
         .map(|g| {
@@ -580,6 +617,7 @@ fn exclusivity(
             GroupObjects {
                 share,
                 concentration,
+                member_concentration: median(&mut member_shares[g]),
                 seed_share,
                 objects: objects[g],
                 top_object_share: if pairs[g] == 0 {
@@ -598,6 +636,8 @@ struct GroupObjects {
     share: f64,
     /// Source concentration (see [`ScoreComponents::source_concentration`]).
     concentration: f64,
+    /// See [`ScoreComponents::member_concentration`].
+    member_concentration: f64,
     /// See [`Basis::objects`].
     objects: usize,
     /// See [`Basis::top_object_share`].
@@ -983,7 +1023,8 @@ fn set_aside_reason(
         return None;
     }
     let amplifies = basis.amplify_evidence >= MIN_CROWD_AMPLIFY;
-    if amplifies && c.source_concentration >= params.fan_concentration {
+    let single_source = c.source_concentration.max(c.member_concentration);
+    if amplifies && single_source >= params.fan_concentration {
         return Some("fan-like: amplifies a single outside source as part of a larger crowd");
     }
     if (amplifies && c.source_concentration >= 0.5) || c.density < 0.5 {
@@ -1091,6 +1132,7 @@ fn score_campaign(
                 co_actions,
                 exclusivity: 0.0,
                 source_concentration: 0.0,
+                member_concentration: 0.0,
             },
             behaviours: behaviours_list,
             edges,
@@ -1513,6 +1555,7 @@ mod tests {
             co_actions: 810,
             exclusivity: 0.16,
             source_concentration: 0.96,
+            member_concentration: 0.97,
         };
         let mut basis = Basis {
             objects: 55,
@@ -1540,6 +1583,48 @@ mod tests {
             set_aside_reason(&loose, &basis, &params),
             Some("crowd-like: a minority of the activity it joins, loosely linked or mostly one source")
         );
+    }
+
+    #[test]
+    fn fans_of_two_stars_joined_in_one_group_are_still_fans() {
+        let params = DetectParams::default();
+        // Two fan clubs reposting their own star within seconds, joined by Leiden: the
+        // group amplifies two sources, so its source concentration is about a half.
+        let joined = ScoreComponents {
+            density: 0.68,
+            median_evidence: 10.6,
+            total_evidence: 27_000.0,
+            behaviours: 1,
+            median_min_dt_s: 10.0,
+            co_actions: 17_779,
+            exclusivity: 0.57,
+            source_concentration: 0.48,
+            member_concentration: 1.0,
+        };
+        let basis = Basis {
+            objects: 421,
+            top_object_share: 0.07,
+            multi_object_evidence: 0.87,
+            time_resolution: "second".into(),
+            round_evidence: 0.26,
+            rounds: rounds::RoundSignals::default(),
+            seed_echo: None,
+            amplify_evidence: 1.0,
+        };
+        assert_eq!(
+            set_aside_reason(&joined, &basis, &params),
+            Some("fan-like: amplifies a single outside source as part of a larger crowd")
+        );
+        // A ring reposting popular posts of many authors: every member spreads its
+        // reposts, and a minority of the traffic on viral posts is its camouflage.
+        let ring = ScoreComponents {
+            density: 1.0,
+            exclusivity: 0.6,
+            source_concentration: 0.13,
+            member_concentration: 0.2,
+            ..joined
+        };
+        assert_eq!(set_aside_reason(&ring, &basis, &params), None);
     }
 
     /// A significant pair-test edge between `a` and `b` (no round overlap).

@@ -277,6 +277,34 @@ fn weibo_world_with_rounds_precision_and_recall_floor() {
     weibo_world_floor(&["--rounds"], WEIBO_ROUNDS_RECALL_FLOOR);
 }
 
+/// `--rounds` on a world with no campaign (the organic scenario: fan groups of two stars,
+/// viral cascades, news bursts, ordinary accounts) flags no one. Round overlaps once joined
+/// a fan club with the busy accounts that met it on its star's posts (54 and 84 accounts
+/// flagged on seeds 3 and 1, BENCHMARKS.md "Fans joined by rounds"): the group amplified
+/// less than half from one source, though each fan amplified one.
+#[test]
+fn organic_world_with_rounds_flags_no_one() {
+    let dir = tempfile::tempdir().unwrap();
+    for seed in ["1", "3"] {
+        let run = dir.path().join(seed);
+        let data = generate(&run, "organic", seed, "1");
+        let out = run.join("out");
+        lockstep_ok(&[
+            "analyze",
+            data.join("posts.csv").to_str().unwrap(),
+            "--rounds",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let (_, accounts) = read_csv(&out.join("accounts.csv"));
+        assert!(
+            accounts.is_empty(),
+            "seed {seed}: {} organic accounts flagged",
+            accounts.len()
+        );
+    }
+}
+
 /// Precision at least 0.95 on every seed 1-5 of the weibo world at [`WEIBO_TEST_SCALE`],
 /// and pooled recall at least `recall_floor`, with `extra` arguments to `analyze`.
 fn weibo_world_floor(extra: &[&str], recall_floor: f64) {
