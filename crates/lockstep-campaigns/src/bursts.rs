@@ -1,20 +1,40 @@
-//! Group-level evidence: bursts on different objects shared by the same accounts.
+//! Group-level evidence: bursts shared by the same accounts.
 //!
 //! A pairwise test needs each pair to co-act several times. A ring that sends a different
 //! subset of its members each round gives most pairs one or two co-actions after three
 //! rounds, yet the rounds themselves overlap far beyond chance: 13 accounts on one
 //! template and 13 on the next, 5 of them the same, out of thousands of active accounts.
 //! This module finds bursts (an object's events with gaps of at most the window, at least
-//! `min_accounts` accounts) and tests every pair of bursts on different objects for
-//! account overlap, with a Bonferroni correction over all pairs of bursts. The null model
-//! is the pairwise one lifted to bursts: if each burst drew its accounts in proportion to
-//! their activity, the overlap of bursts of sizes `s` and `t` would be about Poisson with
-//! mean `s * t * sum_a w_a^2` (`w_a = d_a / E`: account `a`'s share of the behaviour's
-//! events), so busy accounts do not make overlaps by themselves. Pairs
-//! of bursts on the same object are not tested: a hashtag's regulars return to it. The
-//! accounts in a significant overlap get pair evidence from it. Only behaviours whose
-//! objects are written texts (co-similar, co-text) use it: a burst of people writing the
-//! same words is coordination's signature, a burst of reposts of one post is a crowd's.
+//! [`MIN_BURST_ACCOUNTS`] accounts) and tests pairs of bursts for account overlap, with a
+//! Bonferroni correction over all pairs of bursts. The null model is the pairwise one
+//! lifted to bursts: if each burst drew its accounts in proportion to their activity, the
+//! overlap of bursts of sizes `s` and `t` would be about Poisson with mean
+//! `s * t * sum_a w_a^2` (`w_a = d_a / E`: account `a`'s share of the behaviour's events),
+//! so busy accounts do not make overlaps by themselves.
+//!
+//! Which pairs of bursts are tested depends on what the objects are:
+//!
+//! * **Written texts** (co-similar, co-text; [`overlap_pairs`]): pairs of bursts on
+//!   different objects. A burst of people writing the same words is coordination's
+//!   signature, a burst of reposts of one post is a crowd's (reposts and replies are
+//!   tested as rounds, see `crate::rounds`).
+//! * **Tags** (co-hashtag; [`overlap_pairs_apart`]): pairs of bursts on *different* tags
+//!   that are also *apart in time* (more than the window between the end of one and the
+//!   start of the other). A hashtag push sends a rotating part of its members to post a
+//!   tag set in each round, hours apart: no pair co-tags often enough for the pair test at
+//!   a few rounds, but its rounds on one tag and on the next share most of their accounts.
+//!   Apart in time, because one post carries several tags: a burst of posts with `#A# #B#`
+//!   is a burst on A and a burst on B made of the same accounts by the same acts, which is
+//!   one burst, not two. Different tags, because the null cannot control a tag's regulars:
+//!   it spreads an account's acts over all the behaviour's tags, so an account using one
+//!   tag most of the time is in that tag's bursts about `E / n_o` times more often than
+//!   `w_a` says (`n_o`: the tag's events), and twice in a row `(E / n_o)^2` more often. On
+//!   two different tags the account must be a regular of both, and its weight counts its
+//!   acts on both. A crowd that bursts on one tag whenever news breaks (a star's fans, a
+//!   news event's readers) is therefore not tested against itself; a ring that keeps to
+//!   one tag is left to the pair test, which counts its rounds as visits.
+//!
+//! The accounts in a significant overlap get pair evidence from it.
 
 use crate::stats::poisson_ln_sf;
 use crate::timing::CoActRule;
@@ -71,6 +91,45 @@ pub fn overlap_pairs(
     overlaps(&bursts(trace, rule), sum_d2, events, ln_alpha)
 }
 
+/// Each burst of `trace` under `rule` as [`bursts`] finds them, with the times of its
+/// first and last events.
+pub fn timed_bursts(trace: &Trace, rule: &CoActRule) -> Vec<(u32, Vec<u32>, i64, i64)> {
+    let mut out = Vec::new();
+    for run in lockstep_kernel::linked_runs(&trace.events, &|a, b| rule.co_act(a, b)) {
+        if run.len() >= MIN_BURST_ACCOUNTS {
+            let mut acc: Vec<u32> = run.iter().map(|e| e.account).collect();
+            acc.sort_unstable();
+            acc.dedup();
+            if acc.len() >= MIN_BURST_ACCOUNTS {
+                let first = run.iter().map(|e| e.time).min().unwrap_or(0);
+                let last = run.iter().map(|e| e.time).max().unwrap_or(0);
+                out.push((run[0].object, acc, first, last));
+            }
+        }
+    }
+    out
+}
+
+/// [`overlap_pairs`] for tags: only pairs of bursts on different objects that are also
+/// apart in time, more than the window (the larger of the one asked for and the one on
+/// the stamps) between them (see the module documentation).
+pub fn overlap_pairs_apart(
+    trace: &Trace,
+    rule: &CoActRule,
+    degree: &[u64],
+    ln_alpha: f64,
+) -> (HashMap<u64, f64>, f64) {
+    let events: u64 = degree.iter().sum();
+    let sum_d2: u128 = degree.iter().map(|&d| d as u128 * d as u128).sum();
+    let timed = timed_bursts(trace, rule);
+    let gap = rule.window_ms.max(rule.stamp_ms);
+    let bursts: Vec<(u32, Vec<u32>)> = timed.iter().map(|b| (b.0, b.1.clone())).collect();
+    overlaps_where(&bursts, sum_d2, events, ln_alpha, |b, other| {
+        let (x, y) = (&timed[b], &timed[other]);
+        x.0 != y.0 && (y.2 - x.3 > gap || x.2 - y.3 > gap)
+    })
+}
+
 /// [`overlap_pairs`] from the bursts already found (in any order), the sum over accounts
 /// of their squared event counts and the number of events.
 pub fn overlaps(
@@ -78,6 +137,20 @@ pub fn overlaps(
     sum_d2: u128,
     events: u64,
     ln_alpha: f64,
+) -> (HashMap<u64, f64>, f64) {
+    overlaps_where(bursts, sum_d2, events, ln_alpha, |b, other| {
+        bursts[b].0 != bursts[other].0
+    })
+}
+
+/// [`overlaps`] testing only the pairs of bursts (indices into `bursts`) that `pairable`
+/// accepts.
+fn overlaps_where(
+    bursts: &[(u32, Vec<u32>)],
+    sum_d2: u128,
+    events: u64,
+    ln_alpha: f64,
+    pairable: impl Fn(usize, usize) -> bool,
 ) -> (HashMap<u64, f64>, f64) {
     let nb = bursts.len();
     let tests = nb as f64 * (nb as f64 - 1.0) / 2.0;
@@ -94,7 +167,7 @@ pub fn overlaps(
     }
     let sum_w2: f64 = sum_d2 as f64 / (events as f64 * events as f64);
     let mut shared: HashMap<u32, usize> = HashMap::new();
-    for (b, (object, acc)) in bursts.iter().enumerate() {
+    for (b, (_, acc)) in bursts.iter().enumerate() {
         shared.clear();
         for a in acc {
             let list = &of_account[a];
@@ -109,10 +182,10 @@ pub fn overlaps(
             if k < MIN_OVERLAP {
                 continue;
             }
-            let (other_object, other_acc) = &bursts[other as usize];
-            if other_object == object {
+            if !pairable(b, other as usize) {
                 continue;
             }
+            let other_acc = &bursts[other as usize].1;
             let mean = acc.len() as f64 * other_acc.len() as f64 * sum_w2;
             let ln_q = poisson_ln_sf(k as u64, mean) + ln_tests;
             if ln_q > ln_alpha {

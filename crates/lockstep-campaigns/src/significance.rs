@@ -325,12 +325,20 @@ pub fn test_behaviour(
             min_weight: 1,
             ..NetworkParams::default()
         };
-        // Only where a burst means many accounts writing the same text: reposting,
-        // linking or tagging something popular in a burst is what crowds do.
+        // Where a burst means many accounts writing the same text, or the same tags on
+        // their own posts in rounds hours apart (tags: only bursts on different tags apart
+        // in time, see `crate::bursts`); reposting or linking something popular in a
+        // burst is what crowds do (reposts and replies are tested as rounds).
         let authored = visits.behaviour.spec().authored;
-        let rounds = params.rounds && !authored;
-        let group = if params.group_evidence && (authored || rounds) {
-            crate::bursts::overlap_pairs(visits, &rule, &null.degree, ln_alpha - ln_windows).0
+        let tags = visits.behaviour == Behaviour::CoHashtag;
+        let rounds = params.rounds && !authored && !tags;
+        let ln_bound = ln_alpha - ln_windows;
+        let group = if !params.group_evidence {
+            Default::default()
+        } else if tags {
+            crate::bursts::overlap_pairs_apart(visits, &rule, &null.degree, ln_bound).0
+        } else if authored || rounds {
+            crate::bursts::overlap_pairs(visits, &rule, &null.degree, ln_bound).0
         } else {
             Default::default()
         };
