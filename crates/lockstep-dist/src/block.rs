@@ -17,6 +17,8 @@ pub struct Segment {
     pub object: u32,
     /// (time, post) of its first event: orders the pieces of one object.
     pub first: (i64, u32),
+    /// Time of its last event.
+    pub last: i64,
     /// Its first event co-acts with the event just before it (in the previous block).
     pub joins_previous: bool,
     /// Its last event is the block's last owned event (the next block may continue it).
@@ -256,6 +258,7 @@ fn segments<M: Fn(&Event, &Event) -> bool>(
             out.push(Segment {
                 object,
                 first: (ev[i].time, ev[i].post),
+                last: ev[j - 1].time,
                 joins_previous,
                 open_end,
                 events: (j - i) as u64,
