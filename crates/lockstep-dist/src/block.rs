@@ -54,7 +54,8 @@ pub struct BlockParams {
     pub exact: bool,
     /// Some post has events on several objects: distinct posts are counted by the merge.
     pub multi_object_posts: bool,
-    /// Find burst pieces (group evidence of authored behaviours).
+    /// Find burst pieces (group evidence of behaviours whose bursts are paired, see
+    /// `lockstep_campaigns::bursts::pairing`).
     pub bursts: bool,
 }
 
