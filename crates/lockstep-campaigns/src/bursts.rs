@@ -1,24 +1,47 @@
-//! Group-level evidence: bursts on different objects shared by the same accounts.
+//! Group-level evidence: bursts shared by the same accounts.
 //!
 //! A pairwise test needs each pair to co-act several times. A ring that sends a different
 //! subset of its members each round gives most pairs one or two co-actions after three
 //! rounds, yet the rounds themselves overlap far beyond chance: 13 accounts on one
 //! template and 13 on the next, 5 of them the same, out of thousands of active accounts.
 //! This module finds bursts (an object's events with gaps of at most the window, at least
-//! `min_accounts` accounts) and tests every pair of bursts on different objects for
-//! account overlap, with a Bonferroni correction over all pairs of bursts. The null model
-//! is the pairwise one lifted to bursts: if each burst drew its accounts in proportion to
-//! their activity, the overlap of bursts of sizes `s` and `t` would be about Poisson with
-//! mean `s * t * sum_a w_a^2` (`w_a = d_a / E`: account `a`'s share of the behaviour's
-//! events), so busy accounts do not make overlaps by themselves. Pairs
-//! of bursts on the same object are not tested: a hashtag's regulars return to it. The
-//! accounts in a significant overlap get pair evidence from it. Only behaviours whose
-//! objects are written texts (co-similar, co-text) use it: a burst of people writing the
-//! same words is coordination's signature, a burst of reposts of one post is a crowd's.
+//! [`MIN_BURST_ACCOUNTS`] accounts) and tests pairs of bursts for account overlap, with a
+//! Bonferroni correction over all pairs of bursts. The null model is the pairwise one
+//! lifted to bursts: if each burst drew its accounts in proportion to their activity, the
+//! overlap of bursts of sizes `s` and `t` would be about Poisson with mean
+//! `s * t * sum_a w_a^2` (`w_a = d_a / E`: account `a`'s share of the behaviour's events),
+//! so busy accounts do not make overlaps by themselves.
+//!
+//! Which pairs of bursts are tested depends on what the objects are:
+//!
+//! * **Written texts** (co-similar, co-text; [`Pairing::DifferentObjects`]): pairs of
+//!   bursts on different objects. A burst of people writing the same words is
+//!   coordination's signature, a burst of reposts of one post is a crowd's (reposts and
+//!   replies are tested as rounds, with the same pairing, see `crate::rounds`).
+//! * **Tag sets** (co-hashtag, whose objects are a post's set of tags;
+//!   [`Pairing::DisjointInTime`]): pairs of bursts on *different* tag sets whose time spans
+//!   are *disjoint*. A hashtag push sends a rotating part of its members to post a tag set
+//!   in each round, hours apart: no pair co-tags often enough for the pair test at a few
+//!   rounds, but its round on one set and its round on the next share most of their
+//!   accounts. Disjoint in time, because bursts that share a moment are one event: a crowd
+//!   live-posting a concert or a story writes `#A#`, `#A# #B#` and `#B#` in the same
+//!   minutes, concurrent bursts on three sets with the same people in each, which is one
+//!   round, not three. Different sets, because the null cannot control a tag's regulars: it
+//!   spreads an account's acts over all the behaviour's tag sets, so an account using one
+//!   set most of the time is in that set's bursts about `E / n_o` times more often than
+//!   `w_a` says (`n_o`: the set's events), and in two of them `(E / n_o)^2` times more
+//!   often. On two different sets the excess needs an account that is a regular of both,
+//!   and its weight then counts its acts on both. A crowd that bursts on one tag whenever
+//!   something happens (a star's fans, a story's readers) is therefore never tested
+//!   against itself, and a push that repeats one set is left to the pair test, which
+//!   counts its rounds as visits. Bursts on mentions and links are not paired: linking a
+//!   story in a burst is what readers do.
+//!
+//! The accounts in a significant overlap get pair evidence from it.
 
 use crate::stats::poisson_ln_sf;
 use crate::timing::CoActRule;
-use lockstep_traces::Trace;
+use lockstep_traces::{Behaviour, Trace};
 use std::collections::HashMap;
 
 /// Bursts smaller than this are not tested (too common by chance, and too small to tell).
@@ -29,10 +52,59 @@ pub const MIN_OVERLAP: usize = 3;
 /// aggregators join everything; they would make the pairing quadratic).
 const MAX_BURSTS_PER_ACCOUNT: usize = 2_000;
 
+/// One burst: an object's events with gaps of at most the window.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Burst {
+    /// The object.
+    pub object: u32,
+    /// Time of its first event.
+    pub first: i64,
+    /// Time of its last event.
+    pub last: i64,
+    /// Its distinct accounts, sorted.
+    pub accounts: Vec<u32>,
+}
+
+/// Which pairs of bursts are tested for overlap (see the module documentation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pairing {
+    /// Bursts on different objects (written texts; rounds of reposts and replies).
+    DifferentObjects,
+    /// Bursts on different objects whose time spans are disjoint (tag sets: bursts that
+    /// share a moment are one event, not two rounds).
+    DisjointInTime,
+}
+
+impl Pairing {
+    /// Whether bursts `x` and `y` are tested against each other.
+    pub fn pairs(self, x: &Burst, y: &Burst) -> bool {
+        x.object != y.object
+            && match self {
+                Pairing::DifferentObjects => true,
+                Pairing::DisjointInTime => x.last < y.first || y.last < x.first,
+            }
+    }
+}
+
+/// How `behaviour`'s bursts are paired when group evidence is on, or `None` when they are
+/// not tested (rounds of reposts and replies are asked for apart, see `crate::rounds`).
+pub fn pairing(behaviour: Behaviour) -> Option<Pairing> {
+    if behaviour.spec().authored {
+        Some(Pairing::DifferentObjects)
+    } else if behaviour == Behaviour::CoHashtag {
+        Some(Pairing::DisjointInTime)
+    } else {
+        None
+    }
+}
+
 /// Each burst of `trace` under `rule` (consecutive events co-act): its object and its
 /// distinct accounts, sorted.
 pub fn bursts(trace: &Trace, rule: &CoActRule) -> Vec<(u32, Vec<u32>)> {
     bursts_by(&trace.events, |a, b| rule.co_act(a, b))
+        .into_iter()
+        .map(|b| (b.object, b.accounts))
+        .collect()
 }
 
 /// The bursts of events sorted by object and time, where `co_act` says whether two
@@ -41,7 +113,7 @@ pub fn bursts(trace: &Trace, rule: &CoActRule) -> Vec<(u32, Vec<u32>)> {
 pub fn bursts_by(
     ev: &[lockstep_traces::Event],
     co_act: impl Fn(&lockstep_traces::Event, &lockstep_traces::Event) -> bool,
-) -> Vec<(u32, Vec<u32>)> {
+) -> Vec<Burst> {
     let mut out = Vec::new();
     for run in lockstep_kernel::linked_runs(ev, &co_act) {
         if run.len() >= MIN_BURST_ACCOUNTS {
@@ -49,7 +121,12 @@ pub fn bursts_by(
             acc.sort_unstable();
             acc.dedup();
             if acc.len() >= MIN_BURST_ACCOUNTS {
-                out.push((run[0].object, acc));
+                out.push(Burst {
+                    object: run[0].object,
+                    first: run[0].time,
+                    last: run[run.len() - 1].time,
+                    accounts: acc,
+                });
             }
         }
     }
@@ -58,26 +135,43 @@ pub fn bursts_by(
 
 /// Account pairs (key `a << 32 | b`, `a < b`) in a significant burst overlap, with the
 /// smallest Bonferroni-adjusted ln p of an overlap they are in (only those at most
-/// `ln_alpha`), and the number of burst pairs tested.
+/// `ln_alpha`), and the number of burst pairs tested; bursts paired by `pairing`.
 pub fn overlap_pairs(
     trace: &Trace,
     rule: &CoActRule,
     degree: &[u64],
     ln_alpha: f64,
+    pairing: Pairing,
 ) -> (HashMap<u64, f64>, f64) {
     let events: u64 = degree.iter().sum();
     // Sums of squares in integers: exact whatever order the accounts come in.
     let sum_d2: u128 = degree.iter().map(|&d| d as u128 * d as u128).sum();
-    overlaps(&bursts(trace, rule), sum_d2, events, ln_alpha)
+    let found = bursts_by(&trace.events, |a, b| rule.co_act(a, b));
+    overlaps(&found, sum_d2, events, ln_alpha, pairing)
 }
 
 /// [`overlap_pairs`] from the bursts already found (in any order), the sum over accounts
 /// of their squared event counts and the number of events.
 pub fn overlaps(
-    bursts: &[(u32, Vec<u32>)],
+    bursts: &[Burst],
     sum_d2: u128,
     events: u64,
     ln_alpha: f64,
+    pairing: Pairing,
+) -> (HashMap<u64, f64>, f64) {
+    overlaps_where(bursts, sum_d2, events, ln_alpha, |b, other| {
+        pairing.pairs(&bursts[b], &bursts[other])
+    })
+}
+
+/// [`overlaps`] testing only the pairs of bursts (indices into `bursts`) that `pairable`
+/// accepts.
+fn overlaps_where(
+    bursts: &[Burst],
+    sum_d2: u128,
+    events: u64,
+    ln_alpha: f64,
+    pairable: impl Fn(usize, usize) -> bool,
 ) -> (HashMap<u64, f64>, f64) {
     let nb = bursts.len();
     let tests = nb as f64 * (nb as f64 - 1.0) / 2.0;
@@ -87,14 +181,15 @@ pub fn overlaps(
     }
     let ln_tests = tests.ln();
     let mut of_account: HashMap<u32, Vec<u32>> = HashMap::new();
-    for (b, (_, acc)) in bursts.iter().enumerate() {
-        for &a in acc {
+    for (b, burst) in bursts.iter().enumerate() {
+        for &a in &burst.accounts {
             of_account.entry(a).or_default().push(b as u32);
         }
     }
     let sum_w2: f64 = sum_d2 as f64 / (events as f64 * events as f64);
     let mut shared: HashMap<u32, usize> = HashMap::new();
-    for (b, (object, acc)) in bursts.iter().enumerate() {
+    for (b, burst) in bursts.iter().enumerate() {
+        let acc = &burst.accounts;
         shared.clear();
         for a in acc {
             let list = &of_account[a];
@@ -109,10 +204,10 @@ pub fn overlaps(
             if k < MIN_OVERLAP {
                 continue;
             }
-            let (other_object, other_acc) = &bursts[other as usize];
-            if other_object == object {
+            if !pairable(b, other as usize) {
                 continue;
             }
+            let other_acc = &bursts[other as usize].accounts;
             let mean = acc.len() as f64 * other_acc.len() as f64 * sum_w2;
             let ln_q = poisson_ln_sf(k as u64, mean) + ln_tests;
             if ln_q > ln_alpha {
@@ -181,12 +276,46 @@ mod tests {
             ..Default::default()
         };
         let rule = CoActRule::new(&table, &grid, 60_000);
-        let (pairs, tests) = overlap_pairs(&trace(ev), &rule, &degree, (0.01f64).ln());
+        let (pairs, tests) = overlap_pairs(
+            &trace(ev),
+            &rule,
+            &degree,
+            (0.01f64).ln(),
+            Pairing::DifferentObjects,
+        );
         assert_eq!(tests, 6.0, "four bursts, six pairs");
         // The four shared accounts, all pairs among them, and nobody else.
         assert_eq!(pairs.len(), 6, "{pairs:?}");
         assert!(pairs
             .keys()
             .all(|k| (20..24).contains(&(k >> 32)) && (20..24).contains(&(k & 0xffff_ffff))));
+    }
+
+    #[test]
+    fn tag_bursts_pair_only_on_different_tags_at_different_times() {
+        let b = |object, first, last| Burst {
+            object,
+            first,
+            last,
+            accounts: (0..10).collect(),
+        };
+        let x = b(1, 0, 600);
+        let tags = Pairing::DisjointInTime;
+        assert!(tags.pairs(&x, &b(2, 3_600, 4_200)));
+        assert!(tags.pairs(&b(2, 3_600, 4_200), &x));
+        // Bursts that share a moment: one event (a crowd live-posting with varied tags).
+        assert!(!tags.pairs(&x, &b(2, 300, 900)));
+        assert!(!tags.pairs(&x, &b(2, 600, 700)));
+        // A tag's regulars return to it.
+        assert!(!tags.pairs(&x, &b(1, 3_600, 4_200)));
+        // Texts: any two bursts on different texts.
+        assert!(Pairing::DifferentObjects.pairs(&x, &b(2, 300, 900)));
+        assert!(!Pairing::DifferentObjects.pairs(&x, &b(1, 3_600, 4_200)));
+        assert_eq!(pairing(Behaviour::CoHashtag), Some(tags));
+        assert_eq!(
+            pairing(Behaviour::CoSimilar),
+            Some(Pairing::DifferentObjects)
+        );
+        assert_eq!(pairing(Behaviour::CoRepost), None);
     }
 }

@@ -17,6 +17,8 @@ pub struct Segment {
     pub object: u32,
     /// (time, post) of its first event: orders the pieces of one object.
     pub first: (i64, u32),
+    /// Time of its last event.
+    pub last: i64,
     /// Its first event co-acts with the event just before it (in the previous block).
     pub joins_previous: bool,
     /// Its last event is the block's last owned event (the next block may continue it).
@@ -52,7 +54,8 @@ pub struct BlockParams {
     pub exact: bool,
     /// Some post has events on several objects: distinct posts are counted by the merge.
     pub multi_object_posts: bool,
-    /// Find burst pieces (group evidence of authored behaviours).
+    /// Find burst pieces (group evidence of behaviours whose bursts are paired, see
+    /// `lockstep_campaigns::bursts::pairing`).
     pub bursts: bool,
 }
 
@@ -256,6 +259,7 @@ fn segments<M: Fn(&Event, &Event) -> bool>(
             out.push(Segment {
                 object,
                 first: (ev[i].time, ev[i].post),
+                last: ev[j - 1].time,
                 joins_previous,
                 open_end,
                 events: (j - i) as u64,

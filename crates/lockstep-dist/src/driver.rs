@@ -1,7 +1,7 @@
 //! The driver's part: from merged counts to significant edges, as one machine finds them.
 
 use crate::block::Segment;
-use lockstep_campaigns::bursts::{overlaps, MIN_BURST_ACCOUNTS};
+use lockstep_campaigns::bursts::{overlaps, pairing, Burst, MIN_BURST_ACCOUNTS};
 use lockstep_campaigns::significance::{
     candidate_ln_p_bound, finish_edges, judge_window, BehaviourSummary, SigEdge, TestParams,
     Tested, WindowResult,
@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 /// Join burst pieces (from every block, in any order) into the bursts of one behaviour
 /// and window, as [`lockstep_campaigns::bursts::bursts`] finds them on one machine.
-pub fn stitch_bursts(mut segments: Vec<Segment>) -> Vec<(u32, Vec<u32>)> {
+pub fn stitch_bursts(mut segments: Vec<Segment>) -> Vec<Burst> {
     segments.sort_by_key(|s| (s.object, s.first));
     let mut out = Vec::new();
     let mut cur: Option<Segment> = None;
@@ -26,6 +26,7 @@ pub fn stitch_bursts(mut segments: Vec<Segment>) -> Vec<(u32, Vec<u32>)> {
                 c.accounts.sort_unstable();
                 c.accounts.dedup();
                 c.open_end = s.open_end;
+                c.last = s.last;
             }
             _ => {
                 if let Some(c) = cur.take() {
@@ -41,27 +42,40 @@ pub fn stitch_bursts(mut segments: Vec<Segment>) -> Vec<(u32, Vec<u32>)> {
     out
 }
 
-fn push_burst(out: &mut Vec<(u32, Vec<u32>)>, s: Segment) {
+fn push_burst(out: &mut Vec<Burst>, s: Segment) {
     if s.events as usize >= MIN_BURST_ACCOUNTS && s.accounts.len() >= MIN_BURST_ACCOUNTS {
-        out.push((s.object, s.accounts));
+        out.push(Burst {
+            object: s.object,
+            first: s.first.0,
+            last: s.last,
+            accounts: s.accounts,
+        });
     }
 }
 
 /// Account pairs in a significant burst overlap, with its adjusted ln value, for one
-/// window (empty unless the behaviour is authored text and group evidence is on).
+/// window (empty unless group evidence is on and the behaviour's bursts are paired, see
+/// [`lockstep_campaigns::bursts::pairing`]).
 pub fn group_pairs(
     behaviour: Behaviour,
-    bursts: &[(u32, Vec<u32>)],
+    bursts: &[Burst],
     sum_d2: u128,
     events: u64,
     windows: usize,
     params: &TestParams,
 ) -> HashMap<u64, f64> {
-    if !(params.group_evidence && behaviour.spec().authored) {
+    let Some(pairing) = pairing(behaviour).filter(|_| params.group_evidence) else {
         return HashMap::new();
-    }
+    };
     let ln_windows = (windows.max(1) as f64).ln();
-    overlaps(bursts, sum_d2, events, params.alpha.ln() - ln_windows).0
+    overlaps(
+        bursts,
+        sum_d2,
+        events,
+        params.alpha.ln() - ln_windows,
+        pairing,
+    )
+    .0
 }
 
 /// The global figures of one behaviour's test at one window.

@@ -73,7 +73,12 @@ fn same_edges(a: &[SigEdge], b: &[SigEdge]) {
 }
 
 /// Merged pairs, null constant, bursts and split objects of one simulated window.
-type Simulated = (Vec<PairStats>, FixedSum, Vec<(u32, Vec<u32>)>, usize);
+type Simulated = (
+    Vec<PairStats>,
+    FixedSum,
+    Vec<lockstep_campaigns::bursts::Burst>,
+    usize,
+);
 
 /// One window of one behaviour on the simulated cluster: merged pairs, null constant,
 /// bursts.
@@ -91,7 +96,7 @@ fn simulate_window(
         window_ms: rule.stamp_ms,
         exact: rule.exact_by_stamps(),
         multi_object_posts: trace.multi_object_posts,
-        bursts: trace.behaviour.spec().authored,
+        bursts: lockstep_campaigns::bursts::pairing(trace.behaviour).is_some(),
     };
     // Plan: each object's bucket counts, blocks within the budget.
     let ev = &trace.events;

@@ -197,8 +197,9 @@ impl Columns {
 #[pymethods]
 impl SparkRun {
     /// The prepared behaviours: name, windows asked for and on the stamps (ms), whether a
-    /// post can act on several objects, whether bursts count (authored text with group
-    /// evidence), and the tested events.
+    /// post can act on several objects, whether bursts count (group evidence on a behaviour
+    /// whose bursts are paired, see `lockstep_campaigns::bursts::pairing`), and the tested
+    /// events.
     fn behaviours(&self) -> Vec<BehaviourInfo> {
         self.prepared
             .iter()
@@ -211,7 +212,8 @@ impl SparkRun {
                         .map(|&w| p.resolution.stamp_window_ms(w))
                         .collect(),
                     p.tested.multi_object_posts,
-                    self.test.group_evidence && p.behaviour.spec().authored,
+                    self.test.group_evidence
+                        && lockstep_campaigns::bursts::pairing(p.behaviour).is_some(),
                     p.tested.events.len(),
                 )
             })
@@ -418,11 +420,13 @@ impl SparkRun {
 fn segments_of(c: &Columns) -> PyResult<Vec<Segment>> {
     let (object, ft, fp) = (c.col("object")?, c.col("first_time")?, c.col("first_post")?);
     let (joins, open, events) = (c.col("joins")?, c.col("open")?, c.col("events")?);
+    let last = c.col("last_time")?;
     let accounts = c.lists("accounts")?;
     Ok((0..object.len())
         .map(|k| Segment {
             object: object[k] as u32,
             first: (ft[k], fp[k] as u32),
+            last: last[k],
             joins_previous: joins[k] != 0,
             open_end: open[k] != 0,
             events: events[k] as u64,
@@ -588,7 +592,8 @@ impl Out {
             Vec::new(),
         );
         for s in r.segments {
-            // a, b = first (time, post); co = events; posts_a/b = joins/open.
+            // a, b = first (time, post); co = events; posts_a/b = joins/open; objects =
+            // last time.
             self.row(
                 [
                     SEGMENT,
@@ -598,7 +603,7 @@ impl Out {
                     s.events as i64,
                     s.joins_previous as i64,
                     s.open_end as i64,
-                    0,
+                    s.last,
                     0,
                     0,
                     0,

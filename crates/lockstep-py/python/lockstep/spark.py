@@ -390,6 +390,7 @@ def analyze(
         F.col("posts_a").alias("joins"),
         F.col("posts_b").alias("open"),
         F.col("co").alias("events"),
+        F.col("objects").alias("last_time"),
         "accounts",
     )
     seg_all = segments.toArrow()
