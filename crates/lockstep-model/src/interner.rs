@@ -81,13 +81,13 @@ impl Interner {
             table,
             state,
         } = self;
-        let span = |arena: &str, ends: &[usize], id: u32| -> (usize, usize) {
+        let span = |ends: &[usize], id: u32| -> (usize, usize) {
             let i = id as usize;
             let start = if i == 0 { 0 } else { ends[i - 1] };
             (start, ends[i])
         };
         if let Some(&id) = table.find(hash, |&id| {
-            let (a, b) = span(arena, ends, id);
+            let (a, b) = span(ends, id);
             &arena[a..b] == s
         }) {
             return id;
@@ -97,7 +97,7 @@ impl Interner {
         ends.push(arena.len());
         // Growing re-hashes every string from the arena (the slots keep no hash).
         table.insert_unique(hash, id, |&other| {
-            let (a, b) = span(arena, ends, other);
+            let (a, b) = span(ends, other);
             state.hash_one(&arena[a..b])
         });
         id
