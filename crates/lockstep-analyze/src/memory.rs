@@ -53,6 +53,36 @@ pub fn report_table(table: &PostTable) {
     }
 }
 
+/// Resident memory by kind, in KiB, from `/proc/self/status`: (anonymous, file-mapped).
+/// File-mapped is mostly the spilled texts' pages (see `PostTable::spill_text`) and the
+/// binary; anonymous is the heap and the threads' stacks.
+fn rss_split_kib() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+    };
+    Some((field("RssAnon:")?, field("RssFile:")?))
+}
+
+/// Bytes the program holds in live heap allocations, and bytes glibc keeps free in its
+/// arenas (glibc's `mallinfo2`, summed over every arena). Elsewhere `None`.
+fn heap_bytes() -> Option<(usize, usize)> {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: mallinfo2 takes no argument and returns a plain struct of counters.
+        let m = unsafe { libc::mallinfo2() };
+        // Heap from brk (arena) and from mmap (hblkhd, large blocks), less what is free.
+        Some((m.uordblks + m.hblkhd, m.fordblks))
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        None
+    }
+}
+
 /// (resident now, peak since the last reset), in KiB, from `/proc/self/status`.
 fn rss_kib() -> Option<(u64, u64)> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -98,6 +128,20 @@ pub fn report_stage(stage: &str) {
         rss as f64 / 1024.0,
         run_peak as f64 / 1024.0
     );
+    if let Some((anon, file)) = rss_split_kib() {
+        let heap = heap_bytes().map_or(String::new(), |(used, free)| {
+            format!(
+                "; heap in use {:.1} MiB, free in the allocator {:.1} MiB",
+                mib(used),
+                mib(free)
+            )
+        });
+        eprintln!(
+            "lockstep: memory:   at its end: anonymous {:.1} MiB, file-mapped {:.1} MiB{heap}",
+            anon as f64 / 1024.0,
+            file as f64 / 1024.0
+        );
+    }
     // "5" resets the peak resident set size (Linux 4.0+); failing is harmless.
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }

@@ -342,9 +342,18 @@ pub(crate) fn compute_detecting(
         collect_all_evidence(table, &traces, &det, &run)?;
     // The events are the bulk of the traces and no later stage reads them: free them before
     // signals and narratives allocate (only the object spaces are kept, to name evidence).
+    // Of their own labels (co-text's: every normalised text) only the evidence rows'
+    // objects are ever named again.
     let mut traces = traces;
     for (t, _) in &mut traces {
         t.events = Vec::new();
+        let b = t.behaviour;
+        t.space.retain_labels(
+            evidence
+                .iter()
+                .filter(|r| r.behaviour == b)
+                .map(|r| r.object),
+        );
     }
     timer.lap("evidence");
     run.stage(3)?;

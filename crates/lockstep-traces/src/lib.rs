@@ -12,4 +12,4 @@ pub mod urls;
 
 pub use behaviour::{Behaviour, Semantics, Spec};
 pub use support::nothing_to_work_on;
-pub use trace::{extract, Event, ObjectSpace, Trace};
+pub use trace::{extract, Event, KeptLabels, ObjectSpace, Trace};

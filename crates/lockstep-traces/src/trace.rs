@@ -28,6 +28,65 @@ pub enum ObjectSpace {
     Single(&'static str),
     /// Strings derived for this trace (normalised texts, canonical URLs, hashtag sets).
     Labels(Interner),
+    /// The labels of a few objects only, kept by [`ObjectSpace::retain_labels`] once the
+    /// events are gone; other objects have no name (an empty label).
+    Kept(KeptLabels),
+}
+
+/// Labels of some objects of a [`ObjectSpace::Labels`] space, under their numbers.
+#[derive(Debug, Default)]
+pub struct KeptLabels {
+    /// Object numbers, ascending; `labels` holds the label of `objects[i]` under `i`.
+    objects: Vec<u32>,
+    labels: Interner,
+}
+
+impl KeptLabels {
+    /// The label of `object`, if it was kept.
+    pub fn get(&self, object: u32) -> Option<&str> {
+        let i = self.objects.binary_search(&object).ok()?;
+        Some(self.labels.resolve(i as u32))
+    }
+
+    /// Number of labels kept.
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    /// True when none was kept.
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+}
+
+impl ObjectSpace {
+    /// Keep the labels of `objects` only (every other object's label is then empty).
+    ///
+    /// A trace's own labels are its largest part after its events: co-text's are every
+    /// normalised text, about 60 bytes a post (600 MiB at 10M posts), yet once evidence is
+    /// collected only the objects of evidence rows are ever named. Spaces that name objects
+    /// through the post table (post ids, URLs, explicit objects) hold nothing and stay.
+    pub fn retain_labels(&mut self, objects: impl IntoIterator<Item = u32>) {
+        let ObjectSpace::Labels(all) = self else {
+            return;
+        };
+        let mut kept: Vec<u32> = objects
+            .into_iter()
+            .filter(|&o| (o as usize) < all.len())
+            .collect();
+        kept.sort_unstable();
+        kept.dedup();
+        // Labels of distinct objects are distinct, so interning them in object order gives
+        // them the numbers 0, 1, 2, ...: `labels` resolves the position in `objects`.
+        let mut labels = Interner::new();
+        for &o in &kept {
+            labels.intern(all.resolve(o));
+        }
+        *self = ObjectSpace::Kept(KeptLabels {
+            objects: kept,
+            labels,
+        });
+    }
 }
 
 /// All events of one behaviour, sorted by object, then time, then post.
@@ -55,6 +114,7 @@ impl Trace {
             ObjectSpace::Objects => table.objects.resolve(object),
             ObjectSpace::Single(s) => s,
             ObjectSpace::Labels(i) => i.resolve(object),
+            ObjectSpace::Kept(k) => k.get(object).unwrap_or(""),
         }
     }
 
@@ -136,6 +196,56 @@ pub fn extract(
 mod tests {
     use super::*;
     use lockstep_model::PostRecord;
+
+    proptest::proptest! {
+        /// Kept labels name the retained objects exactly as the full space did, and no
+        /// other object (asked for out of range too).
+        #[test]
+        fn kept_labels_agree_with_the_full_space(
+            words in proptest::collection::vec("[a-d ]{0,5}", 0..400),
+            keep in proptest::collection::vec(0u32..500, 0..100),
+        ) {
+            let mut all = Interner::new();
+            for w in &words {
+                all.intern(w);
+            }
+            let full: Vec<String> = all.iter().map(|(_, s)| s.to_string()).collect();
+            let trace = |space| Trace {
+                behaviour: Behaviour::CoText,
+                semantics: Semantics::Native,
+                events: Vec::new(),
+                space,
+                multi_object_posts: false,
+            };
+            let before = trace(ObjectSpace::Labels(all));
+            let mut after = trace(ObjectSpace::Labels(Interner::new()));
+            let mut again = Interner::new();
+            for w in &full {
+                again.intern(w);
+            }
+            after.space = ObjectSpace::Labels(again);
+            after.space.retain_labels(keep.iter().copied());
+            let table = PostTable::new();
+            for o in 0..520u32 {
+                let kept = keep.contains(&o) && (o as usize) < full.len();
+                let want = if kept { before.object_label(&table, o) } else { "" };
+                proptest::prop_assert_eq!(after.object_label(&table, o), want);
+            }
+            let ObjectSpace::Kept(k) = &after.space else {
+                return Err(proptest::test_runner::TestCaseError::fail("not kept"));
+            };
+            let distinct: std::collections::BTreeSet<u32> =
+                keep.iter().copied().filter(|&o| (o as usize) < full.len()).collect();
+            proptest::prop_assert_eq!(k.len(), distinct.len());
+        }
+    }
+
+    #[test]
+    fn retaining_leaves_table_backed_spaces_alone() {
+        let mut s = ObjectSpace::PostRefs;
+        s.retain_labels([1, 2]);
+        assert!(matches!(s, ObjectSpace::PostRefs));
+    }
 
     #[test]
     fn posts_without_author_are_no_event() {
