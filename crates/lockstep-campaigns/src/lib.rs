@@ -1977,8 +1977,7 @@ mod tests {
         );
         assert_eq!((&split, &judged), (&vec![group.clone()], &vec![true]));
 
-        let (groups, by_rounds, cores) =
-            core_of_round_groups(&t, split, judged, &traces, &params);
+        let (groups, by_rounds, cores) = core_of_round_groups(&t, split, judged, &traces, &params);
         assert_eq!(by_rounds, vec![true, true]);
         let mut expected = vec![fans.clone(), ring.clone()];
         expected.sort();
