@@ -369,7 +369,7 @@ pub fn detect_from(
     group_list.sort();
     let mut by_rounds = vec![false; group_list.len()];
     // Cores split off round groups (see `core_of_round_groups`): members -> group size.
-    let mut round_cores: HashMap<Vec<u32>, usize> = HashMap::default();
+    let mut round_cores = RoundCores::default();
     if params.rounds {
         // Groups whose evidence is mostly round overlaps are judged by their rounds
         // (`round_reason`), not by exclusivity.
@@ -981,6 +981,10 @@ fn split_round_groups(
     out.into_iter().unzip()
 }
 
+/// Cores split off round groups by [`core_of_round_groups`]: sorted members -> size of
+/// the group each was found in.
+type RoundCores = HashMap<Vec<u32>, usize>;
+
 /// Round groups (`by_rounds`) that their rounds set aside ([`round_reason`]) are searched
 /// for a core with synchronised rounds of its own. A group's rounds need a quarter of its
 /// members ([`rounds::round_size`]): a ring of 35 that Leiden put in one community with 140
@@ -1013,7 +1017,7 @@ fn core_of_round_groups(
     by_rounds: Vec<bool>,
     traces: &[(Trace, Vec<i64>)],
     params: &DetectParams,
-) -> (Vec<Vec<u32>>, Vec<bool>, HashMap<Vec<u32>, usize>) {
+) -> (Vec<Vec<u32>>, Vec<bool>, RoundCores) {
     let signals = rounds::round_signals(table, &groups, traces);
     let mut open: Vec<usize> = (0..groups.len())
         .filter(|&i| by_rounds[i] && round_reason(&signals[i]).is_some())
