@@ -1748,6 +1748,7 @@ mod tests {
             rounds: rounds::RoundSignals::default(),
             seed_echo: None,
             amplify_evidence: 1.0,
+            round_core_of: None,
         };
         assert_eq!(
             set_aside_reason(&joined, &basis, &params),
