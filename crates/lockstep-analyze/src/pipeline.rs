@@ -690,6 +690,7 @@ fn campaigns_file(
         time_resolution: b.time_resolution.clone(),
         top_object_share: b.top_object_share,
         round_evidence: b.round_evidence,
+        round_core_of: b.round_core_of,
         seed_echo: b.seed_echo,
         rounds: schema::Rounds {
             rounds: b.rounds.rounds,

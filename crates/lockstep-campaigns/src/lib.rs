@@ -172,6 +172,10 @@ pub struct Basis {
     /// on, the share on seed accounts' posts (see [`echo`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seed_echo: Option<f64>,
+    /// For a core split off a round group that its rounds set aside: the size of that
+    /// group (see `core_of_round_groups`); the core is judged by its own rounds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub round_core_of: Option<usize>,
 }
 
 /// The visible parts of a campaign score.
@@ -364,6 +368,8 @@ pub fn detect_from(
         .collect();
     group_list.sort();
     let mut by_rounds = vec![false; group_list.len()];
+    // Cores split off round groups (see `core_of_round_groups`): members -> group size.
+    let mut round_cores = RoundCores::default();
     if params.rounds {
         // Groups whose evidence is mostly round overlaps are judged by their rounds
         // (`round_reason`), not by exclusivity.
@@ -387,6 +393,8 @@ pub fn detect_from(
             &behaviours,
             params,
         );
+        (group_list, by_rounds, round_cores) =
+            core_of_round_groups(table, group_list, by_rounds, traces, params);
     }
     (group_list, by_rounds) =
         split_single_object(table, group_list, by_rounds, &fused, &behaviours, params);
@@ -418,6 +426,11 @@ pub fn detect_from(
         campaign.basis.top_object_share = ex.top_object_share;
         campaign.basis.rounds = rs;
         campaign.basis.seed_echo = ex.seed_share;
+        if !round_cores.is_empty() {
+            let mut key = members.clone();
+            key.sort_unstable();
+            campaign.basis.round_core_of = round_cores.get(&key).copied();
+        }
         if campaign.edges == 0 || campaign.score < params.min_campaign_score {
             continue;
         }
@@ -968,6 +981,129 @@ fn split_round_groups(
     out.into_iter().unzip()
 }
 
+/// Cores split off round groups by [`core_of_round_groups`]: sorted members -> size of
+/// the group each was found in.
+type RoundCores = HashMap<Vec<u32>, usize>;
+
+/// Round groups (`by_rounds`) that their rounds set aside ([`round_reason`]) are searched
+/// for a core with synchronised rounds of its own. A group's rounds need a quarter of its
+/// members ([`rounds::round_size`]): a ring of 35 that Leiden put in one community with 140
+/// real reposters of the same popular posts (CHECKED, planting seed 5) sends 21-31 members
+/// a round, under the 44 a round of 175 needs, so the group has no synchronised round and
+/// is set aside whole although the ring alone has 26. The search reads the group's rounds
+/// as a sub-group of half its size would have them ([`rounds::rounds_at`]), then a quarter,
+/// and so on down to the smallest campaign: the core is the members in at least
+/// [`rounds::MIN_MEMBER_ROUNDS`] of those rounds that are independent of their post
+/// ([`rounds::Round::independent`], three or more; a fan club's rounds on its star's posts
+/// are not, so fans in the same group do not join a ring's core), pruned by its own
+/// independent rounds as any round group ([`prune_round_groups`]). The
+/// first core that its own rounds do not set aside ([`round_reason`]) and whose rounds are
+/// at least half independent, unsynchronised ones included, is split off and judged by its
+/// rounds like any round group; the rest stays a round group, judged by its own rounds (the
+/// crowd of reposters is set aside by them). The second condition is stricter than a
+/// group's because the core was searched for among the group's members: busy accounts of
+/// a crowd meeting on viral posts have many rounds, of which a searched core of four can
+/// have three synchronised and independent by chance (18 rounds, 4 synchronised, 3
+/// independent on seed 5 of the weibo world at scale 0.1), while a ring's rounds are its
+/// own (26 of 26 on CHECKED, planting seed 5). A crowd's core is judged the same way: fans acting
+/// in the first minutes after each post, or busy accounts meeting on viral posts over
+/// hours, have no synchronised rounds independent of the post among themselves either.
+///
+/// Returns the groups, sorted, each with its `by_rounds` flag, and for each core split off
+/// (by its sorted members) the size of the group it was found in.
+fn core_of_round_groups(
+    table: &PostTable,
+    groups: Vec<Vec<u32>>,
+    by_rounds: Vec<bool>,
+    traces: &[(Trace, Vec<i64>)],
+    params: &DetectParams,
+) -> (Vec<Vec<u32>>, Vec<bool>, RoundCores) {
+    let signals = rounds::round_signals(table, &groups, traces);
+    let mut open: Vec<usize> = (0..groups.len())
+        .filter(|&i| by_rounds[i] && round_reason(&signals[i]).is_some())
+        .collect();
+    let mut group_of = vec![u32::MAX; table.account_count()];
+    for (gi, g) in groups.iter().enumerate() {
+        for &a in g {
+            group_of[a as usize] = gi as u32;
+        }
+    }
+    // The size of sub-group whose rounds each open group is read for, halved each pass.
+    let mut size: Vec<usize> = groups.iter().map(|g| g.len() / 2).collect();
+    let mut core: Vec<Option<Vec<u32>>> = vec![None; groups.len()];
+    loop {
+        open.retain(|&i| size[i] >= params.min_campaign_size);
+        if open.is_empty() {
+            break;
+        }
+        let lists: Vec<Vec<u32>> = open.iter().map(|&i| groups[i].clone()).collect();
+        let need: Vec<usize> = open.iter().map(|&i| rounds::round_size(size[i])).collect();
+        let mut independent = vec![0usize; open.len()];
+        let mut presence: Vec<Vec<usize>> = lists.iter().map(|g| vec![0; g.len()]).collect();
+        for r in rounds::rounds_at(table, &lists, traces, &need) {
+            if r.independent() {
+                independent[r.group as usize] += 1;
+                for &pos in &r.members {
+                    presence[r.group as usize][pos as usize] += 1;
+                }
+            }
+        }
+        let candidates: Vec<Vec<u32>> = lists
+            .iter()
+            .zip(&presence)
+            .zip(&independent)
+            .filter(|&(_, &n)| n >= 3)
+            .map(|((g, per_member), &n)| {
+                g.iter()
+                    .zip(per_member)
+                    .filter(|&(_, &k)| k as f64 >= rounds::MIN_MEMBER_ROUNDS * n as f64)
+                    .map(|(&m, _)| m)
+                    .collect::<Vec<u32>>()
+            })
+            .filter(|c| c.len() >= params.min_campaign_size)
+            .collect();
+        let judged = vec![true; candidates.len()];
+        let (pruned, _) = prune_round_groups(table, candidates, judged, traces, params);
+        let pruned_signals = rounds::round_signals(table, &pruned, traces);
+        for (c, rs) in pruned.into_iter().zip(pruned_signals) {
+            // Groups are disjoint: a core's members name the group it came from.
+            let gi = group_of[c[0] as usize] as usize;
+            if round_reason(&rs).is_none()
+                && 2 * rs.independent >= rs.rounds
+                && c.len() < groups[gi].len()
+            {
+                core[gi] = Some(c);
+            }
+        }
+        open.retain(|&i| core[i].is_none());
+        for &i in &open {
+            size[i] /= 2;
+        }
+    }
+    let mut cores = HashMap::default();
+    let mut out: Vec<(Vec<u32>, bool)> = Vec::with_capacity(groups.len());
+    for ((g, is_round), c) in groups.into_iter().zip(by_rounds).zip(core) {
+        let Some(mut c) = c else {
+            out.push((g, is_round));
+            continue;
+        };
+        c.sort_unstable();
+        let rest: Vec<u32> = g
+            .iter()
+            .copied()
+            .filter(|a| c.binary_search(a).is_err())
+            .collect();
+        cores.insert(c.clone(), g.len());
+        out.push((c, true));
+        if rest.len() >= params.min_campaign_size {
+            out.push((rest, true));
+        }
+    }
+    out.sort();
+    let (groups, by_rounds) = out.into_iter().unzip();
+    (groups, by_rounds, cores)
+}
+
 /// Why a group whose evidence is mostly round overlaps is not a campaign, if it is not.
 ///
 /// Exclusivity does not decide here: a ring reposting viral posts is a small part of their
@@ -1153,6 +1289,7 @@ fn score_campaign(
                 rounds: rounds::RoundSignals::default(),
                 seed_echo: None,
                 amplify_evidence: 0.0,
+                round_core_of: None,
             },
         },
         strengths,
@@ -1566,6 +1703,7 @@ mod tests {
             rounds: rounds::RoundSignals::default(),
             seed_echo: None,
             amplify_evidence: 0.9,
+            round_core_of: None,
         };
         assert_eq!(
             set_aside_reason(&components, &basis, &params),
@@ -1610,6 +1748,7 @@ mod tests {
             rounds: rounds::RoundSignals::default(),
             seed_echo: None,
             amplify_evidence: 1.0,
+            round_core_of: None,
         };
         assert_eq!(
             set_aside_reason(&joined, &basis, &params),
@@ -1752,5 +1891,121 @@ mod tests {
             few.iter().any(|(g, r)| !r && g.len() == 5),
             "two rounds: co-repost edges split too: {few:?}"
         );
+    }
+
+    /// A crowd's round group with a ring inside: 30 fans reposting each of six star posts
+    /// in its first minutes, and six ring accounts reposting twelve outlet posts together
+    /// two hours into their cascades (30 of the public repost each). The ring sends six
+    /// members a round, under the nine (a quarter) a round of the 36 needs.
+    fn ring_in_fan_crowd() -> PostTable {
+        let mut t = PostTable::new();
+        let mut push = |id: String, author: String, minute: i64, of: Option<String>| {
+            t.push(&PostRecord {
+                platform: "weibo".into(),
+                id,
+                author_id: author,
+                time_ms: minute * 60_000,
+                time_precision: TimePrecision::Minute,
+                repost_of: of,
+                ..Default::default()
+            });
+        };
+        for r in 0..6 {
+            push(format!("star{r}"), "star".into(), r * 600, None);
+            for f in 0..30 {
+                push(
+                    format!("s{r}-{f}"),
+                    format!("fan{f:02}"),
+                    r * 600 + f / 10,
+                    Some(format!("star{r}")),
+                );
+            }
+        }
+        for p in 0..12 {
+            let at = 5000 + p * 300;
+            push(format!("root{p}"), format!("outlet{}", p % 4), at, None);
+            for k in 0..30 {
+                push(
+                    format!("r{p}-{k}"),
+                    format!("u{}", p * 30 + k),
+                    at + 4 * k,
+                    Some(format!("root{p}")),
+                );
+            }
+            for m in 0..6 {
+                push(
+                    format!("b{p}-{m}"),
+                    format!("ring{m}"),
+                    at + 120,
+                    Some(format!("root{p}")),
+                );
+            }
+        }
+        t
+    }
+
+    /// A round group its rounds set aside is searched for a core with synchronised rounds
+    /// of its own: the ring in a fan crowd's group is split off and judged by its own
+    /// rounds (reported), the fans stay a round group set aside by theirs. Without the
+    /// search the group is set aside whole: pruning keeps everyone (no independent round of
+    /// nine members) and no pair-test edge splits it. A fan club whose members meet by
+    /// threes on other posts now and then has no core.
+    #[test]
+    fn a_ring_inside_a_crowds_round_group_is_split_off_by_its_own_rounds() {
+        let t = ring_in_fan_crowd();
+        let trace = extract(&t, Behaviour::CoRepost, Semantics::Native).expect("trace");
+        let traces = vec![(trace, vec![60_000, 900_000])];
+        let ids = |t: &PostTable, prefix: &str| -> Vec<u32> {
+            (0..t.account_count() as u32)
+                .filter(|&a| t.account_id(a).starts_with(prefix))
+                .collect()
+        };
+        let (fans, ring) = (ids(&t, "fan"), ids(&t, "ring"));
+        let mut group: Vec<u32> = fans.iter().chain(&ring).copied().collect();
+        group.sort_unstable();
+        let params = DetectParams::default();
+        let whole = &rounds::round_signals(&t, std::slice::from_ref(&group), &traces)[0];
+        assert_eq!((whole.rounds, whole.independent), (6, 0), "{whole:?}");
+        assert!(round_reason(whole).is_some_and(|r| r.starts_with("cascade-following")));
+        // Before: pruning and the pair-test split leave the group whole.
+        let (pruned, judged) =
+            prune_round_groups(&t, vec![group.clone()], vec![true], &traces, &params);
+        assert_eq!((&pruned, &judged), (&vec![group.clone()], &vec![true]));
+        let (split, judged) = split_round_groups(
+            &t,
+            pruned,
+            judged,
+            &traces,
+            &[],
+            &[edges_of(Behaviour::CoRepost, Vec::new())],
+            &params,
+        );
+        assert_eq!((&split, &judged), (&vec![group.clone()], &vec![true]));
+
+        let (groups, by_rounds, cores) = core_of_round_groups(&t, split, judged, &traces, &params);
+        assert_eq!(by_rounds, vec![true, true]);
+        let mut expected = vec![fans.clone(), ring.clone()];
+        expected.sort();
+        assert_eq!(groups, expected);
+        assert_eq!(cores.get(&ring), Some(&36));
+        assert_eq!(cores.len(), 1);
+        let signals = rounds::round_signals(&t, &groups, &traces);
+        for (g, s) in groups.iter().zip(&signals) {
+            if *g == ring {
+                assert_eq!((s.rounds, s.independent), (12, 12), "{s:?}");
+                assert_eq!(round_reason(s), None);
+            } else {
+                assert!(round_reason(s).is_some_and(|r| r.starts_with("cascade-following")));
+            }
+        }
+
+        let t = fans_with_incidental_posts();
+        let trace = extract(&t, Behaviour::CoRepost, Semantics::Native).expect("trace");
+        let traces = vec![(trace, vec![60_000, 900_000])];
+        let fans = ids(&t, "fan");
+        let (groups, by_rounds, cores) =
+            core_of_round_groups(&t, vec![fans.clone()], vec![true], &traces, &params);
+        assert_eq!((groups, by_rounds), (vec![fans], vec![true]));
+        assert!(cores.is_empty());
     }
 }

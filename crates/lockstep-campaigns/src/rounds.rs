@@ -160,6 +160,19 @@ pub fn rounds_of(
     groups: &[Vec<u32>],
     traces: &[(Trace, Vec<i64>)],
 ) -> Vec<Round> {
+    let need: Vec<usize> = groups.iter().map(|g| round_size(g.len())).collect();
+    rounds_at(table, groups, traces, &need)
+}
+
+/// Like [`rounds_of`], with the fewest members of a round given per group (`need`, in the
+/// groups' order) instead of [`round_size`] of the group: the rounds a sub-group of that
+/// size would have, read on the whole group (see `core_of_round_groups` in the crate root).
+pub fn rounds_at(
+    table: &PostTable,
+    groups: &[Vec<u32>],
+    traces: &[(Trace, Vec<i64>)],
+    need: &[usize],
+) -> Vec<Round> {
     // (group, position in the group) of every member.
     let mut slot = vec![(u32::MAX, 0u32); table.account_count()];
     for (gi, g) in groups.iter().enumerate() {
@@ -190,7 +203,7 @@ pub fn rounds_of(
             let post = table.ref_post(obj);
             for run in present.chunk_by(|x, y| x.0 == y.0) {
                 let g = run[0].0;
-                let need = round_size(groups[g as usize].len());
+                let need = need[g as usize].max(MIN_ROUND_MEMBERS);
                 if run.len() >= need {
                     // (time, position) of the members' first acts, in time order.
                     let mut acts: Vec<(i64, u32)> = run.iter().map(|p| (p.2, p.1)).collect();
