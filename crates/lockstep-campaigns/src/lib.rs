@@ -1032,7 +1032,8 @@ fn core_of_round_groups(
     let mut size: Vec<usize> = groups.iter().map(|g| g.len() / 2).collect();
     let mut core: Vec<Option<Vec<u32>>> = vec![None; groups.len()];
     loop {
-        open.retain(|&i| size[i] >= params.min_campaign_size);
+        // At least 2, so the halving ends whatever a library caller set.
+        open.retain(|&i| size[i] >= params.min_campaign_size.max(2));
         if open.is_empty() {
             break;
         }
@@ -1066,8 +1067,12 @@ fn core_of_round_groups(
         let (pruned, _) = prune_round_groups(table, candidates, judged, traces, params);
         let pruned_signals = rounds::round_signals(table, &pruned, traces);
         for (c, rs) in pruned.into_iter().zip(pruned_signals) {
-            // Groups are disjoint: a core's members name the group it came from.
-            let gi = group_of[c[0] as usize] as usize;
+            // Groups are disjoint: a core's members name the group it came from (pruning
+            // keeps groups of `min_campaign_size` or more, which a library caller may set to 0).
+            let Some(&first) = c.first() else {
+                continue;
+            };
+            let gi = group_of[first as usize] as usize;
             if round_reason(&rs).is_none()
                 && 2 * rs.independent >= rs.rounds
                 && c.len() < groups[gi].len()
