@@ -307,11 +307,11 @@ pub struct ScoreComponents {
     pub median_evidence: f64,
     /// Median smallest |dt| of internal edges, seconds.
     pub median_min_dt_s: f64,
-    /// Share of the amplified posts coming from the most amplified author.
-    pub source_concentration: f64,
     /// Median over members of the share of a member's amplifying that went to its own
     /// most amplified author (fans of two stars joined in one group: each amplifies one).
     pub member_concentration: f64,
+    /// Share of the amplified posts coming from the most amplified author.
+    pub source_concentration: f64,
     /// Sum of -log10 q over internal fused edges.
     pub total_evidence: f64,
 }
