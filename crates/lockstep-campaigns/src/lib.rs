@@ -1463,6 +1463,41 @@ mod tests {
         assert_eq!(found, [["ring0", "ring1", "ring2", "ring3", "ring4"]]);
     }
 
+    /// Push a minute-stamped Weibo post, a repost of `of` when given.
+    fn push_minute_repost(
+        t: &mut PostTable,
+        id: String,
+        author: String,
+        minute: i64,
+        of: Option<String>,
+    ) {
+        t.push(&PostRecord {
+            platform: "weibo".into(),
+            id,
+            author_id: author,
+            time_ms: minute * 60_000,
+            time_precision: TimePrecision::Minute,
+            repost_of: of,
+            ..Default::default()
+        });
+    }
+
+    /// Six star posts ten hours apart, each reposted in its first minutes by `fans`
+    /// accounts (`fan00`, `fan01`, ...), ten a minute.
+    fn star_with_fans(push: &mut impl FnMut(String, String, i64, Option<String>), fans: i64) {
+        for r in 0..6 {
+            push(format!("star{r}"), "star".into(), r * 600, None);
+            for f in 0..fans {
+                push(
+                    format!("s{r}-{f}"),
+                    format!("fan{f:02}"),
+                    r * 600 + f / 10,
+                    Some(format!("star{r}")),
+                );
+            }
+        }
+    }
+
     /// Minute-stamped reposts: 40 outlet posts reposted by a public of 2,000 accounts every
     /// ten minutes for five hours; a star's 12 posts reposted by six fans in the first three
     /// minutes; six ring accounts reposting 12 of the outlet posts two hours into their
@@ -1470,15 +1505,7 @@ mod tests {
     fn reposts() -> PostTable {
         let mut t = PostTable::new();
         let mut push = |id: String, author: String, minute: i64, of: Option<String>| {
-            t.push(&PostRecord {
-                platform: "weibo".into(),
-                id,
-                author_id: author,
-                time_ms: minute * 60_000,
-                time_precision: TimePrecision::Minute,
-                repost_of: of,
-                ..Default::default()
-            });
+            push_minute_repost(&mut t, id, author, minute, of)
         };
         for p in 0..40 {
             push(
@@ -1525,27 +1552,9 @@ mod tests {
     fn fans_with_incidental_posts() -> PostTable {
         let mut t = PostTable::new();
         let mut push = |id: String, author: String, minute: i64, of: Option<String>| {
-            t.push(&PostRecord {
-                platform: "weibo".into(),
-                id,
-                author_id: author,
-                time_ms: minute * 60_000,
-                time_precision: TimePrecision::Minute,
-                repost_of: of,
-                ..Default::default()
-            });
+            push_minute_repost(&mut t, id, author, minute, of)
         };
-        for r in 0..6 {
-            push(format!("star{r}"), "star".into(), r * 600, None);
-            for f in 0..20 {
-                push(
-                    format!("s{r}-{f}"),
-                    format!("fan{f:02}"),
-                    r * 600 + f / 10,
-                    Some(format!("star{r}")),
-                );
-            }
-        }
+        star_with_fans(&mut push, 20);
         for p in 0..10 {
             push(
                 format!("root{p}"),
@@ -1905,27 +1914,9 @@ mod tests {
     fn ring_in_fan_crowd() -> PostTable {
         let mut t = PostTable::new();
         let mut push = |id: String, author: String, minute: i64, of: Option<String>| {
-            t.push(&PostRecord {
-                platform: "weibo".into(),
-                id,
-                author_id: author,
-                time_ms: minute * 60_000,
-                time_precision: TimePrecision::Minute,
-                repost_of: of,
-                ..Default::default()
-            });
+            push_minute_repost(&mut t, id, author, minute, of)
         };
-        for r in 0..6 {
-            push(format!("star{r}"), "star".into(), r * 600, None);
-            for f in 0..30 {
-                push(
-                    format!("s{r}-{f}"),
-                    format!("fan{f:02}"),
-                    r * 600 + f / 10,
-                    Some(format!("star{r}")),
-                );
-            }
-        }
+        star_with_fans(&mut push, 30);
         for p in 0..12 {
             let at = 5000 + p * 300;
             push(format!("root{p}"), format!("outlet{}", p % 4), at, None);
