@@ -445,6 +445,26 @@ mod tests {
         t
     }
 
+    /// The significant pairs of `tested` (windows of 60 s and 15 min), by account name.
+    fn named_edges(
+        table: &PostTable,
+        tested: &Trace,
+        events: usize,
+        res: &Resolution,
+        params: &TestParams,
+    ) -> Vec<(String, String)> {
+        let (edges, _) = test_behaviour(table, tested, events, res, &[60_000, 900_000], params);
+        edges
+            .iter()
+            .map(|e| {
+                (
+                    table.account_id(e.stats.a).to_string(),
+                    table.account_id(e.stats.b).to_string(),
+                )
+            })
+            .collect()
+    }
+
     fn significant(table: &PostTable, gap: Option<i64>) -> Vec<(String, String)> {
         let trace = extract(table, Behaviour::CoReply, Semantics::Native).expect("trace");
         let res = Resolution::of(table, &trace);
@@ -460,23 +480,7 @@ mod tests {
             visit_gap_ms: gap.unwrap_or(0),
             rounds: false,
         };
-        let (edges, _) = test_behaviour(
-            table,
-            &tested,
-            trace.events.len(),
-            &res,
-            &[60_000, 900_000],
-            &params,
-        );
-        edges
-            .iter()
-            .map(|e| {
-                (
-                    table.account_id(e.stats.a).to_string(),
-                    table.account_id(e.stats.b).to_string(),
-                )
-            })
-            .collect()
+        named_edges(table, &tested, trace.events.len(), &res, &params)
     }
 
     #[test]
@@ -565,23 +569,7 @@ mod tests {
             visit_gap_ms: DEFAULT_VISIT_GAP_MS,
             rounds: false,
         };
-        let (edges, _) = test_behaviour(
-            table,
-            &tested,
-            trace.events.len(),
-            &res,
-            &[60_000, 900_000],
-            &params,
-        );
-        edges
-            .iter()
-            .map(|e| {
-                (
-                    table.account_id(e.stats.a).to_string(),
-                    table.account_id(e.stats.b).to_string(),
-                )
-            })
-            .collect()
+        named_edges(table, &tested, trace.events.len(), &res, &params)
     }
 
     #[test]
