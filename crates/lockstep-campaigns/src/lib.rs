@@ -383,7 +383,22 @@ pub fn detect_from(
                     >= 0.5
             })
             .collect();
+        let unpruned: Vec<Vec<u32>> = group_list
+            .iter()
+            .zip(&judged)
+            .filter(|&(_, &j)| j)
+            .map(|(g, _)| g.clone())
+            .collect();
         (group_list, by_rounds) = prune_round_groups(table, group_list, judged, traces, params);
+        (group_list, by_rounds) = keep_pruned_links(
+            &unpruned,
+            group_list,
+            by_rounds,
+            traces,
+            &fused,
+            &behaviours,
+            params,
+        );
         (group_list, by_rounds) = split_round_groups(
             table,
             group_list,
@@ -892,6 +907,119 @@ fn prune_round_groups(
     }
     groups.sort();
     groups.into_iter().unzip()
+}
+
+/// Members that [`prune_round_groups`] dropped from a round group keep what the pair test
+/// found among them: round overlaps only add pairs, they never take away a pair's own
+/// evidence (the rule of [`split_round_groups`] for groups set aside whole). Pruning drops
+/// a member for not being in the group's rounds, which says nothing of what else it did:
+/// Leiden put members of a copy-paste group in a boost ring's community (their camouflage
+/// reposts of the ring's popular posts overlap the ring's rounds), and pruning removed them
+/// with their co-similar edges, so the copy-paste group was in no group at all (weibo world
+/// at scale 0.05, seed 2: 0 of its 22 members reported or set aside). The dropped members
+/// of each group (`unpruned`: the round groups before pruning) are split into the connected
+/// components of their pair-test edges among themselves of behaviours whose objects are not
+/// posts (what they wrote, tagged or linked: their rounds were just found to speak against
+/// their acts on posts, as in [`split_round_groups`]). A dropped member with such edges into
+/// a group not judged by rounds first returns to the one it has most of that evidence with:
+/// the same camouflage put two members of a hashtag push in the ring's community by their
+/// co-repost round overlaps, although each had 23-29 co-hashtag edges to the push (seed 2),
+/// and Leiden would have left them with the push but for those overlaps. The rest form the
+/// connected components of those edges among themselves; each component of the smallest
+/// campaign's size or more is a group judged like any other, by exclusivity. Returns the
+/// groups, sorted, each with its `by_rounds` flag.
+fn keep_pruned_links(
+    unpruned: &[Vec<u32>],
+    groups: Vec<Vec<u32>>,
+    by_rounds: Vec<bool>,
+    traces: &[(Trace, Vec<i64>)],
+    fused: &[FusedEdge],
+    behaviours: &[BehaviourEdges],
+    params: &DetectParams,
+) -> (Vec<Vec<u32>>, Vec<bool>) {
+    let kept: foldhash::HashSet<u32> = groups.iter().flatten().copied().collect();
+    // Dropped member -> the round group it was dropped from.
+    let mut dropped_from: HashMap<u32, usize> = HashMap::default();
+    for (gi, g) in unpruned.iter().enumerate() {
+        for &a in g {
+            if !kept.contains(&a) {
+                dropped_from.insert(a, gi);
+            }
+        }
+    }
+    if dropped_from.is_empty() {
+        return (groups, by_rounds);
+    }
+    let on_posts: Vec<bool> = traces
+        .iter()
+        .map(|(t, _)| matches!(t.space, lockstep_traces::ObjectSpace::PostRefs))
+        .collect();
+    // Pair-test evidence of behaviours whose objects are not posts.
+    let content = |f: &FusedEdge| -> f64 {
+        f.parts
+            .iter()
+            .filter(|&&(bi, ei)| !behaviours[bi].edges[ei].from_rounds && !on_posts[bi])
+            .map(|&(bi, ei)| evidence_of(&behaviours[bi].edges[ei], params.max_evidence))
+            .sum()
+    };
+    let mut group_of: HashMap<u32, usize> = HashMap::default();
+    for (gi, g) in groups.iter().enumerate() {
+        if !by_rounds[gi] {
+            for &a in g {
+                group_of.insert(a, gi);
+            }
+        }
+    }
+    // Dropped member -> (group not judged by rounds -> content evidence with its members).
+    let mut towards: HashMap<u32, HashMap<usize, f64>> = HashMap::default();
+    let mut links: Vec<(u32, u32)> = Vec::new();
+    for f in fused {
+        let ev = content(f);
+        if ev <= 0.0 {
+            continue;
+        }
+        match (dropped_from.get(&f.a), dropped_from.get(&f.b)) {
+            (Some(x), Some(y)) if x == y => links.push((f.a, f.b)),
+            (Some(_), None) | (None, Some(_)) => {
+                let (d, other) = if dropped_from.contains_key(&f.a) {
+                    (f.a, f.b)
+                } else {
+                    (f.b, f.a)
+                };
+                if let Some(&gi) = group_of.get(&other) {
+                    *towards.entry(d).or_default().entry(gi).or_default() += ev;
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut groups = groups;
+    let mut returned: foldhash::HashSet<u32> = Default::default();
+    let mut sorted: Vec<(&u32, &HashMap<usize, f64>)> = towards.iter().collect();
+    sorted.sort_by_key(|&(&a, _)| a);
+    for (&a, to) in sorted {
+        let best = to
+            .iter()
+            .max_by(|x, y| x.1.total_cmp(y.1).then(y.0.cmp(x.0)))
+            .map(|(&gi, _)| gi);
+        if let Some(gi) = best {
+            groups[gi].push(a);
+            returned.insert(a);
+        }
+    }
+    for g in groups.iter_mut() {
+        g.sort_unstable();
+    }
+    links.retain(|&(a, b)| !returned.contains(&a) && !returned.contains(&b));
+    let mut out: Vec<(Vec<u32>, bool)> = groups.into_iter().zip(by_rounds).collect();
+    out.extend(
+        components(&links)
+            .into_iter()
+            .filter(|c| c.len() >= params.min_campaign_size)
+            .map(|c| (c, false)),
+    );
+    out.sort();
+    out.into_iter().unzip()
 }
 
 /// Most pruning passes of [`prune_round_groups`] (each drops members; two or three settle
@@ -1880,6 +2008,104 @@ mod tests {
             &DetectParams::default(),
         );
         groups.into_iter().zip(by_rounds).collect()
+    }
+
+    /// Members pruned from a round group keep what the pair test found among them: five
+    /// copy-paste accounts linked by co-text (pruned from a ring's community, which round
+    /// overlaps of their camouflage reposts put them in) become a group judged like any
+    /// other; two push accounts with co-text edges into a group not judged by rounds return
+    /// to it; accounts with only round overlaps, or only pair-test edges on posts (co-repost:
+    /// the rounds just spoke against those), stay dropped.
+    #[test]
+    fn members_pruned_from_a_round_group_keep_their_pair_test_links() {
+        let trace = |behaviour, space| Trace {
+            behaviour,
+            semantics: Semantics::Native,
+            events: Vec::new(),
+            space,
+            multi_object_posts: false,
+        };
+        let traces = vec![
+            (
+                trace(Behaviour::CoRepost, lockstep_traces::ObjectSpace::PostRefs),
+                vec![60_000],
+            ),
+            (
+                trace(Behaviour::CoText, lockstep_traces::ObjectSpace::Objects),
+                vec![60_000],
+            ),
+        ];
+        let ring: Vec<u32> = (0..6).collect();
+        let copy: Vec<u32> = (10..15).collect();
+        let push: Vec<u32> = (30..36).collect();
+        // Before pruning: the ring's community holds the copy-paste five, two push members
+        // (20, 21), two accounts meeting the ring by round overlaps only (40, 41) and three
+        // linked by co-repost pair-test edges (50-52).
+        let unpruned: Vec<u32> = ring
+            .iter()
+            .chain(&copy)
+            .copied()
+            .chain([20, 21, 40, 41, 50, 51, 52])
+            .collect();
+        let mut repost = Vec::new();
+        let mut text = Vec::new();
+        for (i, &a) in copy.iter().enumerate() {
+            for &b in &copy[i + 1..] {
+                text.push(pair_edge(a, b));
+            }
+            repost.push(SigEdge {
+                from_rounds: true,
+                ..pair_edge(a, 0)
+            });
+        }
+        for &a in &[20, 21] {
+            for &b in &push {
+                text.push(pair_edge(a, b));
+            }
+        }
+        for &a in &[40, 41] {
+            for &b in &ring {
+                repost.push(SigEdge {
+                    from_rounds: true,
+                    ..pair_edge(a, b)
+                });
+            }
+        }
+        repost.extend([pair_edge(50, 51), pair_edge(50, 52), pair_edge(51, 52)]);
+        let behaviours = vec![
+            edges_of(Behaviour::CoRepost, repost),
+            edges_of(Behaviour::CoText, text),
+        ];
+        let fused: Vec<FusedEdge> = behaviours
+            .iter()
+            .enumerate()
+            .flat_map(|(bi, be)| {
+                be.edges.iter().enumerate().map(move |(ei, e)| FusedEdge {
+                    a: e.stats.a,
+                    b: e.stats.b,
+                    strength: 20.0,
+                    parts: vec![(bi, ei)],
+                })
+            })
+            .collect();
+        let (groups, by_rounds) = keep_pruned_links(
+            &[unpruned],
+            vec![ring.clone(), push.clone()],
+            vec![true, false],
+            &traces,
+            &fused,
+            &behaviours,
+            &DetectParams::default(),
+        );
+        let mut push_back = push.clone();
+        push_back.extend([20, 21]);
+        push_back.sort_unstable();
+        let got: Vec<(Vec<u32>, bool)> = groups.into_iter().zip(by_rounds).collect();
+        assert_eq!(
+            got,
+            vec![(ring, true), (copy, false), (push_back, false)],
+            "{got:?}"
+        );
     }
 
     /// A round group its rounds set aside keeps what the pair test found in it: five fans
