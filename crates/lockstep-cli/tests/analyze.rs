@@ -266,16 +266,22 @@ fn visit_gap_is_applied_and_bad_values_are_usage_errors() {
 /// overlaps on co-hashtag (BENCHMARKS.md, "Hashtag push: burst overlaps on tags").
 #[test]
 fn weibo_world_precision_and_recall_floor() {
-    weibo_world_floor(&[], WEIBO_RECALL_FLOOR);
+    weibo_world_floor(&[], WEIBO_RECALL_FLOOR, 0.0);
 }
 
 /// The same with `--rounds` (issue 12's rounds: bursts of reposts and replies tested for
 /// overlaps, groups judged by their rounds). Measured at scale 0.05 (BENCHMARKS.md, "Hashtag
-/// push: burst overlaps on tags"): precision 0.982-1.000 per seed, pooled recall 0.903
-/// (0.728 before the hashtag push was found by its rounds' burst overlaps on co-hashtag).
+/// push: burst overlaps on tags" and "Rounds, sixth step"): precision 0.982-1.000 per
+/// seed, pooled recall 0.933, at least 0.897 per seed (0.903 and 0.802 before a text's
+/// bursts were paired with its own later bursts and pruned members kept their pair-test
+/// links; 0.728 before the hashtag push was found by its rounds' burst overlaps).
 #[test]
 fn weibo_world_with_rounds_precision_and_recall_floor() {
-    weibo_world_floor(&["--rounds"], WEIBO_ROUNDS_RECALL_FLOOR);
+    weibo_world_floor(
+        &["--rounds"],
+        WEIBO_ROUNDS_RECALL_FLOOR,
+        WEIBO_ROUNDS_SEED_RECALL_FLOOR,
+    );
 }
 
 /// `--rounds` on a world with no campaign (the organic scenario: fan groups of two stars,
@@ -307,8 +313,9 @@ fn organic_world_with_rounds_flags_no_one() {
 }
 
 /// Precision at least 0.95 on every seed 1-5 of the weibo world at [`WEIBO_TEST_SCALE`],
-/// and pooled recall at least `recall_floor`, with `extra` arguments to `analyze`.
-fn weibo_world_floor(extra: &[&str], recall_floor: f64) {
+/// recall at least `seed_recall_floor` on each and pooled recall at least `recall_floor`,
+/// with `extra` arguments to `analyze`.
+fn weibo_world_floor(extra: &[&str], recall_floor: f64, seed_recall_floor: f64) {
     let dir = tempfile::tempdir().unwrap();
     let (mut tp, mut flagged, mut planted) = (0usize, 0usize, 0usize);
     for seed in ["1", "2", "3", "4", "5"] {
@@ -341,6 +348,12 @@ fn weibo_world_floor(extra: &[&str], recall_floor: f64) {
             "seed {seed}: precision {precision:.3} ({hits} of {} flagged)",
             found.len()
         );
+        let seed_recall = hits as f64 / campaign.len().max(1) as f64;
+        assert!(
+            seed_recall >= seed_recall_floor,
+            "seed {seed}: recall {seed_recall:.3} ({hits} of {} planted)",
+            campaign.len()
+        );
         tp += hits;
         flagged += found.len();
         planted += campaign.len();
@@ -355,8 +368,12 @@ fn weibo_world_floor(extra: &[&str], recall_floor: f64) {
 
 /// Scale of the weibo world in the test above (small enough for a debug build).
 const WEIBO_TEST_SCALE: &str = "0.05";
-/// Recall the test above holds (0.303 measured pooled, see BENCHMARKS.md, "Hashtag push:
-/// burst overlaps on tags").
-const WEIBO_RECALL_FLOOR: f64 = 0.28;
-/// Recall the `--rounds` test holds (0.903 measured pooled, 0.802 on the weakest seed).
-const WEIBO_ROUNDS_RECALL_FLOOR: f64 = 0.88;
+/// Recall the test above holds (0.317 measured pooled, see BENCHMARKS.md, "Rounds, sixth
+/// step"; 0.303 before a text's bursts were paired with its own later bursts).
+const WEIBO_RECALL_FLOOR: f64 = 0.30;
+/// Recall the `--rounds` test holds (0.933 measured pooled, 0.897 on the weakest seed, seed
+/// 3; BENCHMARKS.md, "Rounds, sixth step"; 0.903 and 0.802 before).
+const WEIBO_ROUNDS_RECALL_FLOOR: f64 = 0.92;
+/// Recall the `--rounds` test holds on each seed (the issue's target is 0.90; seed 3 is at
+/// 0.897: copy-paste and reply-swarm members in too few rounds for any edge).
+const WEIBO_ROUNDS_SEED_RECALL_FLOOR: f64 = 0.89;
