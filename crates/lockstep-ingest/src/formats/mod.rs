@@ -39,6 +39,7 @@ mod mastodon;
 mod mediacrawler;
 #[cfg(feature = "parquet")]
 mod parquet;
+pub(crate) mod typed;
 #[cfg(feature = "parquet")]
 pub(crate) use parquet::read_arrow;
 mod telegram;
@@ -46,6 +47,7 @@ mod telethon;
 mod twarc_csv;
 mod twitter;
 mod twitter_io;
+mod twitter_typed;
 mod twitter_v1;
 mod twitter_v2;
 pub(crate) mod util;
@@ -214,6 +216,14 @@ pub fn describe_head(head: &[u8]) -> String {
             )
         }
     }
+}
+
+/// For the fuzz targets: panics if the `twitter-v1` reader's typed fast path reads
+/// `record` (one JSON line) differently from its `serde_json::Value` path; true if the
+/// typed path answered for it at all.
+#[doc(hidden)]
+pub fn twitter_v1_typed_agrees(record: &[u8]) -> bool {
+    twitter_typed::typed_agrees(record)
 }
 
 /// The first line of `head`, without a UTF-8 byte-order mark or line end.

@@ -58,7 +58,12 @@ fn fill_entities(
 
 /// `created_at` in either API's spelling.
 pub(crate) fn created_ms(v: &Value) -> Option<i64> {
-    let s = str_at(v, "created_at")?;
+    created_str_ms(str_at(v, "created_at"))
+}
+
+/// A `created_at` string in either API's spelling.
+pub(crate) fn created_str_ms(s: Option<&str>) -> Option<i64> {
+    let s = s?;
     twitter_to_ms(s).or_else(|| iso8601_to_ms(s))
 }
 
@@ -79,8 +84,12 @@ pub(crate) fn set_time(
 }
 
 fn lang_of(v: &Value) -> Option<String> {
-    str_at(v, "lang")
-        .filter(|l| !l.is_empty() && *l != "und")
+    lang_str(str_at(v, "lang"))
+}
+
+/// A language code, None for empty and `und` (undetermined).
+pub(crate) fn lang_str(l: Option<&str>) -> Option<String> {
+    l.filter(|l| !l.is_empty() && *l != "und")
         .map(str::to_string)
 }
 
@@ -115,7 +124,7 @@ pub(crate) fn v1_notice(t: &Value) -> Option<&'static str> {
 /// A retweet's text as `RT @author: original`, as the platform starts it but with the
 /// original uncut; the retweet's `own` text when either part is unknown. The retweeted
 /// author counts as mentioned, as in the platform's entities.
-fn retweet_text(
+pub(crate) fn retweet_text(
     post: &mut PostRecord,
     author: Option<&str>,
     original: Option<&str>,

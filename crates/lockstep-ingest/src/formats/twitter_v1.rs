@@ -2,9 +2,12 @@
 //! API), or a JSON array of tweets. Retweets take their full text and entities from
 //! `retweeted_status` (the outer `text` is cut to "RT @x: ...…"); `extended_tweet` and
 //! `full_text` are preferred over `text`. Stream notices (`delete`, `limit`) are skipped.
+//! Records are parsed into typed, borrowing structs ([`super::twitter_typed`]); the few
+//! the typed path does not answer for are read through a `serde_json::Value`.
 
 use super::twitter::{from_v1, v1_notice};
-use super::util::{head_shape, json_posts, Outcome};
+use super::twitter_typed::fast_v1;
+use super::util::{head_shape, json_posts_typed, Outcome};
 use super::Format;
 use crate::{Ingest, IngestError, IngestOptions};
 use std::io::BufRead;
@@ -24,9 +27,15 @@ impl Format for TwitterV1 {
     }
 
     fn read(&self, input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestError> {
-        json_posts(input, ingest, &|_, v, post| match v1_notice(v) {
-            Some(kind) => Ok(Outcome::Skip(kind)),
-            None => from_v1(v, post).map(|()| Outcome::Post),
-        })
+        // Tweets are read typed; what the typed path does not answer for, through a Value.
+        json_posts_typed(
+            input,
+            ingest,
+            Some(&fast_v1),
+            &|_, v, post| match v1_notice(v) {
+                Some(kind) => Ok(Outcome::Skip(kind)),
+                None => from_v1(v, post).map(|()| Outcome::Post),
+            },
+        )
     }
 }

@@ -56,12 +56,28 @@ pub(crate) fn json_posts(
     ingest: &mut Ingest,
     fill: &FillJson<'_>,
 ) -> Result<(), IngestError> {
+    json_posts_typed(input, ingest, None, fill)
+}
+
+/// A reader's typed fast path: fills the post straight from a record's text (valid
+/// UTF-8), or says None to have the record parsed into a `Value` and handed to the
+/// reader's [`FillJson`], whose answer then stands. It must answer only where `FillJson`
+/// would answer the same (see `formats/typed.rs`).
+pub(crate) type FastJson<'a> = dyn Fn(&str, &mut PostRecord) -> Option<Outcome> + Sync + 'a;
+
+/// [`json_posts`] with a typed fast path tried first on every record.
+pub(crate) fn json_posts_typed(
+    input: &mut dyn BufRead,
+    ingest: &mut Ingest,
+    fast: Option<&FastJson<'_>>,
+    fill: &FillJson<'_>,
+) -> Result<(), IngestError> {
     if json_mode(input, ingest)? == Mode::Lines && rayon::current_num_threads() > 1 {
-        return json_lines_par(input, ingest, fill);
+        return json_lines_par(input, ingest, fast, fill);
     }
     let mut post = PostRecord::default();
     json_records(input, ingest, &mut |ingest, at, bytes| {
-        match fill_record(fill, at, bytes, &mut post) {
+        match fill_record(fast, fill, at, bytes, &mut post) {
             Ok(Outcome::Post) => ingest.accept(&post),
             Ok(Outcome::Skip(kind)) => ingest.skip(kind),
             Err(reason) => return ingest.reject(at.line, reason, bytes),
@@ -73,11 +89,17 @@ pub(crate) fn json_posts(
 /// Parse one JSON record and fill the post from it; an error is the rejection's reason,
 /// worded the same on one thread and on many.
 fn fill_record(
+    fast: Option<&FastJson<'_>>,
     fill: &FillJson<'_>,
     at: At,
     bytes: &[u8],
     post: &mut PostRecord,
 ) -> Result<Outcome, String> {
+    if let (Some(fast), Ok(text)) = (fast, std::str::from_utf8(bytes)) {
+        if let Some(outcome) = fast(text, post) {
+            return Ok(outcome);
+        }
+    }
     parse(bytes)
         .and_then(|v| fill(at, &v, post))
         .map_err(|r| format!("{}{r}", at.prefix()))
@@ -96,6 +118,7 @@ fn too_long_line(len: u64, max: usize) -> String {
 fn json_lines_par(
     input: &mut dyn BufRead,
     ingest: &mut Ingest,
+    fast: Option<&FastJson<'_>>,
     fill: &FillJson<'_>,
 ) -> Result<(), IngestError> {
     let max = ingest.options().max_record();
@@ -106,7 +129,7 @@ fn json_lines_par(
         let mut post = PostRecord::default();
         for (line, bytes) in block.iter() {
             let at = At { line, index: None };
-            match fill_record(fill, at, bytes, &mut post) {
+            match fill_record(fast, fill, at, bytes, &mut post) {
                 Ok(Outcome::Post) => out.post(&post),
                 Ok(Outcome::Skip(kind)) => out.other(Other::Skip(kind)),
                 Err(reason) => out.other(Other::Reject {
