@@ -17,7 +17,7 @@
 #                         layout through the weibo-nested reader, as a user would run it;
 #                         `flat`: the flattened DIR/checked_flat.jsonl through generic-jsonl
 #        OPTIONS          `lockstep analyze` option sets to run, `;`-separated, `-` for the
-#                         defaults (default "-;--rounds")
+#                         defaults (default "-;--no-rounds")
 #        BIN              the lockstep binary (default: build the release binary)
 #        ANALYZE_ARGS     extra arguments for every `lockstep analyze`
 #        REAL             `0` skips the real corpus alone (default 1)
@@ -30,7 +30,7 @@ SEEDS=${1-1}
 BENCH_DIR=${BENCH_DIR:-$PWD/bench/out/weibo_real}
 PLANT_DIR=${PLANT_DIR:-$BENCH_DIR}
 READING=${READING:-nested}
-OPTIONS=${OPTIONS:-"-;--rounds"}
+OPTIONS=${OPTIONS:-"-;--no-rounds"}
 CHECKED_GIT=${CHECKED_GIT:-/work/.mirror/cyang03+CHECKED/repo}
 mkdir -p "$BENCH_DIR" "$PLANT_DIR"
 if [ -z "${BIN:-}" ]; then

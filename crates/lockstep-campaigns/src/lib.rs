@@ -67,7 +67,8 @@ pub struct DetectParams {
     /// or more objects are set aside: their evidence rests on one object (see
     /// [`Basis::multi_object_evidence`]).
     pub min_multi_object_evidence: f64,
-    /// Test bursts of reposts and replies for overlaps too (rounds; see [`rounds`]).
+    /// Test bursts of reposts and replies for overlaps too (rounds; see [`rounds`]). On by
+    /// default; `--no-rounds` turns it off.
     pub rounds: bool,
     /// Accounts given as known sources (`--seed-accounts`), as table indices, ascending:
     /// a group set aside as part of a crowd around them is labelled echo (see [`echo`]). Filled by the
@@ -92,7 +93,7 @@ impl Default for DetectParams {
             max_evidence: 50.0,
             visit_gap_ms: Some(visits::DEFAULT_VISIT_GAP_MS),
             min_multi_object_evidence: 0.5,
-            rounds: false,
+            rounds: true,
             seed_accounts: Vec::new(),
         }
     }

@@ -244,10 +244,14 @@ pub struct AnalyzeArgs {
     /// significant by itself. Default `1h`; `0` or `none` counts every act.
     #[arg(long, value_name = "DURATION")]
     pub visit_gap: Option<String>,
-    /// Also test bursts of reposts and replies for overlaps (rounds), to find boost rings
-    /// and reply swarms no pair of which stands out; such groups must look like a ring as a
-    /// group (README, "Rounds"). Experimental: off by default.
+    /// Do not test bursts of reposts and replies for overlaps (rounds). Rounds find boost
+    /// rings and reply swarms no pair of which stands out; such groups must look like a ring
+    /// as a group (README, "Rounds"). On by default.
     #[arg(long)]
+    pub no_rounds: bool,
+    /// Test rounds (the default; kept so that scripts written when rounds were off by
+    /// default still run).
+    #[arg(long, hide = true, conflicts_with = "no_rounds")]
     pub rounds: bool,
     /// Reference articles (JSON lines with url, title, text, source, published_at): find
     /// posts that link to them or reuse their text (echo.json, echo_posts.csv).

@@ -43,7 +43,7 @@ pub fn config(a: &AnalyzeArgs) -> CliResult<AnalyzeConfig> {
         min_campaign_size: a.min_campaign_size.max(2),
         min_campaign_score: a.min_campaign_score,
         min_exclusivity: a.min_exclusivity,
-        rounds: a.rounds,
+        rounds: !a.no_rounds,
         ..DetectParams::default()
     };
     AnalyzeConfig::check_detection(&detection)?;

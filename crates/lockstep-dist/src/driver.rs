@@ -193,7 +193,7 @@ pub fn finish_behaviour(
                 c,
                 window_ms: w.window_ms,
                 stamp_window_ms: w.stamp_window_ms,
-                // Rounds (`analyze --rounds`) are not distributed.
+                // Rounds are not distributed (`analyze --no-rounds` is the single-machine run).
                 rounds: false,
             },
             n_windows,

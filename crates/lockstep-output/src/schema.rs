@@ -248,7 +248,7 @@ pub struct Basis {
     pub multi_object_evidence: f64,
     /// Distinct objects two or more members acted on.
     pub objects: usize,
-    /// With `--rounds`, for a core split off a round group that its rounds set aside: the
+    /// With rounds (the default), for a core split off a round group that its rounds set aside: the
     /// size of that group (the core is judged by its own rounds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub round_core_of: Option<usize>,

@@ -79,7 +79,10 @@ pub fn spark_prepare(
         let total = Instant::now();
         let mut timer = Timer::start();
         std::fs::create_dir_all(&args.out)?;
-        let config = lockstep_cli::analyze_config(&args)?;
+        let mut config = lockstep_cli::analyze_config(&args)?;
+        // Rounds (bursts of reposts and replies tested for overlaps) are not distributed:
+        // a Spark run is `lockstep analyze --no-rounds`'s.
+        config.detection.rounds = false;
         let loaded = crate::load(&mut input, &args.input, Some(args.out.join("rejected.jsonl")))?;
         timer.lap("ingest");
         let traces = lockstep_analyze::traces(&loaded.table, &config)?;

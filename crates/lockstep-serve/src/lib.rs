@@ -84,6 +84,10 @@ pub fn analysis_config(config: &Config) -> lockstep_analyze::Result<AnalyzeConfi
     Ok(AnalyzeConfig {
         detection: DetectParams {
             alpha: config.detection.alpha,
+            // Rounds are not tested live yet: on the growing window of an organic week
+            // (tests/serve_alerts.rs), rounds of a partial day raised a campaign alert
+            // that the whole week does not bear out.
+            rounds: false,
             ..DetectParams::default()
         },
         narratives,

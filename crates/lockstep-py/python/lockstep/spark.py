@@ -183,7 +183,9 @@ def analyze(
     shuffle partitions of the co-action stage (default twice the default parallelism);
     ``block_budget``: bounded co-acting pairs per block before a hot object is split;
     ``max_co_actions``: the cost guard (:class:`CostError` above it). Other options are
-    ``lockstep analyze``'s; ``behaviours`` must leave out co-similar and co-post.
+    ``lockstep analyze``'s; ``behaviours`` must leave out co-similar and co-post. Rounds
+    (bursts of reposts and replies tested for overlaps) are not distributed: the outputs
+    are those of :func:`lockstep.analyze` with ``no_rounds=True``.
     """
     from pyspark.sql import DataFrame, Window
     from pyspark.sql import functions as F
