@@ -503,14 +503,21 @@ pub fn detect_from(
     };
     if !joins.is_empty() {
         let mut grown: Vec<usize> = Vec::new();
+        let mut joined: foldhash::HashSet<u32> = Default::default();
         for j in joins {
             for (bi, e) in j.edges {
                 behaviours[bi].edges.push(e);
             }
             campaigns[j.campaign].1.push(j.account);
+            joined.insert(j.account);
             if grown.last() != Some(&j.campaign) {
                 grown.push(j.campaign);
             }
+        }
+        // An account is listed once: a joining account leaves the group set aside it was in.
+        for g in &mut set_aside {
+            g.members.retain(|a| !joined.contains(a));
+            g.accounts = g.members.len();
         }
         for be in &mut behaviours {
             be.edges.sort_by_key(|e| (e.stats.a, e.stats.b));

@@ -383,6 +383,20 @@ fn weibo_world_floor(extra: &[&str], recall_floor: f64, seed_recall_floor: f64) 
             .collect();
         let (_, accounts) = read_csv(&out.join("accounts.csv"));
         let found: BTreeSet<String> = accounts.iter().map(|a| a["account_id"].clone()).collect();
+        // An account is in one group: a campaign or a group set aside, never both.
+        let c = json(&out.join("campaigns.json"));
+        let aside: BTreeSet<String> = c["set_aside"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|g| g["members"].as_array().unwrap().iter())
+            .map(|m| m.as_str().unwrap().to_string())
+            .collect();
+        assert!(
+            found.is_disjoint(&aside),
+            "seed {seed}: flagged and set aside: {:?}",
+            found.intersection(&aside).collect::<Vec<_>>()
+        );
         let hits = campaign.intersection(&found).count();
         let precision = hits as f64 / found.len().max(1) as f64;
         assert!(
