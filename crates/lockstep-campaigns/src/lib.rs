@@ -429,10 +429,7 @@ pub fn detect_from(
         &behaviours,
         &params.seed_accounts,
     );
-    let on_posts: Vec<bool> = traces
-        .iter()
-        .map(|(t, _)| matches!(t.space, lockstep_traces::ObjectSpace::PostRefs))
-        .collect();
+    let on_posts = on_posts(traces);
     let round_signals = rounds::round_signals(table, &group_list, traces);
     let mut set_aside = Vec::new();
     let describe = |members: &[u32],
@@ -601,12 +598,7 @@ fn exclusivity(
     behaviours: &[BehaviourEdges],
     seeds: &[u32],
 ) -> Vec<GroupObjects> {
-    let mut group_of = vec![u32::MAX; table.account_count()];
-    for (gi, g) in groups.iter().enumerate() {
-        for &a in g {
-            group_of[a as usize] = gi as u32;
-        }
-    }
+    let group_of = group_index(table, groups, |_| true);
     // Behaviours with an internal edge, per group.
     let mut active = vec![vec![false; traces.len()]; groups.len()];
     // Members with an internal pair-test edge (not only round overlaps).
@@ -905,6 +897,27 @@ fn split_by_links(
     out.into_iter().unzip()
 }
 
+/// Each account's group (index into `groups`, among the groups `keep` accepts), or
+/// `u32::MAX` for none.
+fn group_index(table: &PostTable, groups: &[Vec<u32>], keep: impl Fn(usize) -> bool) -> Vec<u32> {
+    let mut group_of = vec![u32::MAX; table.account_count()];
+    for (gi, g) in groups.iter().enumerate().filter(|&(gi, _)| keep(gi)) {
+        for &a in g {
+            group_of[a as usize] = gi as u32;
+        }
+    }
+    group_of
+}
+
+/// For each trace, whether its objects are posts (reposts, replies): what the members
+/// amplify, as against what they write, tag or link.
+fn on_posts(traces: &[(Trace, Vec<i64>)]) -> Vec<bool> {
+    traces
+        .iter()
+        .map(|(t, _)| matches!(t.space, lockstep_traces::ObjectSpace::PostRefs))
+        .collect()
+}
+
 /// Connected components of the graph of `edges`, each sorted (union-find; the accounts
 /// are the edges' ends).
 fn components(edges: &[(u32, u32)]) -> Vec<Vec<u32>> {
@@ -1005,14 +1018,7 @@ fn drop_round_only_members(
     behaviours: &[BehaviourEdges],
     params: &DetectParams,
 ) -> (Vec<Vec<u32>>, Vec<bool>) {
-    let mut group_of = vec![u32::MAX; table.account_count()];
-    for (gi, g) in groups.iter().enumerate() {
-        if !by_rounds[gi] {
-            for &a in g {
-                group_of[a as usize] = gi as u32;
-            }
-        }
-    }
+    let group_of = group_index(table, &groups, |gi| !by_rounds[gi]);
     // Members with an internal edge, and those with an internal pair-test edge.
     let mut linked = vec![false; table.account_count()];
     let mut pair_linked = vec![false; table.account_count()];
@@ -1111,10 +1117,7 @@ fn keep_pruned_links(
     if dropped_from.is_empty() {
         return (groups, by_rounds);
     }
-    let on_posts: Vec<bool> = traces
-        .iter()
-        .map(|(t, _)| matches!(t.space, lockstep_traces::ObjectSpace::PostRefs))
-        .collect();
+    let on_posts = on_posts(traces);
     // Pair-test evidence of behaviours whose objects are not posts.
     let content = |f: &FusedEdge| -> f64 {
         f.parts
@@ -1220,16 +1223,8 @@ fn split_round_groups(
     params: &DetectParams,
 ) -> (Vec<Vec<u32>>, Vec<bool>) {
     let signals = rounds::round_signals(table, &groups, traces);
-    let mut group_of = vec![u32::MAX; table.account_count()];
-    for (gi, g) in groups.iter().enumerate() {
-        for &a in g {
-            group_of[a as usize] = gi as u32;
-        }
-    }
-    let on_posts: Vec<bool> = traces
-        .iter()
-        .map(|(t, _)| matches!(t.space, lockstep_traces::ObjectSpace::PostRefs))
-        .collect();
+    let group_of = group_index(table, &groups, |_| true);
+    let on_posts = on_posts(traces);
     // Pair-test edges inside each group: (a, b, of a behaviour whose objects are not posts).
     let mut links: Vec<Vec<(u32, u32, bool)>> = vec![Vec::new(); groups.len()];
     for f in fused {
@@ -1327,12 +1322,7 @@ fn core_of_round_groups(
     let mut open: Vec<usize> = (0..groups.len())
         .filter(|&i| by_rounds[i] && round_reason(&signals[i]).is_some())
         .collect();
-    let mut group_of = vec![u32::MAX; table.account_count()];
-    for (gi, g) in groups.iter().enumerate() {
-        for &a in g {
-            group_of[a as usize] = gi as u32;
-        }
-    }
+    let group_of = group_index(table, &groups, |_| true);
     // The size of sub-group whose rounds each open group is read for, halved each pass.
     let mut size: Vec<usize> = groups.iter().map(|g| g.len() / 2).collect();
     let mut core: Vec<Option<Vec<u32>>> = vec![None; groups.len()];
