@@ -164,10 +164,10 @@ impl<'t> Analysis<'t> {
 
     /// The printable name of an evidence row's object (a post id, a URL, a text, a
     /// hashtag set, ...), as `evidence.csv` gives it.
-    pub fn object_label(&self, row: &EvidenceRow) -> &str {
+    pub fn object_label(&self, row: &EvidenceRow) -> std::borrow::Cow<'_, str> {
         match self.trace(row.behaviour) {
             Some(t) => t.object_label(self.posts(), row.object),
-            None => "",
+            None => std::borrow::Cow::Borrowed(""),
         }
     }
 

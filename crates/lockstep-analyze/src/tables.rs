@@ -6,7 +6,7 @@
 use crate::analysis::Analysis;
 use crate::network::{Edges, Network};
 use crate::pipeline::pair_stats_values;
-use lockstep_model::NONE;
+use lockstep_model::{PostId, NONE};
 use lockstep_networks::evidence::time_s;
 use lockstep_networks::Value;
 use lockstep_output::{rfc3339, schema};
@@ -135,6 +135,10 @@ fn text(s: &str) -> Cell<'_> {
     Cell::Text(Cow::Borrowed(s))
 }
 
+fn id(id: PostId<'_>) -> Cell<'_> {
+    Cell::Text(id.to_cow())
+}
+
 fn owned<'a>(s: String) -> Cell<'a> {
     Cell::Text(Cow::Owned(s))
 }
@@ -256,11 +260,11 @@ impl<'t> Analysis<'t> {
                 vec![
                     Cell::Int(r.campaign_id.into()),
                     text(r.behaviour.name()),
-                    text(self.object_label(r)),
-                    text(t.post_id(a.post)),
+                    Cell::Text(self.object_label(r)),
+                    id(t.post_id(a.post)),
                     text(t.account_id(a.account)),
                     owned(time_s(a.time)),
-                    text(t.post_id(b.post)),
+                    id(t.post_id(b.post)),
                     text(t.account_id(b.account)),
                     owned(time_s(b.time)),
                     Cell::Float((b.time - a.time) as f64 / 1000.0),
@@ -272,7 +276,13 @@ impl<'t> Analysis<'t> {
     /// coordinated_posts.csv.
     pub fn coordinated_posts_table(&self) -> Table<'_> {
         let t = self.posts();
-        let reference = move |sym: u32| if sym == NONE { "" } else { t.ref_id(sym) };
+        let reference = move |sym: u32| {
+            if sym == NONE {
+                text("")
+            } else {
+                id(t.ref_id(sym))
+            }
+        };
         Table {
             columns: coordinated_posts_columns(),
             rows: Box::new(self.coordinated_posts().into_iter().map(move |p| {
@@ -284,14 +294,14 @@ impl<'t> Analysis<'t> {
                     .map(|&h| t.hashtags.resolve(h))
                     .collect();
                 vec![
-                    text(t.post_id(p)),
+                    id(t.post_id(p)),
                     text(t.account_id(author)),
                     text(t.account_handle(author).unwrap_or("")),
                     owned(rfc3339(t.time(p))),
                     text(t.kind(p).as_str()),
-                    text(reference(t.repost_of(p))),
-                    text(reference(t.reply_to(p))),
-                    text(reference(t.quote_of(p))),
+                    reference(t.repost_of(p)),
+                    reference(t.reply_to(p)),
+                    reference(t.quote_of(p)),
                     text(t.text(p)),
                     owned(urls.join(" ")),
                     owned(tags.join(" ")),

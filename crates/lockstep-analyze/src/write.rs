@@ -206,9 +206,9 @@ impl Analysis<'_> {
         w.write_record(schema::columns::coordinated_posts::HEADER)?;
         let reference = |sym: u32| {
             if sym == NONE {
-                ""
+                std::borrow::Cow::Borrowed("")
             } else {
-                table.ref_id(sym)
+                table.ref_id(sym).to_cow()
             }
         };
         for p in self.coordinated_posts() {
@@ -224,14 +224,14 @@ impl Analysis<'_> {
                 .map(|&h| table.hashtags.resolve(h))
                 .collect();
             w.write_record([
-                table.post_id(p),
+                table.post_id(p).as_str(&mut itoa::Buffer::new()),
                 table.account_id(author),
                 table.account_handle(author).unwrap_or(""),
                 &rfc3339(table.time(p)),
                 table.kind(p).as_str(),
-                reference(table.repost_of(p)),
-                reference(table.reply_to(p)),
-                reference(table.quote_of(p)),
+                &reference(table.repost_of(p)),
+                &reference(table.reply_to(p)),
+                &reference(table.quote_of(p)),
                 table.text(p),
                 &urls.join(" "),
                 &tags.join(" "),

@@ -2124,9 +2124,9 @@ mod tests {
         let mut reposts = extract(&t, Behaviour::CoRepost, Semantics::Native).expect("trace");
         // Keep the reposts of the first `star_posts` star posts only (fewer rounds).
         let mut stars: Vec<u32> = (0..t.ref_count() as u32)
-            .filter(|&s| t.ref_id(s).starts_with("star"))
+            .filter(|&s| t.ref_id(s).to_string().starts_with("star"))
             .collect();
-        stars.sort_by(|x, y| t.ref_id(*x).cmp(t.ref_id(*y)));
+        stars.sort_by_key(|&s| t.ref_id(s).to_string());
         reposts
             .events
             .retain(|e| stars[..star_posts].contains(&e.object) || !stars.contains(&e.object));

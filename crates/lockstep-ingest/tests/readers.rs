@@ -352,7 +352,10 @@ fn telegram_desktop_export() {
     assert_eq!(t.account_id(t.author(p)), "channel1006503122");
     let f = post(&t, "1006503122/3");
     assert_eq!(t.kind(f), PostKind::Repost);
-    assert!(t.ref_id(t.repost_of(f)).starts_with("fwd:РИА Новости:"));
+    assert!(t
+        .ref_id(t.repost_of(f))
+        .to_string()
+        .starts_with("fwd:РИА Новости:"));
     let r = post(&t, "1006503122/4");
     assert_eq!(t.ref_id(t.reply_to(r)), "1006503122/2");
 

@@ -3,18 +3,14 @@
 //! [`PostTable`] stores it with one global intern per distinct string of the block
 //! ([`PostTable::push_batch`]).
 
+use crate::refs::{RefKeys, KEY_SEP};
 use crate::{is_placeholder_author, Interner, ListColumn, PostRecord, TimeMs, TimePrecision, NONE};
-
-/// Separates platform and id inside interned keys (as in the table).
-const KEY_SEP: char = '\u{1f}';
 
 /// The string namespaces of a batch, each with its own local interner and, once the batch
 /// is being stored, its own map from local to table ids.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(usize)]
 pub(crate) enum Space {
-    /// Keys `platform\x1fid` of posts and referenced posts.
-    Refs,
     /// Keys `platform\x1fauthor` (empty author for posts without a known one).
     Accounts,
     Handles,
@@ -28,7 +24,7 @@ pub(crate) enum Space {
     Objects,
 }
 
-pub(crate) const SPACES: usize = 10;
+pub(crate) const SPACES: usize = 9;
 
 /// Posts of one block of input, as [`PostRecord`]s would give them to
 /// [`PostTable::push`](crate::PostTable::push), with every string interned in the batch's
@@ -42,6 +38,8 @@ pub(crate) const SPACES: usize = 10;
 /// every occurrence, and copies no per-post records.
 #[derive(Debug, Default)]
 pub struct PostBatch {
+    /// Keys (platform, id) of posts and referenced posts.
+    pub(crate) refs: RefKeys,
     pub(crate) strings: [Interner; SPACES],
     /// Per row: local ids.
     pub(crate) key: Vec<u32>,
@@ -71,6 +69,8 @@ pub struct PostBatch {
     /// While the batch is being stored: per namespace, the table id of each local id, or
     /// [`NONE`] while not asked for yet.
     pub(crate) remap: [Vec<u32>; SPACES],
+    /// The same for `refs`.
+    pub(crate) ref_remap: Vec<u32>,
     /// Rows stored so far.
     pub(crate) stored: usize,
 }
@@ -106,29 +106,17 @@ impl PostBatch {
         self.strings[space as usize].intern(s)
     }
 
-    fn local_opt(
-        &mut self,
-        space: Space,
-        buf: &mut String,
-        platform: &str,
-        id: Option<&str>,
-    ) -> u32 {
-        match id {
-            None => NONE,
-            Some(id) => {
-                key_into(buf, platform, id);
-                self.local(space, buf)
-            }
-        }
+    fn local_ref(&mut self, platform: &str, id: Option<&str>) -> u32 {
+        id.map_or(NONE, |id| self.refs.intern(platform, id))
     }
 
     /// Add one record (as [`PostTable::push`](crate::PostTable::push) would take it).
     pub fn push(&mut self, rec: &PostRecord) {
-        let mut buf = String::with_capacity(rec.platform.len() + rec.id.len() + 1);
         let row = self.key.len() as u32;
-        let key = self.local_opt(Space::Refs, &mut buf, &rec.platform, Some(&rec.id));
+        let key = self.local_ref(&rec.platform, Some(&rec.id));
         self.key.push(key);
         let anonymous = is_placeholder_author(&rec.author_id);
+        let mut buf = String::with_capacity(rec.platform.len() + rec.author_id.len() + 1);
         key_into(
             &mut buf,
             &rec.platform,
@@ -152,26 +140,11 @@ impl PostBatch {
         self.time.push(rec.time_ms);
         self.precision.push(rec.time_precision);
         self.exact.push(rec.time_exact_s);
-        let r = self.local_opt(
-            Space::Refs,
-            &mut buf,
-            &rec.platform,
-            rec.repost_of.as_deref(),
-        );
+        let r = self.local_ref(&rec.platform, rec.repost_of.as_deref());
         self.repost_of.push(r);
-        let r = self.local_opt(
-            Space::Refs,
-            &mut buf,
-            &rec.platform,
-            rec.reply_to.as_deref(),
-        );
+        let r = self.local_ref(&rec.platform, rec.reply_to.as_deref());
         self.reply_to.push(r);
-        let r = self.local_opt(
-            Space::Refs,
-            &mut buf,
-            &rec.platform,
-            rec.quote_of.as_deref(),
-        );
+        let r = self.local_ref(&rec.platform, rec.quote_of.as_deref());
         self.quote_of.push(r);
         let lang = match &rec.lang {
             Some(l) => self.local(Space::Langs, l),
@@ -181,7 +154,7 @@ impl PostBatch {
         self.claims_original.push(rec.claims_original);
         self.text.push_str(&rec.text);
         self.text_ends.push(self.text.len());
-        let [_, _, _, _, _, urls, tags, mentions, media, objects] = &mut self.strings;
+        let [_, _, _, _, urls, tags, mentions, media, objects] = &mut self.strings;
         self.urls.push_list(rec.urls.iter().map(|u| urls.intern(u)));
         self.hashtags
             .push_list(rec.hashtags.iter().map(|t| tags.intern(t)));
@@ -211,19 +184,13 @@ impl PostBatch {
     }
 
     fn ref_id(&self, id: u32) -> Option<String> {
-        (id != NONE).then(|| {
-            let key = self.resolve(Space::Refs, id);
-            key.split_once(KEY_SEP)
-                .map_or(key, |(_, id)| id)
-                .to_string()
-        })
+        (id != NONE).then(|| self.refs.id(id).to_string())
     }
 
     /// Row `row` as the record it was made from, for callers that keep the records they
     /// store (not on the hot path).
     pub fn record(&self, row: usize) -> PostRecord {
-        let key = self.resolve(Space::Refs, self.key[row]);
-        let id = key.split_once(KEY_SEP).map_or(key, |(_, id)| id);
+        let id = self.refs.id(self.key[row]).to_string();
         let account = self.resolve(Space::Accounts, self.author[row]);
         let author_id = if self.anonymous[row] {
             self.anon_authors
@@ -242,7 +209,7 @@ impl PostBatch {
             platform: self
                 .resolve(Space::Platforms, self.platform[row])
                 .to_string(),
-            id: id.to_string(),
+            id,
             author_id,
             author_handle: if handle == NONE {
                 String::new()
@@ -324,6 +291,15 @@ mod tests {
         out
     }
 
+    /// A post id: most numeric, some text, some with a leading zero (text too).
+    fn spell(n: u8) -> String {
+        match n % 5 {
+            0 => format!("0{n}"),
+            1 => format!("p{n}"),
+            _ => n.to_string(),
+        }
+    }
+
     fn pick(v: &[&str], i: u8) -> String {
         v[i as usize % v.len()].to_string()
     }
@@ -341,16 +317,16 @@ mod tests {
         ) -> PostRecord {
             PostRecord {
                 platform: pick(&["", "twitter", "weibo"], platform),
-                id: id.to_string(),
+                id: spell(id),
                 author_id: pick(&["", "u1", "u2", "u3", "d41d8cd98f00b204e9800998ecf8427e", "u4", "u5", " ", "u6", "u7", "u8", "u9"], author),
                 author_handle: pick(&["", "h1", "h2", "h3"], handle),
                 author_created_ms: created,
                 time_ms: time * 60_000,
                 time_precision: TimePrecision::Second,
                 time_exact_s: exact.map(|e| e as f64 + 0.25),
-                repost_of: refs[0].map(|r| r.to_string()),
-                reply_to: refs[1].map(|r| r.to_string()),
-                quote_of: refs[2].map(|r| r.to_string()),
+                repost_of: refs[0].map(spell),
+                reply_to: refs[1].map(spell),
+                quote_of: refs[2].map(spell),
                 text,
                 urls: urls.iter().map(|u| format!("http://x/{u}")).collect(),
                 hashtags: tags.iter().map(|t| format!("t{t}")).collect(),

@@ -15,6 +15,7 @@ mod batch;
 mod interner;
 mod precision;
 mod record;
+mod refs;
 mod table;
 pub mod time;
 
@@ -22,6 +23,7 @@ pub use batch::PostBatch;
 pub use interner::Interner;
 pub use precision::TimePrecision;
 pub use record::{is_placeholder_author, PostKind, PostRecord, PLACEHOLDER_AUTHORS};
+pub use refs::PostId;
 pub use table::{ListColumn, PostTable, PushOutcome, NONE};
 pub use time::{parse_duration_ms, Window};
 

@@ -1,14 +1,12 @@
 use crate::batch::{PostBatch, Space, SPACES};
+use crate::refs::{RefKeys, KEY_SEP};
 use crate::{
-    is_placeholder_author, AccountIdx, Interner, PostIdx, PostKind, PostRecord, TimeMs,
+    is_placeholder_author, AccountIdx, Interner, PostId, PostIdx, PostKind, PostRecord, TimeMs,
     TimePrecision,
 };
 
 /// Marker for "no value" in the `u32` columns of a [`PostTable`].
 pub const NONE: u32 = u32::MAX;
-
-/// Separates platform and id inside interned keys; never part of a platform name.
-const KEY_SEP: char = '\u{1f}';
 
 /// Post texts moved out of the heap into a file of their own, memory-mapped
 /// ([`PostTable::spill_text`]).
@@ -126,8 +124,8 @@ pub enum PushOutcome {
 /// as duplicates (analysts routinely merge overlapping collections).
 #[derive(Debug, Default)]
 pub struct PostTable {
-    /// Keys `platform\x1fid` of posts and of every post they reference.
-    refs: Interner,
+    /// Keys (platform, id) of posts and of every post they reference.
+    refs: RefKeys,
     /// For each ref symbol, the post stored under it, or [`NONE`].
     ref_post: Vec<u32>,
     accounts: Interner,
@@ -245,12 +243,11 @@ impl PostTable {
         self.anonymous_posts
     }
 
-    fn ref_sym(&mut self, buf: &mut String, platform: &str, id: Option<&str>) -> u32 {
+    fn ref_sym(&mut self, platform: &str, id: Option<&str>) -> u32 {
         match id {
             None => NONE,
             Some(id) => {
-                key_of(buf, platform, id);
-                let sym = self.refs.intern(buf);
+                let sym = self.refs.intern(platform, id);
                 if sym as usize == self.ref_post.len() {
                     self.ref_post.push(NONE);
                 }
@@ -261,8 +258,7 @@ impl PostTable {
 
     /// Store one record, deduplicating by platform and id.
     pub fn push(&mut self, rec: &PostRecord) -> PushOutcome {
-        let mut buf = String::with_capacity(rec.platform.len() + rec.id.len() + 1);
-        let key = self.ref_sym(&mut buf, &rec.platform, Some(&rec.id));
+        let key = self.ref_sym(&rec.platform, Some(&rec.id));
         let existing = self.ref_post[key as usize];
         if existing != NONE {
             return self.merge_objects(existing, rec);
@@ -274,6 +270,7 @@ impl PostTable {
         // A post without a known author goes to its platform's "no author" account (empty
         // id), which traces leave out: it can never co-act, so never be flagged.
         let anonymous = is_placeholder_author(&rec.author_id);
+        let mut buf = String::with_capacity(rec.platform.len() + rec.author_id.len() + 1);
         key_of(
             &mut buf,
             &rec.platform,
@@ -303,11 +300,11 @@ impl PostTable {
             self.exact_times.push((post, t));
         }
         self.kind.push(rec.kind());
-        let repost = self.ref_sym(&mut buf, &rec.platform, rec.repost_of.as_deref());
+        let repost = self.ref_sym(&rec.platform, rec.repost_of.as_deref());
         self.repost_of.push(repost);
-        let reply = self.ref_sym(&mut buf, &rec.platform, rec.reply_to.as_deref());
+        let reply = self.ref_sym(&rec.platform, rec.reply_to.as_deref());
         self.reply_to.push(reply);
-        let quote = self.ref_sym(&mut buf, &rec.platform, rec.quote_of.as_deref());
+        let quote = self.ref_sym(&rec.platform, rec.quote_of.as_deref());
         self.quote_of.push(quote);
         let lang = match &rec.lang {
             Some(l) => self.langs.intern(l),
@@ -396,6 +393,7 @@ impl PostTable {
     ) {
         let upto = upto.min(batch.len());
         let PostBatch {
+            refs,
             strings,
             key,
             author,
@@ -419,6 +417,7 @@ impl PostTable {
             media,
             objects,
             remap,
+            ref_remap,
             stored,
             ..
         } = batch;
@@ -429,8 +428,9 @@ impl PostTable {
             for s in 0..SPACES {
                 remap[s] = vec![NONE; strings[s].len()];
             }
+            *ref_remap = vec![NONE; refs.len()];
         }
-        let [r_refs, r_accounts, r_handles, r_platforms, r_langs, r_urls, r_tags, r_mentions, r_media, r_objects] =
+        let [r_accounts, r_handles, r_platforms, r_langs, r_urls, r_tags, r_mentions, r_media, r_objects] =
             remap;
         // The table id of a local id, interning its string at first use.
         fn map(remap: &mut [u32], local: &Interner, global: &mut Interner, id: u32) -> u32 {
@@ -442,12 +442,34 @@ impl PostTable {
             remap[id as usize] = g;
             g
         }
+        // The table symbol of a local key, interning it at first use.
+        fn map_ref(
+            remap: &mut [u32],
+            local: &RefKeys,
+            global: &mut RefKeys,
+            ref_post: &mut Vec<u32>,
+            sym: u32,
+        ) -> u32 {
+            let g = remap[sym as usize];
+            if g != NONE {
+                return g;
+            }
+            let g = global.intern_id(local.platform(sym), local.id(sym));
+            if g as usize == ref_post.len() {
+                ref_post.push(NONE);
+            }
+            remap[sym as usize] = g;
+            g
+        }
         let local = |s: Space| &strings[s as usize];
         for row in *stored..upto {
-            let sym = map(r_refs, local(Space::Refs), &mut self.refs, key[row]);
-            if sym as usize == self.ref_post.len() {
-                self.ref_post.push(NONE);
-            }
+            let sym = map_ref(
+                ref_remap,
+                refs,
+                &mut self.refs,
+                &mut self.ref_post,
+                key[row],
+            );
             let existing = self.ref_post[sym as usize];
             if existing != NONE {
                 let objs = objects.get(row);
@@ -523,11 +545,13 @@ impl PostTable {
                 let g = if local_ref == NONE {
                     NONE
                 } else {
-                    let g = map(r_refs, local(Space::Refs), &mut self.refs, local_ref);
-                    if g as usize == self.ref_post.len() {
-                        self.ref_post.push(NONE);
-                    }
-                    g
+                    map_ref(
+                        ref_remap,
+                        refs,
+                        &mut self.refs,
+                        &mut self.ref_post,
+                        local_ref,
+                    )
                 };
                 column.push(g);
             }
@@ -591,20 +615,19 @@ impl PostTable {
         *stored = upto;
     }
 
-    /// The post's id on its platform.
-    pub fn post_id(&self, post: PostIdx) -> &str {
-        id_of(self.refs.resolve(self.key[post as usize]))
+    /// The post's id on its platform (a number or text, as the input spelled it).
+    pub fn post_id(&self, post: PostIdx) -> PostId<'_> {
+        self.refs.id(self.key[post as usize])
     }
 
     /// The platform the post came from (`unknown` when the input did not say).
     pub fn post_platform(&self, post: PostIdx) -> &str {
-        let key = self.refs.resolve(self.key[post as usize]);
-        key.split_once(KEY_SEP).map_or("unknown", |(p, _)| p)
+        self.refs.platform(self.key[post as usize])
     }
 
     /// The id behind a reference symbol (as stored in `repost_of`, `reply_to`, `quote_of`).
-    pub fn ref_id(&self, sym: u32) -> &str {
-        id_of(self.refs.resolve(sym))
+    pub fn ref_id(&self, sym: u32) -> PostId<'_> {
+        self.refs.id(sym)
     }
 
     /// The post stored under a reference symbol, if it is in the data.

@@ -245,7 +245,10 @@ pub fn write_tables(
         if tpl.is_none() && nar == 0 && camp.is_none() {
             continue;
         }
-        csv_field(&mut w, table.post_id(p as PostIdx))?;
+        csv_field(
+            &mut w,
+            table.post_id(p as PostIdx).as_str(&mut itoa::Buffer::new()),
+        )?;
         w.write_all(b",")?;
         if let Some(t) = tpl {
             w.write_all(ib.format(t).as_bytes())?;
@@ -271,7 +274,7 @@ pub fn write_tables(
         for e in &n.echo_posts {
             let p = e.post;
             let r = &refs[e.reference as usize];
-            csv_field(&mut w, table.post_id(p))?;
+            csv_field(&mut w, table.post_id(p).as_str(&mut itoa::Buffer::new()))?;
             write!(w, ",{},", r.id)?;
             csv_field(&mut w, &r.reference.url)?;
             write!(w, ",{},", e.kind.as_str())?;
@@ -302,7 +305,7 @@ pub fn write_tables(
                 .copied()
                 .flatten()
                 .map_or(seed.key.as_str(), |acc| table.account_id(acc));
-            csv_field(&mut w, table.post_id(p))?;
+            csv_field(&mut w, table.post_id(p).as_str(&mut itoa::Buffer::new()))?;
             w.write_all(b",")?;
             csv_field(&mut w, table.account_id(table.author(p)))?;
             w.write_all(b",")?;

@@ -114,7 +114,7 @@ pub fn network(table: &PostTable, trace: &Trace, params: &NetworkParams) -> Coor
         Vec::new()
     } else {
         ev.iter()
-            .map(|e| trace.object_label(table, e.object) == table.post_id(e.post))
+            .map(|e| table.post_id(e.post) == *trace.object_label(table, e.object))
             .collect()
     };
     let kept = |i: usize, j: usize| {

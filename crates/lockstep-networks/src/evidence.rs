@@ -53,13 +53,14 @@ pub fn write_record<W: Write>(
     if let Some(tag) = tag {
         w.write_field(itoa::Buffer::new().format(tag))?;
     }
+    let (mut id_a, mut id_b) = (itoa::Buffer::new(), itoa::Buffer::new());
     w.write_record([
         trace.behaviour.name(),
-        trace.object_label(table, a.object),
-        table.post_id(a.post),
+        &trace.object_label(table, a.object),
+        table.post_id(a.post).as_str(&mut id_a),
         table.account_id(a.account),
         &time_s(a.time),
-        table.post_id(b.post),
+        table.post_id(b.post).as_str(&mut id_b),
         table.account_id(b.account),
         &time_s(b.time),
         &time_s(b.time - a.time),

@@ -1,6 +1,7 @@
 use crate::{Behaviour, Semantics};
 use lockstep_model::{Interner, PostIdx, PostTable, TimeMs};
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 /// One act of one account on one object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,15 +108,15 @@ pub struct Trace {
 
 impl Trace {
     /// A printable name of `object`.
-    pub fn object_label<'a>(&'a self, table: &'a PostTable, object: u32) -> &'a str {
-        match &self.space {
-            ObjectSpace::PostRefs => table.ref_id(object),
+    pub fn object_label<'a>(&'a self, table: &'a PostTable, object: u32) -> Cow<'a, str> {
+        Cow::Borrowed(match &self.space {
+            ObjectSpace::PostRefs => return table.ref_id(object).to_cow(),
             ObjectSpace::RawUrls => table.urls.resolve(object),
             ObjectSpace::Objects => table.objects.resolve(object),
             ObjectSpace::Single(s) => s,
             ObjectSpace::Labels(i) => i.resolve(object),
             ObjectSpace::Kept(k) => k.get(object).unwrap_or(""),
-        }
+        })
     }
 
     /// True when the trace has no event: the input has nothing this behaviour works on.
@@ -228,7 +229,7 @@ mod tests {
             let table = PostTable::new();
             for o in 0..520u32 {
                 let kept = keep.contains(&o) && (o as usize) < full.len();
-                let want = if kept { before.object_label(&table, o) } else { "" };
+                let want = if kept { before.object_label(&table, o) } else { Cow::Borrowed("") };
                 proptest::prop_assert_eq!(after.object_label(&table, o), want);
             }
             let ObjectSpace::Kept(k) = &after.space else {

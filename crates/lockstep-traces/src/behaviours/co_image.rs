@@ -74,14 +74,14 @@ mod tests {
         t.push(&rp);
         assert!((Behaviour::CoImage.spec().supported)(&t));
         let trace = extract(&t, Behaviour::CoImage, Semantics::Native).expect("trace");
-        let objects: Vec<(&str, u32)> = trace
+        let objects: Vec<(String, u32)> = trace
             .events
             .iter()
-            .map(|e| (trace.object_label(&t, e.object), e.post))
+            .map(|e| (trace.object_label(&t, e.object).into_owned(), e.post))
             .collect();
         assert_eq!(
             objects,
-            vec![("bafkrei-cat", 0), ("bafkrei-cat", 1), ("bafkrei-dog", 0)]
+            vec![("bafkrei-cat".to_string(), 0), ("bafkrei-cat".to_string(), 1), ("bafkrei-dog".to_string(), 0)]
         );
         // Post 0 acts on two objects: per-post counts must be deduplicated.
         assert!(trace.multi_object_posts);

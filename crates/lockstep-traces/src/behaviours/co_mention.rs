@@ -78,14 +78,14 @@ mod tests {
         let trace = extract(&t, Behaviour::CoMention, Semantics::Native).expect("trace");
         // Posts 1 and 2 share {other, target}; post 3 is {target} alone; no event for the
         // post without mentions or the repost.
-        let objects: Vec<(&str, u32)> = trace
+        let objects: Vec<(String, u32)> = trace
             .events
             .iter()
-            .map(|e| (trace.object_label(&t, e.object), e.post))
+            .map(|e| (trace.object_label(&t, e.object).into_owned(), e.post))
             .collect();
         assert_eq!(
             objects,
-            vec![("other target", 0), ("other target", 1), ("target", 2)]
+            vec![("other target".to_string(), 0), ("other target".to_string(), 1), ("target".to_string(), 2)]
         );
         assert_eq!("co-mention".parse::<Behaviour>(), Ok(Behaviour::CoMention));
     }
