@@ -4,7 +4,9 @@
 //! ([`PostTable::push_batch`]).
 
 use crate::refs::{RefKeys, KEY_SEP};
-use crate::{is_placeholder_author, Interner, ListColumn, PostRecord, TimeMs, TimePrecision, NONE};
+use crate::{
+    is_placeholder_author, Interner, ListColumn, PostRecord, PostRef, TimeMs, TimePrecision, NONE,
+};
 
 /// The string namespaces of a batch, each with its own local interner and, once the batch
 /// is being stored, its own map from local to table ids.
@@ -73,6 +75,8 @@ pub struct PostBatch {
     pub(crate) ref_remap: Vec<u32>,
     /// Rows stored so far.
     pub(crate) stored: usize,
+    /// A buffer for account keys, reused from row to row.
+    scratch: String,
 }
 
 fn key_into(buf: &mut String, platform: &str, id: &str) {
@@ -112,58 +116,65 @@ impl PostBatch {
 
     /// Add one record (as [`PostTable::push`](crate::PostTable::push) would take it).
     pub fn push(&mut self, rec: &PostRecord) {
+        self.push_ref(&rec.as_ref());
+    }
+
+    /// Add one borrowed record: what [`PostBatch::push`] does, for a reader that parsed
+    /// the record in place.
+    pub fn push_ref<S: AsRef<str>>(&mut self, rec: &PostRef<'_, S>) {
         let row = self.key.len() as u32;
-        let key = self.local_ref(&rec.platform, Some(&rec.id));
+        let key = self.local_ref(rec.platform, Some(rec.id));
         self.key.push(key);
-        let anonymous = is_placeholder_author(&rec.author_id);
-        let mut buf = String::with_capacity(rec.platform.len() + rec.author_id.len() + 1);
+        let anonymous = is_placeholder_author(rec.author_id);
+        let mut buf = std::mem::take(&mut self.scratch);
         key_into(
             &mut buf,
-            &rec.platform,
-            if anonymous { "" } else { &rec.author_id },
+            rec.platform,
+            if anonymous { "" } else { rec.author_id },
         );
         let author = self.local(Space::Accounts, &buf);
+        self.scratch = buf;
         self.author.push(author);
         self.anonymous.push(anonymous);
         if anonymous && !rec.author_id.is_empty() {
-            self.anon_authors.push((row, rec.author_id.clone()));
+            self.anon_authors.push((row, rec.author_id.to_string()));
         }
         let handle = if rec.author_handle.is_empty() {
             NONE
         } else {
-            self.local(Space::Handles, &rec.author_handle)
+            self.local(Space::Handles, rec.author_handle)
         };
         self.handle.push(handle);
-        let platform = self.local(Space::Platforms, &rec.platform);
+        let platform = self.local(Space::Platforms, rec.platform);
         self.platform.push(platform);
         self.created.push(rec.author_created_ms);
         self.time.push(rec.time_ms);
         self.precision.push(rec.time_precision);
         self.exact.push(rec.time_exact_s);
-        let r = self.local_ref(&rec.platform, rec.repost_of.as_deref());
+        let r = self.local_ref(rec.platform, rec.repost_of);
         self.repost_of.push(r);
-        let r = self.local_ref(&rec.platform, rec.reply_to.as_deref());
+        let r = self.local_ref(rec.platform, rec.reply_to);
         self.reply_to.push(r);
-        let r = self.local_ref(&rec.platform, rec.quote_of.as_deref());
+        let r = self.local_ref(rec.platform, rec.quote_of);
         self.quote_of.push(r);
-        let lang = match &rec.lang {
+        let lang = match rec.lang {
             Some(l) => self.local(Space::Langs, l),
             None => NONE,
         };
         self.lang.push(lang);
         self.claims_original.push(rec.claims_original);
-        self.text.push_str(&rec.text);
+        self.text.push_str(rec.text);
         self.text_ends.push(self.text.len());
         let [_, _, _, _, urls, tags, mentions, media, objects] = &mut self.strings;
-        self.urls.push_list(rec.urls.iter().map(|u| urls.intern(u)));
-        self.hashtags
-            .push_list(rec.hashtags.iter().map(|t| tags.intern(t)));
-        self.mentions
-            .push_list(rec.mentions.iter().map(|m| mentions.intern(m)));
-        self.media
-            .push_list(rec.media.iter().map(|m| media.intern(m)));
-        self.objects
-            .push_list(rec.objects.iter().map(|o| objects.intern(o)));
+        for (list, strings, column) in [
+            (rec.urls, urls, &mut self.urls),
+            (rec.hashtags, tags, &mut self.hashtags),
+            (rec.mentions, mentions, &mut self.mentions),
+            (rec.media, media, &mut self.media),
+            (rec.objects, objects, &mut self.objects),
+        ] {
+            column.push_list(list.iter().map(|s| strings.intern(s.as_ref())));
+        }
     }
 
     /// The text of row `row`.
@@ -337,6 +348,54 @@ mod tests {
                 claims_original: claims,
             }
         }
+    }
+
+    #[test]
+    fn a_borrowed_record_stores_as_the_record() {
+        let rec = PostRecord {
+            platform: "weibo".into(),
+            id: "4567890123456789".into(),
+            author_id: "u1".into(),
+            author_handle: "h".into(),
+            time_ms: 60_000,
+            repost_of: Some("Lp0x".into()),
+            text: "转发 text".into(),
+            urls: vec!["http://a".into()],
+            hashtags: vec!["t1".into(), "t2".into()],
+            lang: Some("zh".into()),
+            ..Default::default()
+        };
+        let tags = ["t1", "t2"];
+        let mut borrowed = PostBatch::new();
+        let r = rec.as_ref();
+        borrowed.push_ref(&PostRef {
+            platform: r.platform,
+            id: r.id,
+            author_id: r.author_id,
+            author_handle: r.author_handle,
+            author_created_ms: None,
+            time_ms: r.time_ms,
+            time_precision: r.time_precision,
+            time_exact_s: None,
+            repost_of: r.repost_of,
+            reply_to: None,
+            quote_of: None,
+            text: r.text,
+            urls: &["http://a"],
+            hashtags: &tags,
+            mentions: &[],
+            media: &[],
+            objects: &[],
+            lang: r.lang,
+            claims_original: None,
+        });
+        let mut owned = PostBatch::new();
+        owned.push(&rec);
+        assert_eq!(borrowed.record(0), rec);
+        let (mut a, mut b) = (PostTable::new(), PostTable::new());
+        a.push_batch(&mut borrowed, 1, &mut |_, _| {});
+        b.push_batch(&mut owned, 1, &mut |_, _| {});
+        assert_eq!(dump(&a), dump(&b));
     }
 
     proptest! {

@@ -22,7 +22,7 @@ pub mod time;
 pub use batch::PostBatch;
 pub use interner::Interner;
 pub use precision::TimePrecision;
-pub use record::{is_placeholder_author, PostKind, PostRecord, PLACEHOLDER_AUTHORS};
+pub use record::{is_placeholder_author, PostKind, PostRecord, PostRef, PLACEHOLDER_AUTHORS};
 pub use refs::PostId;
 pub use table::{ListColumn, PostTable, PushOutcome, NONE};
 pub use time::{parse_duration_ms, Window};

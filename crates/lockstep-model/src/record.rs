@@ -120,6 +120,61 @@ impl PostRecord {
     }
 }
 
+/// One post borrowed from the input: the fields of a [`PostRecord`] as `&str`s and
+/// slices, so a reader that has parsed a record in place stores it
+/// ([`crate::PostBatch::push_ref`]) without copying each field into a record first.
+/// `S` is what the lists hold: `&str` from a reader, `String` from a [`PostRecord`]
+/// ([`PostRecord::as_ref`]). Fields mean what [`PostRecord`]'s do.
+#[derive(Clone, Copy, Debug)]
+pub struct PostRef<'a, S = String> {
+    pub platform: &'a str,
+    pub id: &'a str,
+    pub author_id: &'a str,
+    pub author_handle: &'a str,
+    pub author_created_ms: Option<TimeMs>,
+    pub time_ms: TimeMs,
+    pub time_precision: TimePrecision,
+    pub time_exact_s: Option<f64>,
+    pub repost_of: Option<&'a str>,
+    pub reply_to: Option<&'a str>,
+    pub quote_of: Option<&'a str>,
+    pub text: &'a str,
+    pub urls: &'a [S],
+    pub hashtags: &'a [S],
+    pub mentions: &'a [S],
+    pub media: &'a [S],
+    pub objects: &'a [S],
+    pub lang: Option<&'a str>,
+    pub claims_original: Option<bool>,
+}
+
+impl PostRecord {
+    /// The record, borrowed.
+    pub fn as_ref(&self) -> PostRef<'_> {
+        PostRef {
+            platform: &self.platform,
+            id: &self.id,
+            author_id: &self.author_id,
+            author_handle: &self.author_handle,
+            author_created_ms: self.author_created_ms,
+            time_ms: self.time_ms,
+            time_precision: self.time_precision,
+            time_exact_s: self.time_exact_s,
+            repost_of: self.repost_of.as_deref(),
+            reply_to: self.reply_to.as_deref(),
+            quote_of: self.quote_of.as_deref(),
+            text: &self.text,
+            urls: &self.urls,
+            hashtags: &self.hashtags,
+            mentions: &self.mentions,
+            media: &self.media,
+            objects: &self.objects,
+            lang: self.lang.as_deref(),
+            claims_original: self.claims_original,
+        }
+    }
+}
+
 /// Hashes of the empty string that anonymised corpora write where the author is unknown:
 /// CHECKED gives 98 % of its reposts the author `d41d8cd98f00b204e9800998ecf8427e` (the MD5 of
 /// ""); SHA-1 and SHA-256 of "" are the same mistake with other hashes.
