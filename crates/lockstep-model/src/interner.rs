@@ -45,6 +45,23 @@ impl Interner {
         }
     }
 
+    /// Make room for `additional` more strings, so that interning them does not grow (and
+    /// so re-hash) the table on the way.
+    pub fn reserve(&mut self, additional: usize) {
+        let Self {
+            arena,
+            ends,
+            table,
+            state,
+        } = self;
+        ends.reserve(additional);
+        table.reserve(additional, |&id| {
+            let i = id as usize;
+            let start = if i == 0 { 0 } else { ends[i - 1] };
+            state.hash_one(&arena[start..ends[i]])
+        });
+    }
+
     /// Number of distinct strings interned.
     pub fn len(&self) -> usize {
         self.ends.len()
@@ -138,6 +155,10 @@ mod tests {
 
     #[test]
     fn survives_growth() {
+        let mut i = Interner::new();
+        i.intern("x");
+        i.reserve(50_000);
+        assert_eq!(i.intern("x"), 0);
         let mut i = Interner::new();
         for n in 0..100_000u32 {
             assert_eq!(i.intern(&n.to_string()), n);
