@@ -257,10 +257,11 @@ pub fn detect(
     params: &DetectParams,
 ) -> Result<Detection, String> {
     let test = test_params(params);
+    let stock = substance::StockPhrases::of(table, traces.iter().map(|(t, _)| t));
     let behaviours: Vec<BehaviourEdges> = traces
         .iter()
         .map(|(trace, windows)| {
-            let (tested, resolution) = prepare(table, trace, params);
+            let (tested, resolution) = prepare_with(table, trace, params, &stock);
             let tested = tested.as_ref().unwrap_or(trace);
             // Rounds are bursts on other accounts' posts: reposts and replies.
             let test = TestParams {
@@ -283,7 +284,7 @@ pub fn detect(
             }
         })
         .collect();
-    detect_from(table, traces, behaviours, params)
+    detect_from_with(table, traces, behaviours, params, &stock)
 }
 
 /// The parameters of the pair test within `params`.
@@ -306,8 +307,23 @@ pub fn prepare(
     trace: &Trace,
     params: &DetectParams,
 ) -> (Option<Trace>, timing::Resolution) {
+    prepare_with(
+        table,
+        trace,
+        params,
+        &substance::StockPhrases::of(table, [trace]),
+    )
+}
+
+/// [`prepare`] with the stock-phrase verdicts already worked out for `trace`'s posts.
+pub(crate) fn prepare_with(
+    table: &PostTable,
+    trace: &Trace,
+    params: &DetectParams,
+    stock: &substance::StockPhrases,
+) -> (Option<Trace>, timing::Resolution) {
     let resolution = timing::Resolution::of(table, trace);
-    let substantive = substance::without_stock_phrases(table, trace);
+    let substantive = substance::without_stock_phrases_in(trace, stock);
     let trace_in = substantive.as_ref().unwrap_or(trace);
     let tested = match params.visit_gap_ms {
         Some(gap) => Some(visits::visits(trace_in, gap, table.account_count())),
@@ -324,6 +340,18 @@ pub fn detect_from(
     traces: &[(Trace, Vec<i64>)],
     behaviours: Vec<BehaviourEdges>,
     params: &DetectParams,
+) -> Result<Detection, String> {
+    let stock = substance::StockPhrases::of(table, traces.iter().map(|(t, _)| t));
+    detect_from_with(table, traces, behaviours, params, &stock)
+}
+
+/// [`detect_from`] with the stock-phrase verdicts of `traces` already worked out.
+fn detect_from_with(
+    table: &PostTable,
+    traces: &[(Trace, Vec<i64>)],
+    behaviours: Vec<BehaviourEdges>,
+    params: &DetectParams,
+    stock: &substance::StockPhrases,
 ) -> Result<Detection, String> {
     let mut behaviours = behaviours;
     let mut fused = fuse(&behaviours, params);
@@ -496,7 +524,7 @@ pub fn detect_from(
     // Accounts that write a campaign's texts in its rounds join it (see [`text_rounds`]).
     let joins = {
         let groups: Vec<&[u32]> = campaigns.iter().map(|c| c.1.as_slice()).collect();
-        text_rounds::joins(table, traces, &groups, params)
+        text_rounds::joins_with(table, traces, &groups, params, stock)
     };
     if !joins.is_empty() {
         let mut grown: Vec<usize> = Vec::new();

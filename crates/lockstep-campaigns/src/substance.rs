@@ -13,19 +13,72 @@
 //! (BENCHMARKS.md, "weibo world"). The events are dropped before the test, so they count in
 //! neither the observation nor the null.
 
-use lockstep_model::PostTable;
-use lockstep_traces::{text::normalise, ObjectSpace, Trace};
+use lockstep_model::{PostIdx, PostTable};
+use lockstep_traces::text::{NormaliseOptions, Normaliser};
+use lockstep_traces::{ObjectSpace, Trace};
+use rayon::prelude::*;
 
 /// Fewer letters or digits than this, after normalisation, and a text is a stock phrase.
 pub const MIN_TEXT_CHARS: usize = 10;
 
 /// Whether `text` is long enough to carry co-text evidence (see the module documentation).
 pub fn substantive(text: &str) -> bool {
-    normalise(text)
-        .chars()
+    substantive_with(
+        text,
+        &mut Normaliser::new(NormaliseOptions::CO_TEXT),
+        &mut String::new(),
+    )
+}
+
+/// [`substantive`] with a co-text normaliser and a buffer to reuse.
+fn substantive_with(text: &str, normaliser: &mut Normaliser, buf: &mut String) -> bool {
+    normaliser.normalise_into(text, buf);
+    buf.chars()
         .filter(|c| c.is_alphanumeric())
         .nth(MIN_TEXT_CHARS - 1)
         .is_some()
+}
+
+/// Which posts of the authored traces (co-text, co-similar) are stock phrases, worked out
+/// once per post: a detection prepares each such trace twice (the pair test and the text
+/// rounds), and co-text and co-similar mostly hold the same posts.
+#[derive(Clone, Debug, Default)]
+pub struct StockPhrases {
+    /// Per post: its text is substantive (false for posts in no authored trace).
+    substantive: Vec<bool>,
+}
+
+impl StockPhrases {
+    /// The verdicts for every post of the authored traces among `traces`.
+    pub fn of<'t>(table: &PostTable, traces: impl IntoIterator<Item = &'t Trace>) -> Self {
+        let mut wanted = vec![false; table.len()];
+        for trace in traces {
+            if trace.behaviour.spec().authored {
+                for e in &trace.events {
+                    wanted[e.post as usize] = true;
+                }
+            }
+        }
+        let substantive = wanted
+            .par_iter()
+            .enumerate()
+            .with_min_len(1024)
+            .map_init(
+                || (Normaliser::new(NormaliseOptions::CO_TEXT), String::new()),
+                |(normaliser, buf), (p, &w)| {
+                    w && substantive_with(table.text(p as PostIdx), normaliser, buf)
+                },
+            )
+            .collect();
+        Self { substantive }
+    }
+
+    fn is_substantive(&self, post: PostIdx) -> bool {
+        self.substantive
+            .get(post as usize)
+            .copied()
+            .unwrap_or(false)
+    }
 }
 
 /// `trace` without its stock-phrase events, when its behaviour's objects are text the
@@ -36,20 +89,23 @@ pub fn without_stock_phrases(table: &PostTable, trace: &Trace) -> Option<Trace> 
     if !trace.behaviour.spec().authored {
         return None;
     }
-    let keep: Vec<bool> = trace
-        .events
-        .iter()
-        .map(|e| substantive(table.text(e.post)))
-        .collect();
-    if keep.iter().all(|&k| k) {
+    without_stock_phrases_in(trace, &StockPhrases::of(table, [trace]))
+}
+
+/// [`without_stock_phrases`] with the verdicts already worked out (`stock` must cover
+/// `trace`'s posts: [`StockPhrases::of`] on a list of traces holding it).
+pub fn without_stock_phrases_in(trace: &Trace, stock: &StockPhrases) -> Option<Trace> {
+    if !trace.behaviour.spec().authored {
+        return None;
+    }
+    if trace.events.iter().all(|e| stock.is_substantive(e.post)) {
         return None;
     }
     let events = trace
         .events
         .iter()
-        .zip(&keep)
-        .filter(|(_, &k)| k)
-        .map(|(e, _)| *e)
+        .filter(|e| stock.is_substantive(e.post))
+        .copied()
         .collect();
     Some(Trace {
         behaviour: trace.behaviour,

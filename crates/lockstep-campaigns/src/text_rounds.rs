@@ -29,8 +29,9 @@
 use crate::bursts::{pairing, Pairing, MIN_BURST_ACCOUNTS, MIN_OVERLAP};
 use crate::significance::SigEdge;
 use crate::stats::poisson_ln_sf;
+use crate::substance::StockPhrases;
 use crate::timing::CoActRule;
-use crate::{prepare, DetectParams};
+use crate::{prepare_with, DetectParams};
 use lockstep_model::PostTable;
 use lockstep_networks::native::PairStats;
 use lockstep_traces::{Event, Trace};
@@ -86,6 +87,18 @@ pub fn joins(
     campaigns: &[&[u32]],
     params: &DetectParams,
 ) -> Vec<Join> {
+    let stock = StockPhrases::of(table, traces.iter().map(|(t, _)| t));
+    joins_with(table, traces, campaigns, params, &stock)
+}
+
+/// [`joins`] with the stock-phrase verdicts of `traces` already worked out.
+pub(crate) fn joins_with(
+    table: &PostTable,
+    traces: &[(Trace, Vec<i64>)],
+    campaigns: &[&[u32]],
+    params: &DetectParams,
+    stock: &StockPhrases,
+) -> Vec<Join> {
     let mut member_of: HashMap<u32, usize> = HashMap::new();
     for (ci, members) in campaigns.iter().enumerate() {
         for &m in members.iter() {
@@ -99,7 +112,7 @@ pub fn joins(
         .iter()
         .map(|(trace, _)| {
             (pairing(trace.behaviour) == Some(Pairing::Texts))
-                .then(|| prepare(table, trace, params))
+                .then(|| prepare_with(table, trace, params, stock))
         })
         .collect();
     // Every burst, each campaign's rounds (spans), and each outsider's bursts.

@@ -162,6 +162,42 @@ pub fn intersection(a: &[u32], b: &[u32]) -> usize {
     n
 }
 
+/// [`intersection`] of `a` and `b` when it is at least `need`; `None` as soon as what is
+/// left of the shorter remainder cannot bring it there.
+pub fn intersection_reaching(a: &[u32], b: &[u32], need: usize) -> Option<usize> {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        if n + (a.len() - i).min(b.len() - j) < need {
+            return None;
+        }
+        let (x, y) = (a[i], b[j]);
+        n += (x == y) as usize;
+        i += (x <= y) as usize;
+        j += (y <= x) as usize;
+    }
+    (n >= need).then_some(n)
+}
+
+/// The least intersection at which two sets of `a` and `b` elements have a Jaccard
+/// similarity of at least `threshold`, computed as [`jaccard`] computes it
+/// (`inter / (a + b - inter)` in `f64`); `a.min(b) + 1` when none has.
+pub fn min_intersection(a: usize, b: usize, threshold: f64) -> usize {
+    let passes = |k: usize| k < a + b && k as f64 / (a + b - k) as f64 >= threshold;
+    let most = a.min(b);
+    // The exact bound, then a step or two for rounding.
+    let mut k = ((threshold * (a + b) as f64 / (1.0 + threshold))
+        .floor()
+        .max(0.0) as usize)
+        .min(most + 1);
+    while k > 0 && passes(k - 1) {
+        k -= 1;
+    }
+    while k <= most && !passes(k) {
+        k += 1;
+    }
+    k
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,6 +214,21 @@ mod tests {
         let mut out = Vec::new();
         shingles(&u, 2, &mut out);
         out
+    }
+
+    #[test]
+    fn min_intersection_is_where_jaccard_reaches_the_threshold() {
+        for t in [0.0, 0.3, 0.5, 0.7, 0.75, 0.8, 0.85, 0.9, 1.0] {
+            for a in 1..40usize {
+                for b in 1..40usize {
+                    let need = min_intersection(a, b, t);
+                    for k in 0..=a.min(b) {
+                        let j = k as f64 / (a + b - k) as f64;
+                        assert_eq!(j >= t, k >= need, "t {t} a {a} b {b} k {k}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
@@ -218,5 +269,14 @@ mod tests {
         assert_eq!(jaccard(&[], &[]), 1.0);
         assert_eq!(jaccard(&[1], &[]), 0.0);
         assert_eq!(intersection(&[1, 3, 5, 7], &[3, 4, 5, 6, 7]), 3);
+        assert_eq!(
+            intersection_reaching(&[1, 3, 5, 7], &[3, 4, 5, 6, 7], 3),
+            Some(3)
+        );
+        assert_eq!(
+            intersection_reaching(&[1, 3, 5, 7], &[3, 4, 5, 6, 7], 4),
+            None
+        );
+        assert_eq!(intersection_reaching(&[1, 2], &[3, 4], 0), Some(0));
     }
 }

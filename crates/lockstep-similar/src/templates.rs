@@ -24,7 +24,7 @@
 //!    numbered by their earliest post.
 
 use crate::lsh::{LshParams, MinHasher, Sketch};
-use crate::shingle::{intersection, mix64, shingles, units};
+use crate::shingle::{intersection_reaching, min_intersection, mix64, shingles, units};
 use crate::SimilarParams;
 use lockstep_model::{PostIdx, PostTable, NONE};
 use lockstep_traces::text::{NormaliseOptions, Normaliser};
@@ -406,7 +406,12 @@ impl Search {
                 continue;
             }
             self.verifications += 1;
-            let inter = intersection(mine, theirs);
+            // Below `need` shared shingles the pair misses the threshold: the merge stops
+            // as soon as it cannot get there.
+            let need = min_intersection(mine.len(), theirs.len(), threshold);
+            let Some(inter) = intersection_reaching(mine, theirs, need) else {
+                continue;
+            };
             let j = inter as f64 / (mine.len() + theirs.len() - inter) as f64;
             if j >= threshold {
                 best = better(

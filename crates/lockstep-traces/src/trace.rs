@@ -139,13 +139,57 @@ pub(crate) fn keyed<F>(table: &PostTable, key: F) -> (Vec<Event>, Interner)
 where
     F: Fn(PostIdx) -> Option<String> + Sync + Send,
 {
-    let keys: Vec<Option<String>> = (0..table.len() as u32).into_par_iter().map(key).collect();
+    keyed_with(
+        table,
+        || (),
+        |_, p, out| match key(p) {
+            Some(k) => {
+                out.push_str(&k);
+                true
+            }
+            None => false,
+        },
+    )
+}
+
+/// [`keyed`] with scratch state per thread (`init`): `key` writes post `p`'s key into
+/// `out` (empty on entry) and says whether it has one. The keys of a chunk of posts are
+/// kept end to end in one string, so no key is a heap allocation of its own; they are
+/// interned in post order, as [`keyed`] does.
+pub(crate) fn keyed_with<S, I, F>(table: &PostTable, init: I, key: F) -> (Vec<Event>, Interner)
+where
+    I: Fn() -> S + Sync + Send,
+    F: Fn(&mut S, PostIdx, &mut String) -> bool + Sync + Send,
+{
+    const CHUNK: usize = 4096;
+    let n = table.len();
+    // Per chunk: the keys end to end, and (post, end of its key) rows.
+    let chunks: Vec<(String, Vec<(PostIdx, usize)>)> = (0..n.div_ceil(CHUNK))
+        .into_par_iter()
+        .map_init(
+            || (init(), String::new()),
+            |(state, buf), c| {
+                let mut keys = String::new();
+                let mut rows = Vec::new();
+                for p in c * CHUNK..((c + 1) * CHUNK).min(n) {
+                    buf.clear();
+                    if key(state, p as PostIdx, buf) {
+                        keys.push_str(buf);
+                        rows.push((p as PostIdx, keys.len()));
+                    }
+                }
+                (keys, rows)
+            },
+        )
+        .collect();
     let mut labels = Interner::new();
     let mut events = Vec::new();
-    for (p, k) in keys.into_iter().enumerate() {
-        if let Some(k) = k {
-            let obj = labels.intern(&k);
-            events.push(ev(table, p as u32, obj));
+    for (keys, rows) in chunks {
+        let mut start = 0;
+        for (p, end) in rows {
+            let obj = labels.intern(&keys[start..end]);
+            start = end;
+            events.push(ev(table, p, obj));
         }
     }
     (events, labels)

@@ -1,8 +1,8 @@
 //! co-text: posting the same text, after normalisation.
 
 use super::{Extracted, Spec, MINUTE_AND_QUARTER};
-use crate::text::{cnt_normalise, normalise, post_words};
-use crate::trace::keyed;
+use crate::text::{cnt_normalise, post_words, NormaliseOptions, Normaliser};
+use crate::trace::{keyed, keyed_with};
 use crate::{ObjectSpace, Semantics};
 use lockstep_model::{PostTable, NONE};
 
@@ -33,14 +33,18 @@ fn extract(table: &PostTable, semantics: Semantics) -> Extracted {
         }),
         // Own words only (see `text::own_words`): a Weibo repost's comment counts, its
         // chain and default texts do not, and a retweet has none.
-        _ => keyed(table, |p| {
-            let words = post_words(table, p);
-            if words.is_empty() {
-                return None;
-            }
-            let k = normalise(words);
-            (!k.is_empty()).then_some(k)
-        }),
+        _ => keyed_with(
+            table,
+            || Normaliser::new(NormaliseOptions::CO_TEXT),
+            |normaliser, p, key| {
+                let words = post_words(table, p);
+                if words.is_empty() {
+                    return false;
+                }
+                normaliser.normalise_into(words, key);
+                !key.is_empty()
+            },
+        ),
     };
     (events, ObjectSpace::Labels(labels))
 }
