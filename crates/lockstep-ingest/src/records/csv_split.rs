@@ -5,7 +5,7 @@
 //! [`CsvRecords`](crate::formats) uses (csv-core's defaults: `"` quotes, a doubled `""` is
 //! one quote, no escape character, no comments, `\r`, `\n` and `\r\n` all end a record,
 //! blank lines skipped, rows of any width), and each record's line as
-//! [`CsvRecords`](crate::formats) numbers it (one plus the `\n`s before its first byte).
+//! [`CsvRecords`](crate::formats) numbers it ([`BlockRecords::line`]).
 //! Following csv-core's state machine: a quote opens a quoted field only at a field's
 //! start; inside one, everything up to the closing quote is the field's (delimiters and
 //! line ends too); bytes after the closing quote are literal until the next delimiter or
@@ -26,8 +26,9 @@ pub(crate) struct BlockRecords<'a> {
     delim: u8,
     /// Where the next record (or the blank lines before it) starts.
     pos: usize,
-    /// Where the last record read starts.
+    /// Where the last record read starts, and where the blank lines before it start.
     start: usize,
+    blank: usize,
     /// `\n`s in `bytes[..counted]` (counted when a line is asked for: most records need
     /// none).
     lines: u64,
@@ -43,24 +44,39 @@ impl<'a> BlockRecords<'a> {
             delim,
             pos: 0,
             start: 0,
+            blank: 0,
             lines: 0,
             counted: 0,
             scratch: Vec::new(),
         }
     }
 
-    /// The 1-based line in `bytes` of the last record read (one plus the `\n`s before
-    /// its first byte).
+    /// The 1-based line in `bytes` of the last record read, as
+    /// [`LineMap`](super::LineMap) gives it: one plus the `\n`s before the blank lines
+    /// that precede the record, plus those blank lines as long as each is `\n` or `\r\n`
+    /// (a lone `\r` among them stops the count there).
     pub(crate) fn line(&mut self) -> u64 {
-        let b = &self.bytes[self.counted..self.start];
-        self.lines += memchr::memchr_iter(b'\n', b).count() as u64;
-        self.counted = self.start;
-        self.lines + 1
+        let b = self.bytes;
+        self.lines += memchr::memchr_iter(b'\n', &b[self.counted..self.blank]).count() as u64;
+        self.counted = self.blank;
+        let (mut at, mut blank_lines) = (self.blank, 0);
+        while at < self.start {
+            if b[at] == b'\n' {
+                at += 1;
+            } else if b.get(at + 1) == Some(&b'\n') {
+                at += 2;
+            } else {
+                break;
+            }
+            blank_lines += 1;
+        }
+        self.lines + blank_lines + 1
     }
 
     /// Read the next record into `rec`; false at the end.
     pub(crate) fn next_record(&mut self, rec: &mut csv::ByteRecord) -> bool {
         let b = self.bytes;
+        self.blank = self.pos;
         // Blank lines and the rest of a `\r\n` before the record.
         while self.pos < b.len() && (b[self.pos] == b'\n' || b[self.pos] == b'\r') {
             self.pos += 1;
