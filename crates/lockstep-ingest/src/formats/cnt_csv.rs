@@ -4,7 +4,7 @@
 
 use super::{extract_hashtags, extract_mentions, first_line, raw_csv, CsvRecords, Format};
 use crate::ingest::{BlockOut, Other};
-use crate::records::{par_csv, CsvBlock};
+use crate::records::{par_csv, BlockRecords, CsvBlock};
 use crate::timefmt::unix_seconds_to_ms;
 use crate::{Ingest, IngestError, IngestOptions};
 use lockstep_model::PostRecord;
@@ -101,12 +101,12 @@ fn first_record(
 fn read_par(input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestError> {
     let file = ingest.current_file().to_string();
     let parse = |block: CsvBlock<'_>| {
-        let mut rows = CsvRecords::new(block.bytes, b',');
+        let mut rows = BlockRecords::new(block.bytes, b',');
         let mut rec = csv::ByteRecord::new();
         let mut out = BlockOut::default();
         let mut post = PostRecord::default();
         let mut first = block.first;
-        while let Some(line) = rows.next_in_block(&mut rec, block.lines_before, &mut out) {
+        while rows.next_record(&mut rec) {
             if first {
                 first = false;
                 let (skip, warning) = first_record(&mut rec, &mut post, &file);
@@ -120,7 +120,7 @@ fn read_par(input: &mut dyn BufRead, ingest: &mut Ingest) -> Result<(), IngestEr
             match parse_row(&rec, &mut post) {
                 Ok(()) => out.post(&post),
                 Err(reason) => out.other(Other::Reject {
-                    line,
+                    line: rows.line() + block.lines_before,
                     reason,
                     raw: raw_csv(&rec),
                 }),
@@ -168,6 +168,11 @@ fn parse_row(rec: &csv::ByteRecord, post: &mut PostRecord) -> Result<(), String>
             rec.len()
         ));
     }
+    // The buffers of the previous row are reused: `clear` would drop the strings of the
+    // optional references and of the URLs, and this runs for every row.
+    let spare_repost = post.repost_of.take();
+    let spare_reply = post.reply_to.take();
+    let mut urls = std::mem::take(&mut post.urls);
     post.clear();
     post.platform.push_str("unknown");
     let id = field(rec, 0)?;
@@ -181,37 +186,67 @@ fn parse_row(rec: &csv::ByteRecord, post: &mut PostRecord) -> Result<(), String>
     }
     post.author_id.push_str(user);
     post.author_handle.push_str(field(rec, 2)?);
-    let repost = field(rec, 3)?;
-    if !repost.is_empty() {
-        post.repost_of = Some(repost.to_string());
-    }
-    let reply = field(rec, 4)?;
-    if !reply.is_empty() {
-        post.reply_to = Some(reply.to_string());
-    }
+    post.repost_of = reuse(spare_repost, field(rec, 3)?);
+    post.reply_to = reuse(spare_reply, field(rec, 4)?);
     post.text.push_str(field(rec, 5)?);
     let ts = field(rec, 6)?;
-    post.time_ms = unix_seconds_to_ms(ts).ok_or_else(|| {
+    let (ms, exact) = seconds(ts).ok_or_else(|| {
         format!(
             "unparsable timestamp '{}' (expected Unix seconds)",
             ts.chars().take(40).collect::<String>()
         )
     })?;
-    // The toolkit compares `float(timestamp)`; keep that double when milliseconds do not
-    // give it back (more than three decimals), for `--semantics cnt`.
-    post.time_exact_s = ts
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|&s| s != post.time_ms as f64 / 1000.0);
+    post.time_ms = ms;
+    post.time_exact_s = exact;
     // An empty field means no URL (the toolkit turns it into one empty URL that links
     // every URL-less post; we do not copy that defect).
+    let mut n = 0;
     for u in field(rec, 7)?.split(' ').filter(|u| !u.is_empty()) {
-        if !post.urls.iter().any(|x| x == u) {
-            post.urls.push(u.to_string());
+        if urls[..n].iter().any(|x| x == u) {
+            continue;
         }
+        match urls.get_mut(n) {
+            Some(x) => {
+                x.clear();
+                x.push_str(u);
+            }
+            None => urls.push(u.to_string()),
+        }
+        n += 1;
     }
+    urls.truncate(n);
+    post.urls = urls;
     extract_hashtags(&post.text, &mut post.hashtags);
     extract_mentions(&post.text, &mut post.mentions);
     Ok(())
+}
+
+/// `Some(s)` in the buffer `spare` (when there is one), None for an empty field.
+fn reuse(spare: Option<String>, s: &str) -> Option<String> {
+    if s.is_empty() {
+        return None;
+    }
+    let mut buf = spare.unwrap_or_default();
+    buf.clear();
+    buf.push_str(s);
+    Some(buf)
+}
+
+/// The timestamp as milliseconds, and the toolkit's `float(timestamp)` when milliseconds
+/// do not give it back (more than three decimals), for `--semantics cnt`.
+fn seconds(ts: &str) -> Option<(i64, Option<f64>)> {
+    // Whole seconds below 2^40 (the common case): the milliseconds give the double back
+    // exactly, so there is no float to parse.
+    if let Ok(secs) = ts.trim().parse::<i64>() {
+        if secs.unsigned_abs() < 1 << 40 {
+            return Some((secs * 1000, None));
+        }
+    }
+    let ms = unix_seconds_to_ms(ts)?;
+    let exact = ts
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|&s| s != ms as f64 / 1000.0);
+    Some((ms, exact))
 }

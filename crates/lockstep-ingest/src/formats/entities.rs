@@ -9,8 +9,15 @@ fn is_word(c: char) -> bool {
 /// Understands Twitter-style `#tag` (word characters of any script) and Weibo-style
 /// `#话题 名称#` topics, where the tag runs to the closing `#`.
 pub fn extract_hashtags(text: &str, out: &mut Vec<String>) {
-    let mut prev: Option<char> = None;
-    let mut it = text.char_indices().peekable();
+    // Nothing before the first `#` or `＃` matters but the character just before it.
+    let Some(from) = first_of(text, b'#', "＃") else {
+        return;
+    };
+    let mut prev: Option<char> = text[..from].chars().next_back();
+    let mut it = text[from..]
+        .char_indices()
+        .map(|(i, c)| (i + from, c))
+        .peekable();
     while let Some((i, c)) = it.next() {
         if (c == '#' || c == '＃') && !prev.is_some_and(|p| is_word(p) || p == '&') {
             let rest = &text[i + c.len_utf8()..];
@@ -32,9 +39,9 @@ pub fn extract_hashtags(text: &str, out: &mut Vec<String>) {
                     continue;
                 }
             }
-            let tag: String = rest.chars().take_while(|&ch| is_word(ch)).collect();
+            let tag = prefix_while(rest, is_word);
             if !tag.is_empty() && !tag.chars().all(|ch| ch.is_ascii_digit()) {
-                push_unique(out, &tag);
+                push_unique(out, tag);
             }
         }
         prev = Some(c);
@@ -43,14 +50,15 @@ pub fn extract_hashtags(text: &str, out: &mut Vec<String>) {
 
 /// Mentioned handles in `text`, without `@` (`@user`, `@user.bsky.social`).
 pub fn extract_mentions(text: &str, out: &mut Vec<String>) {
-    let mut prev: Option<char> = None;
-    for (i, c) in text.char_indices() {
+    // Nothing before the first `@` or `＠` matters but the character just before it.
+    let Some(from) = first_of(text, b'@', "＠") else {
+        return;
+    };
+    let mut prev: Option<char> = text[..from].chars().next_back();
+    for (i, c) in text[from..].char_indices().map(|(i, c)| (i + from, c)) {
         if (c == '@' || c == '＠') && !prev.is_some_and(is_word) {
             let rest = &text[i + c.len_utf8()..];
-            let handle: String = rest
-                .chars()
-                .take_while(|&ch| is_word(ch) || ch == '.' || ch == '-')
-                .collect();
+            let handle = prefix_while(rest, |ch| is_word(ch) || ch == '.' || ch == '-');
             let handle = handle.trim_end_matches(['.', '-']);
             if !handle.is_empty() {
                 push_unique(out, handle);
@@ -139,6 +147,31 @@ pub fn extract_urls(text: &str, out: &mut Vec<String>) {
         }
         from = at + scheme + end;
     }
+}
+
+/// Where the first `ascii` or `wide` (a character of three bytes in UTF-8, `＃` or `＠`,
+/// both starting with 0xEF) is in `text`, if anywhere. Found with `memchr`: most texts
+/// have neither, and skipping them whole is what makes the extractors cheap.
+fn first_of(text: &str, ascii: u8, wide: &str) -> Option<usize> {
+    let (b, w) = (text.as_bytes(), wide.as_bytes());
+    let mut from = 0;
+    while let Some(k) = memchr::memchr2(ascii, w[0], &b[from..]) {
+        let at = from + k;
+        if b[at] == ascii || b[at..].starts_with(w) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// The longest start of `s` whose characters all pass `keep`.
+fn prefix_while(s: &str, keep: impl Fn(char) -> bool) -> &str {
+    let end = s
+        .char_indices()
+        .find(|&(_, ch)| !keep(ch))
+        .map_or(s.len(), |(i, _)| i);
+    &s[..end]
 }
 
 fn push_unique(out: &mut Vec<String>, s: &str) {

@@ -44,48 +44,57 @@ impl CsvCutter {
 
     /// Feed the next bytes; returns the offset in `buf` just after the last `\n` that
     /// ended a record in it, if one did.
+    ///
+    /// Outside quotes it stops only at quotes and line ends (`memchr3`), not at every
+    /// delimiter: whether a quote opens a quoted field, and the state at the end of `buf`,
+    /// follow from the byte before (a delimiter means a field's start, anything else the
+    /// inside of an unquoted field).
     pub(crate) fn feed(&mut self, buf: &[u8]) -> Option<usize> {
+        use State::*;
         let mut last = None;
         let mut i = 0;
-        // The next `\r` at or after `i` (buf.len() when none): found apart, memchr3 takes
-        // three needles.
-        let mut next_cr = memchr(b'\r', buf).unwrap_or(buf.len());
         while i < buf.len() {
-            if next_cr < i {
-                next_cr = memchr(b'\r', &buf[i..]).map_or(buf.len(), |k| i + k);
-            }
-            let j = memchr3(b'"', self.delim, b'\n', &buf[i..]).map_or(buf.len(), |k| i + k);
-            let j = j.min(next_cr);
-            if j > i {
-                // Ordinary bytes: they start an unquoted field, or follow a closing quote.
-                self.state = match self.state {
-                    State::Quoted => State::Quoted,
-                    _ => State::Unquoted,
-                };
-            }
-            if j == buf.len() {
-                break;
-            }
-            use State::*;
-            self.state = match (self.state, buf[j]) {
-                (Quoted, b'"') => QuoteInQuoted,
-                (Quoted, _) => Quoted,
-                (QuoteInQuoted, b'"') => Quoted,
-                (RecordStart | AfterCr | FieldStart, b'"') => Quoted,
-                (Unquoted, b'"') => Unquoted,
-                // Blank lines before a record.
-                (RecordStart, _) if buf[j] != self.delim => RecordStart,
-                (AfterCr, b'\r') => RecordStart,
-                // A record ends here (or its `\r\n` does): the next one starts after.
-                (_, b'\n') => {
-                    last = Some(j + 1);
-                    RecordStart
+            match self.state {
+                Quoted => match memchr(b'"', &buf[i..]) {
+                    None => return last,
+                    Some(k) => {
+                        self.state = QuoteInQuoted;
+                        i += k + 1;
+                    }
+                },
+                QuoteInQuoted if buf[i] == b'"' => {
+                    self.state = Quoted;
+                    i += 1;
                 }
-                (_, b'\r') => AfterCr,
-                // The delimiter.
-                _ => FieldStart,
-            };
-            i = j + 1;
+                _ => {
+                    let j = memchr3(b'"', b'\n', b'\r', &buf[i..]).map_or(buf.len(), |k| i + k);
+                    if j > i {
+                        // Ordinary bytes: the last one says where the scan is.
+                        self.state = if buf[j - 1] == self.delim {
+                            FieldStart
+                        } else {
+                            Unquoted
+                        };
+                    }
+                    if j == buf.len() {
+                        return last;
+                    }
+                    self.state = match (self.state, buf[j]) {
+                        (RecordStart | AfterCr | FieldStart, b'"') => Quoted,
+                        (_, b'"') => Unquoted,
+                        // Blank lines before a record.
+                        (RecordStart, _) => RecordStart,
+                        (AfterCr, b'\r') => RecordStart,
+                        // A record ends here (or its `\r\n` does): the next one starts after.
+                        (_, b'\n') => {
+                            last = Some(j + 1);
+                            RecordStart
+                        }
+                        _ => AfterCr,
+                    };
+                    i = j + 1;
+                }
+            }
         }
         last
     }

@@ -11,6 +11,7 @@
 //!   one rejection and the messages around it are kept.
 
 mod csv_cut;
+mod csv_split;
 mod json_scan;
 mod line_map;
 mod lines;
@@ -18,6 +19,7 @@ mod par_csv;
 mod par_lines;
 
 pub(crate) use csv_cut::CsvCutter;
+pub(crate) use csv_split::BlockRecords;
 pub(crate) use json_scan::{Action, Event, JsonScanner, Malformed, Seg};
 pub(crate) use line_map::{counting, CountingReader, LineMap};
 pub(crate) use lines::{Line, Lines};
