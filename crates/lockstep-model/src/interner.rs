@@ -34,6 +34,14 @@ impl std::fmt::Debug for Interner {
     }
 }
 
+/// The string `id` in an arena whose strings end at `ends` (a free function, so that
+/// the table's closures can borrow the arena while the table itself is borrowed mutably).
+fn span_of<'a>(arena: &'a str, ends: &[usize], id: u32) -> &'a str {
+    let i = id as usize;
+    let start = if i == 0 { 0 } else { ends[i - 1] };
+    &arena[start..ends[i]]
+}
+
 impl Interner {
     /// An empty interner.
     pub fn new() -> Self {
@@ -55,11 +63,7 @@ impl Interner {
             state,
         } = self;
         ends.reserve(additional);
-        table.reserve(additional, |&id| {
-            let i = id as usize;
-            let start = if i == 0 { 0 } else { ends[i - 1] };
-            state.hash_one(&arena[start..ends[i]])
-        });
+        table.reserve(additional, |&id| state.hash_one(span_of(arena, ends, id)));
     }
 
     /// Number of distinct strings interned.
@@ -73,9 +77,7 @@ impl Interner {
     }
 
     fn span(&self, id: u32) -> &str {
-        let i = id as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.arena[start..self.ends[i]]
+        span_of(&self.arena, &self.ends, id)
     }
 
     /// The string behind `id`. Panics if `id` did not come from this interner.
@@ -98,15 +100,7 @@ impl Interner {
             table,
             state,
         } = self;
-        let span = |ends: &[usize], id: u32| -> (usize, usize) {
-            let i = id as usize;
-            let start = if i == 0 { 0 } else { ends[i - 1] };
-            (start, ends[i])
-        };
-        if let Some(&id) = table.find(hash, |&id| {
-            let (a, b) = span(ends, id);
-            &arena[a..b] == s
-        }) {
+        if let Some(&id) = table.find(hash, |&id| span_of(arena, ends, id) == s) {
             return id;
         }
         let id = u32::try_from(ends.len()).expect("more than 2^32 distinct strings");
@@ -114,8 +108,7 @@ impl Interner {
         ends.push(arena.len());
         // Growing re-hashes every string from the arena (the slots keep no hash).
         table.insert_unique(hash, id, |&other| {
-            let (a, b) = span(ends, other);
-            state.hash_one(&arena[a..b])
+            state.hash_one(span_of(arena, ends, other))
         });
         id
     }
