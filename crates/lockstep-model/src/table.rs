@@ -24,18 +24,21 @@ struct SpilledText {
 }
 
 impl SpilledText {
-    /// What reads may cost between two hand-backs of the mapped pages: a read that starts
-    /// on another page than the same thread's previous read ended on is charged a whole
-    /// page besides its bytes, since a read at random (an evidence row's text) makes a page
-    /// resident for a few dozen bytes. Resident text thus stays near this bound whatever
-    /// the access pattern, while a sequential pass (every text in post order) is charged
-    /// about its bytes, not a page per post. At 10M posts a pass over 0.8 GB of texts now
-    /// hands the pages back about 26 times instead of ~300 (each hand-back walks the whole
-    /// mapping); with 128 MiB, as before, the pass kept four times as many pages resident
-    /// (1M posts: the traces stage peaked 43 MiB higher).
+    /// What reads may cost between two hand-backs of the mapped pages. A read is charged
+    /// the [`SpilledText::WINDOW`]s it touches that the same thread's previous read did not
+    /// end in: a read at random (an evidence row's text, a template's representative) makes
+    /// a whole window resident for a few dozen bytes, while a sequential pass (every text in
+    /// post order) is charged about its bytes. Resident text thus stays near this bound
+    /// whatever the access pattern. At 10M posts a pass over 0.8 GB of texts hands the pages
+    /// back about 26 times (each hand-back walks the whole mapping).
     const RELEASE_EVERY: usize = 32 << 20;
-    /// The charge of a read on a page of its own besides its bytes.
-    const PAGE: usize = 4096;
+    /// What one read fault makes resident: Linux maps the pages around a faulting address
+    /// that are in the page cache, 64 KiB aligned (`fault_around_bytes`), or the whole
+    /// page-cache folio when it is larger. Folios follow the writes that filled the cache
+    /// (one 800 MB write gave 2 MiB folios, so a 4 KiB charge for a random read was 512
+    /// times too low and the narratives and write stages at 10M kept 590 and 814 MiB of
+    /// text resident), so the file is written [`SpilledText::WINDOW`] bytes at a time.
+    const WINDOW: usize = 64 << 10;
     /// Charges are summed per thread and added to the shared count in steps of this much,
     /// so the threads of a parallel pass do not contend for one counter on every read.
     const FLUSH: usize = 1 << 20;
@@ -44,27 +47,27 @@ impl SpilledText {
         use std::cell::Cell;
         use std::sync::atomic::Ordering;
         thread_local! {
-            /// (page address one past the previous read's end, charges not yet added).
+            /// (window holding the previous read's last byte, charges not yet added).
             static READER: Cell<(usize, usize)> = const { Cell::new((usize::MAX, 0)) };
         }
         let bytes = &self.map[start..end];
-        let base = self.map.as_ptr() as usize;
-        let (last_page, pending) = READER.get();
-        let first_page = (base + start) / Self::PAGE;
-        let mut charge = bytes.len();
-        if first_page != last_page {
-            charge += Self::PAGE;
-        }
-        let pending = pending + charge;
-        if pending >= Self::FLUSH {
-            READER.set(((base + end) / Self::PAGE, 0));
-            let read = self.read.fetch_add(pending, Ordering::Relaxed) + pending;
-            if read >= Self::RELEASE_EVERY {
-                self.read.store(0, Ordering::Relaxed);
-                self.release();
+        if end > start {
+            let base = self.map.as_ptr() as usize;
+            let (last_window, pending) = READER.get();
+            let first = (base + start) / Self::WINDOW;
+            let last = (base + end - 1) / Self::WINDOW;
+            let new_windows = last - first + 1 - usize::from(first == last_window);
+            let pending = pending + new_windows * Self::WINDOW;
+            if pending >= Self::FLUSH {
+                READER.set((last, 0));
+                let read = self.read.fetch_add(pending, Ordering::Relaxed) + pending;
+                if read >= Self::RELEASE_EVERY {
+                    self.read.store(0, Ordering::Relaxed);
+                    self.release();
+                }
+            } else {
+                READER.set((last, pending));
             }
-        } else {
-            READER.set(((base + end) / Self::PAGE, pending));
         }
         // SAFETY: every span of the file was written from a `&str` and ends where that
         // string ended (`text_ends`), so `start..end` holds whole UTF-8 characters. The
@@ -779,7 +782,11 @@ impl PostTable {
             return Ok(0);
         }
         let mut file = tempfile::tempfile()?;
-        file.write_all(self.text.as_bytes())?;
+        // In windows of the fault-around size, so the page cache holds no folio larger
+        // than what a read is charged (see `SpilledText::WINDOW`).
+        for piece in self.text.as_bytes().chunks(SpilledText::WINDOW) {
+            file.write_all(piece)?;
+        }
         file.flush()?;
         // SAFETY: the file is an unlinked temporary that nothing else can open; it is
         // never written again, so the mapping's bytes never change under a borrow.
