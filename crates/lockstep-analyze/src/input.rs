@@ -83,6 +83,10 @@ pub fn load(args: &InputOptions, quarantine: Option<PathBuf>) -> Result<Loaded> 
     };
     opts.check().map_err(Error::usage)?;
     let mut ingest = Ingest::new(opts);
+    // Texts go to the spill file 16 MiB at a time as they are read, so the heap never
+    // holds them all (see below). Without room for the file they stay on the heap, and
+    // the spill after reading says why.
+    let _ = ingest.table_mut().spill_text_while_reading(16 << 20);
     let mut readable = 0;
     for f in &files {
         match ingest.read_file(f, format) {
@@ -102,7 +106,8 @@ pub fn load(args: &InputOptions, quarantine: Option<PathBuf>) -> Result<Loaded> 
     let (mut table, report) = ingest.finish()?;
     // Texts are read in a few full passes, then only for evidence and examples: out of the
     // heap into a memory-mapped temporary file they cost resident memory only while read
-    // (lockstep-model's `PostTable::spill_text`). Without room for the file they stay.
+    // (lockstep-model's `PostTable::spill_text`): the last piece read goes there now.
+    // Without room for the file they stay.
     if let Err(e) = table.spill_text() {
         eprintln!("lockstep: warning: post texts kept in memory (no spill file: {e})");
     }

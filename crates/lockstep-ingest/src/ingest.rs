@@ -705,6 +705,12 @@ impl Ingest {
         &self.table
     }
 
+    /// The table so far, to change how it stores what is read next (lockstep-analyze
+    /// switches it to spill texts to a file while reading).
+    pub fn table_mut(&mut self) -> &mut PostTable {
+        &mut self.table
+    }
+
     /// The counts so far.
     pub fn report(&self) -> &IngestReport {
         &self.report

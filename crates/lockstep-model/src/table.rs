@@ -9,7 +9,8 @@ use crate::{
 pub const NONE: u32 = u32::MAX;
 
 /// Post texts moved out of the heap into a file of their own, memory-mapped
-/// ([`PostTable::spill_text`]).
+/// ([`PostTable::spill_text`], [`PostTable::spill_text_while_reading`]), one mapping per
+/// piece moved (a segment: whole texts, so no text spans two).
 ///
 /// Texts are read in full passes (shingling, normalising, watch terms, echo) and then only
 /// for a few evidence rows and examples, so they need not stay resident: every
@@ -18,9 +19,31 @@ pub const NONE: u32 = u32::MAX;
 /// the file. Resident memory then holds at most that many bytes of text, and the page cache
 /// can drop the rest when memory runs short (the point of the exercise at 100M posts).
 struct SpilledText {
-    map: memmap2::Mmap,
+    /// In text order; each maps its span of the concatenated texts.
+    segments: Vec<Segment>,
     /// Bytes read since the pages were last handed back.
     read: std::sync::atomic::AtomicUsize,
+}
+
+/// A span of the concatenated texts, mapped from the spill file.
+struct Segment {
+    /// Offset of its first byte in the concatenation of all texts.
+    start: usize,
+    map: memmap2::Mmap,
+}
+
+impl Segment {
+    fn end(&self) -> usize {
+        self.start + self.map.len()
+    }
+}
+
+/// The file texts are spilled to, while more may be appended.
+#[derive(Debug)]
+struct SpillFile {
+    file: std::fs::File,
+    /// Where the next segment starts in the file (a multiple of [`SpilledText::WINDOW`]).
+    len: u64,
 }
 
 impl SpilledText {
@@ -50,9 +73,12 @@ impl SpilledText {
             /// (window holding the previous read's last byte, charges not yet added).
             static READER: Cell<(usize, usize)> = const { Cell::new((usize::MAX, 0)) };
         }
-        let bytes = &self.map[start..end];
+        // Texts never span two segments: the first that ends at or after `end` holds it.
+        let seg = &self.segments[self.segments.partition_point(|s| s.end() < end)];
+        let (start, end) = (start - seg.start, end - seg.start);
+        let bytes = &seg.map[start..end];
         if end > start {
-            let base = self.map.as_ptr() as usize;
+            let base = seg.map.as_ptr() as usize;
             let (last_window, pending) = READER.get();
             let first = (base + start) / Self::WINDOW;
             let last = (base + end - 1) / Self::WINDOW;
@@ -76,6 +102,11 @@ impl SpilledText {
         unsafe { std::str::from_utf8_unchecked(bytes) }
     }
 
+    /// Bytes of the concatenated texts spilled.
+    fn len(&self) -> usize {
+        self.segments.last().map_or(0, Segment::end)
+    }
+
     fn release(&self) {
         #[cfg(unix)]
         {
@@ -83,10 +114,9 @@ impl SpilledText {
             // this process; a later access reads them again from the file. The file is an
             // unlinked temporary only this table holds, written once before it was mapped
             // and never again, so the bytes behind any outstanding borrow stay the same.
-            let _ = unsafe {
-                self.map
-                    .unchecked_advise(memmap2::UncheckedAdvice::DontNeed)
-            };
+            for seg in &self.segments {
+                let _ = unsafe { seg.map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+            }
         }
     }
 }
@@ -94,7 +124,8 @@ impl SpilledText {
 impl std::fmt::Debug for SpilledText {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SpilledText")
-            .field("bytes", &self.map.len())
+            .field("segments", &self.segments.len())
+            .field("bytes", &self.len())
             .finish()
     }
 }
@@ -194,6 +225,11 @@ pub struct PostTable {
     text: String,
     /// Texts moved to a memory-mapped file by [`PostTable::spill_text`].
     spilled_text: Option<SpilledText>,
+    /// The spill file, once made.
+    spill_file: Option<SpillFile>,
+    /// While reading: move the heap's texts to the spill file whenever they reach this
+    /// many bytes ([`PostTable::spill_text_while_reading`]).
+    spill_every: Option<usize>,
     url_lists: ListColumn,
     hashtag_lists: ListColumn,
     mention_lists: ListColumn,
@@ -346,7 +382,7 @@ impl PostTable {
             &rec.platform
         });
         self.text.push_str(&rec.text);
-        let spilled = self.spilled_text.as_ref().map_or(0, |s| s.map.len());
+        let spilled = self.spilled_text_bytes();
         self.text_ends.push(spilled + self.text.len());
         let urls = &mut self.urls;
         self.url_lists
@@ -364,6 +400,7 @@ impl PostTable {
             let sym = self.objects.intern(o);
             self.object_refs.push((post, sym));
         }
+        self.spill_if_due();
         PushOutcome::Added(post)
     }
 
@@ -599,7 +636,7 @@ impl PostTable {
             }
             let start = if row == 0 { 0 } else { text_ends[row - 1] };
             self.text.push_str(&text[start..text_ends[row]]);
-            let spilled = self.spilled_text.as_ref().map_or(0, |s| s.map.len());
+            let spilled = self.spilled_text_bytes();
             self.text_ends.push(spilled + self.text.len());
             for (space, remap, col, global, out) in [
                 (
@@ -641,6 +678,7 @@ impl PostTable {
             on(row, PushOutcome::Added(post));
         }
         *stored = upto;
+        self.spill_if_due();
     }
 
     /// The post's id on its platform (a number or text, as the input spelled it).
@@ -753,16 +791,16 @@ impl PostTable {
         let i = post as usize;
         let start = if i == 0 { 0 } else { self.text_ends[i - 1] };
         let end = self.text_ends[i];
+        let spilled = self.spilled_text_bytes();
         match &self.spilled_text {
-            Some(s) if end <= s.map.len() => s.get(start, end),
-            Some(s) => &self.text[start - s.map.len()..end - s.map.len()],
-            None => &self.text[start..end],
+            Some(s) if end <= spilled => s.get(start, end),
+            _ => &self.text[start - spilled..end - spilled],
         }
     }
 
     /// Bytes of text moved to the mapped file by [`PostTable::spill_text`].
     pub fn spilled_text_bytes(&self) -> usize {
-        self.spilled_text.as_ref().map_or(0, |s| s.map.len())
+        self.spilled_text.as_ref().map_or(0, SpilledText::len)
     }
 
     /// Bytes of text held on the heap (all of it until [`PostTable::spill_text`]).
@@ -773,35 +811,96 @@ impl PostTable {
     /// Move the texts stored so far out of the heap into an unlinked temporary file (in
     /// [`std::env::temp_dir`]) that is memory-mapped: [`PostTable::text`] reads them from
     /// there, and resident memory keeps only the last few dozen MiB read (see
-    /// `SpilledText`). Texts pushed later stay on the heap. Returns the bytes moved; on an
-    /// error (no room for the file) the table is unchanged. Once per table: a second call
-    /// moves nothing.
+    /// `SpilledText`). Texts pushed later stay on the heap until the next call (or, after
+    /// [`PostTable::spill_text_while_reading`], until they make a piece). Returns the bytes
+    /// moved; on an error (no room for the file) the texts stay where they were.
     pub fn spill_text(&mut self) -> std::io::Result<usize> {
-        use std::io::Write;
-        if self.spilled_text.is_some() || self.text.is_empty() {
+        let moved = self.spill_heap_text()?;
+        // The heap's copy is gone for good: give its capacity back too.
+        self.text = String::new();
+        Ok(moved)
+    }
+
+    /// Spill texts as they are stored: make the spill file now, and from then on, whenever
+    /// the texts on the heap reach `every` bytes, [`PostTable::push`] and
+    /// [`PostTable::push_batch`] move them to it (as [`PostTable::spill_text`] does at the
+    /// end), so reading never holds all texts on the heap. If the file cannot be made the
+    /// table is unchanged and the error returned; if a later write fails, spilling while
+    /// reading stops and the texts stay on the heap.
+    pub fn spill_text_while_reading(&mut self, every: usize) -> std::io::Result<()> {
+        if self.spill_file.is_none() {
+            self.spill_file = Some(SpillFile {
+                file: tempfile::tempfile()?,
+                len: 0,
+            });
+        }
+        self.spill_every = Some(every.max(1));
+        Ok(())
+    }
+
+    /// After a push: spill the heap's texts if they reached the piece size.
+    fn spill_if_due(&mut self) {
+        if self
+            .spill_every
+            .is_some_and(|every| self.text.len() >= every)
+            && self.spill_heap_text().is_err()
+        {
+            self.spill_every = None;
+        }
+    }
+
+    /// Append the texts on the heap to the spill file as one more mapped segment and clear
+    /// them (keeping the heap's capacity for the next ones). On an error nothing changes.
+    fn spill_heap_text(&mut self) -> std::io::Result<usize> {
+        use std::io::{Seek, Write};
+        if self.text.is_empty() {
             return Ok(0);
         }
-        let mut file = tempfile::tempfile()?;
+        if self.spill_file.is_none() {
+            self.spill_file = Some(SpillFile {
+                file: tempfile::tempfile()?,
+                len: 0,
+            });
+        }
+        let Some(spill) = self.spill_file.as_mut() else {
+            return Ok(0);
+        };
+        let offset = spill.len;
+        spill.file.seek(std::io::SeekFrom::Start(offset))?;
         // In windows of the fault-around size, so the page cache holds no folio larger
         // than what a read is charged (see `SpilledText::WINDOW`).
         for piece in self.text.as_bytes().chunks(SpilledText::WINDOW) {
-            file.write_all(piece)?;
+            spill.file.write_all(piece)?;
         }
-        file.flush()?;
-        // SAFETY: the file is an unlinked temporary that nothing else can open; it is
-        // never written again, so the mapping's bytes never change under a borrow.
-        let map = unsafe { memmap2::Mmap::map(&file)? };
+        spill.file.flush()?;
+        // SAFETY: the file is an unlinked temporary that nothing else can open. The span
+        // mapped was written just above and is never written again: the next segment
+        // starts at the next multiple of `WINDOW` (64 KiB, a whole number of pages) past
+        // it, so no page of this mapping is ever written again and its bytes never change
+        // under a borrow.
+        let map = unsafe {
+            memmap2::MmapOptions::new()
+                .offset(offset)
+                .len(self.text.len())
+                .map(&spill.file)?
+        };
         if map.len() != self.text.len() {
             return Err(std::io::Error::other(
                 "the spilled text file has the wrong length",
             ));
         }
+        let window = SpilledText::WINDOW as u64;
+        spill.len = (offset + self.text.len() as u64).div_ceil(window) * window;
         let moved = self.text.len();
-        self.text = String::new();
-        self.spilled_text = Some(SpilledText {
-            map,
-            read: std::sync::atomic::AtomicUsize::new(0),
-        });
+        let start = self.spilled_text_bytes();
+        self.spilled_text
+            .get_or_insert_with(|| SpilledText {
+                segments: Vec::new(),
+                read: std::sync::atomic::AtomicUsize::new(0),
+            })
+            .segments
+            .push(Segment { start, map });
+        self.text.clear();
         Ok(moved)
     }
 
@@ -1086,6 +1185,95 @@ mod tests {
             }
         });
         assert_eq!(t.text(0), big.text);
+    }
+
+    #[test]
+    fn texts_spilled_while_reading_read_back_as_pushed() {
+        let texts: Vec<String> = (0..300)
+            .map(|i| match i % 5 {
+                0 => String::new(),
+                1 => format!("héllo 世界 {i}"),
+                2 => "x".repeat(70_000 + i),
+                _ => format!("text {i}"),
+            })
+            .collect();
+        let records: Vec<PostRecord> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| PostRecord {
+                text: text.clone(),
+                ..rec(&i.to_string(), "u", i as i64)
+            })
+            .collect();
+        // One record at a time, and in batches of 7 (`push_batch`), against the texts.
+        let mut one = PostTable::new();
+        one.spill_text_while_reading(1000).unwrap();
+        let mut batched = PostTable::new();
+        batched.spill_text_while_reading(50_000).unwrap();
+        for (i, r) in records.iter().enumerate() {
+            one.push(r);
+            for (p, text) in texts.iter().enumerate().take(i + 1) {
+                assert_eq!(one.text(p as PostIdx), text, "post {p} after {i}");
+            }
+        }
+        for chunk in records.chunks(7) {
+            let mut batch = PostBatch::new();
+            for r in chunk {
+                batch.push(r);
+            }
+            batched.push_batch(&mut batch, usize::MAX, &mut |_, _| {});
+        }
+        for t in [&mut one, &mut batched] {
+            assert!(t.heap_text_bytes() < 50_000 + 70_300);
+            assert!(t.spilled_text.as_ref().unwrap().segments.len() > 10);
+            t.spill_text().unwrap();
+            assert_eq!(t.heap_text_bytes(), 0);
+            assert_eq!(t.spilled_text_bytes(), texts.iter().map(String::len).sum());
+            for _ in 0..2 {
+                for (p, text) in texts.iter().enumerate().rev() {
+                    assert_eq!(t.text(p as PostIdx), text);
+                }
+                t.spilled_text.as_ref().unwrap().release();
+            }
+        }
+    }
+
+    #[test]
+    fn charges_a_window_per_read_at_random_and_bytes_in_order() {
+        let mut t = PostTable::new();
+        for i in 0..10_000 {
+            t.push(&PostRecord {
+                text: "y".repeat(1000),
+                ..rec(&i.to_string(), "u", i)
+            });
+        }
+        t.spill_text().unwrap();
+        let s = t.spilled_text.as_ref().unwrap();
+        // What reading `posts` on a thread of its own adds to the shared count (a thread
+        // adds its charges in steps of `FLUSH`; what is left pending is not seen).
+        let charged = |posts: Vec<PostIdx>| {
+            std::thread::scope(|sc| {
+                sc.spawn(|| {
+                    let before = s.read.load(std::sync::atomic::Ordering::Relaxed);
+                    for p in posts {
+                        assert_eq!(t.text(p).len(), 1000);
+                    }
+                    s.read.load(std::sync::atomic::Ordering::Relaxed) - before
+                })
+                .join()
+                .unwrap()
+            })
+        };
+        // In order, 10 MB of text: about its bytes, a window at a time.
+        let in_order = charged((0..10_000).collect());
+        assert!((9_000_000..=10_100_000).contains(&in_order), "{in_order}");
+        // 200 reads 100 kB apart: a window each, 1000 bytes read.
+        let strided = charged((0..200).map(|i| (i * 100) % 10_000).collect());
+        assert!(
+            strided >= 200 * SpilledText::WINDOW - SpilledText::FLUSH,
+            "{strided}"
+        );
+        assert!(strided < SpilledText::RELEASE_EVERY);
     }
 
     #[test]
