@@ -66,12 +66,20 @@ impl Default for TermParams {
     }
 }
 
-fn normalise_all(texts: &[&str]) -> Vec<String> {
-    texts
+/// The normalised `text` of every item, in order. Each text is read just before it is
+/// normalised: a table's spilled texts are charged as they are read and their pages
+/// handed back after a while (lockstep-model's `PostTable::spill_text`), so a text
+/// gathered first and read later could be read again after a hand-back, uncharged,
+/// making its pages resident for the rest of the stage.
+fn normalise_all<'a, T: Sync>(items: &[T], text: impl Fn(&T) -> &'a str + Sync) -> Vec<String> {
+    items
         .par_chunks(256)
         .flat_map_iter(|chunk| {
             let mut n = normaliser();
-            chunk.iter().map(|t| n.normalise(t)).collect::<Vec<_>>()
+            chunk
+                .iter()
+                .map(|t| n.normalise(text(t)))
+                .collect::<Vec<_>>()
         })
         .collect()
 }
@@ -103,27 +111,22 @@ pub fn template_vectors(table: &PostTable, templates: &TemplateSet, p: &TermPara
         table.repost_of(q) == NONE && templates.template_of(q).is_none()
     };
     let stride = (n / p.background_sample.max(1)).max(1);
-    let sample: Vec<&str> = (0..n)
+    let sample: Vec<PostIdx> = (0..n)
         .step_by(stride)
         .filter(|&q| eligible(q))
         .take(p.background_sample)
-        .map(|q| post_words(table, q as PostIdx))
+        .map(|q| q as PostIdx)
         .collect();
     let background = sample.len();
-    let bg = normalise_all(&sample);
+    let bg = normalise_all(&sample, |&q| post_words(table, q));
     drop(sample);
     // New words: from the largest templates' texts and the background.
     let new_words = if p.discover_words {
         let mut order: Vec<usize> = (0..nt).collect();
         order.sort_unstable_by_key(|&t| (std::cmp::Reverse(templates.members(t as u32).len()), t));
-        let top: Vec<&str> = order
-            .iter()
-            .take(p.discover.max_texts)
-            .map(|&t| rep_text(t))
-            .collect();
+        let top = &order[..order.len().min(p.discover.max_texts)];
+        let mut corpus = normalise_all(top, |&t| rep_text(t));
         drop(order);
-        let mut corpus = normalise_all(&top);
-        drop(top);
         corpus.extend(bg.iter().cloned());
         discover_words(&corpus, Segmenter::Default, &p.discover)
     } else {
@@ -140,8 +143,8 @@ pub fn template_vectors(table: &PostTable, templates: &TemplateSet, p: &TermPara
     let mut interner = Interner::new();
     let mut counts: Vec<Vec<(u32, u32)>> = Vec::with_capacity(nt);
     for lo in (0..nt).step_by(TERM_CHUNK) {
-        let texts: Vec<&str> = (lo..(lo + TERM_CHUNK).min(nt)).map(rep_text).collect();
-        let tokens = tokenise_all(&normalise_all(&texts), seg);
+        let chunk: Vec<usize> = (lo..(lo + TERM_CHUNK).min(nt)).collect();
+        let tokens = tokenise_all(&normalise_all(&chunk, |&t| rep_text(t)), seg);
         for toks in &tokens {
             let mut ids: Vec<u32> = toks.iter().map(|w| interner.intern(w)).collect();
             ids.sort_unstable();

@@ -216,29 +216,35 @@ pub fn refine_templates(
             if members.len() < min_posts {
                 return (members, Vec::new());
             }
-            let r = lockstep_similar::shingle_set(post_words(table, rep), similar);
-            let rep_text = post_words(table, rep);
+            // The representative's text and the cache's keys are copies: compared again
+            // member after member, borrowed texts of a spilled table would be read again
+            // uncharged after the table hands their pages back (see `normalise_all` in
+            // narrative.rs).
+            let rep_text = post_words(table, rep).to_string();
+            let r = lockstep_similar::shingle_set(&rep_text, similar);
             let mut kept = Vec::with_capacity(members.len());
             // (leader set, posts)
             let mut groups: Vec<(Vec<u32>, Vec<PostIdx>)> = Vec::new();
-            let mut cache: foldhash::HashMap<&str, Option<Vec<u32>>> = Default::default();
+            let mut cache: foldhash::HashMap<Box<str>, Option<Vec<u32>>> = Default::default();
             for &q in &members {
                 let text = post_words(table, q);
                 if text == rep_text {
                     kept.push(q);
                     continue;
                 }
-                let partial = cache
-                    .entry(text)
-                    .or_insert_with(|| {
+                let partial = match cache.get(text) {
+                    Some(known) => known.clone(),
+                    None => {
                         let s = lockstep_similar::shingle_set(text, similar);
                         let inter = intersection(&r, &s);
                         let missing = r.len() - inter;
                         let extra = s.len() - inter;
                         let need = ((p.min_missing * r.len() as f64).ceil() as usize).max(3);
-                        (missing >= need && 2 * extra <= missing).then_some(s)
-                    })
-                    .clone();
+                        let partial = (missing >= need && 2 * extra <= missing).then_some(s);
+                        cache.insert(text.into(), partial.clone());
+                        partial
+                    }
+                };
                 match partial {
                     None => kept.push(q),
                     Some(s) => {
