@@ -62,7 +62,6 @@ pub struct Loaded {
 /// Read every input. Bad records go to `quarantine`; a file that cannot be opened or
 /// recognised is reported and skipped; no readable input at all is a usage error.
 pub fn load(args: &InputOptions, quarantine: Option<PathBuf>) -> Result<Loaded> {
-    crate::memory::tune_allocator();
     let files = expand_inputs(&args.inputs).map_err(Error::usage)?;
     if files.is_empty() {
         return Err(Error::usage(anyhow!("no input files")));

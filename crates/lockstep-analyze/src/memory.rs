@@ -112,28 +112,6 @@ pub fn release() {
     }
 }
 
-/// Allocations of at least this many bytes get pages of their own from the kernel (glibc's
-/// `M_MMAP_THRESHOLD`), which go back to the system as soon as they are freed.
-const MMAP_THRESHOLD: i32 = 1 << 20;
-
-/// Make the allocator return large blocks as they are freed, for the rest of the process.
-/// glibc starts with a 128 KiB threshold for taking blocks from the kernel directly, and
-/// raises it to the size of each such block freed, up to 32 MiB: once a stage has freed a
-/// few large vectors, every later one of up to 32 MiB comes from the arenas, which hold on
-/// to the pages after it is freed (a free block is returned only from the top of an arena
-/// or by `malloc_trim`, which cannot split a neighbour in use). Setting the threshold
-/// fixes it. At 1M posts (`analyze`) the run's peak fell from 328-339 MiB to 296 MiB and
-/// the narratives and write stages by 65 MiB, for 0.4 s more system time. Elsewhere a
-/// no-op. Nothing here changes a result.
-pub fn tune_allocator() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt takes two integers and only sets a parameter of the allocator, under
-    // its own lock; any thread may call it at any time.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD);
-    }
-}
-
 /// Print the peak and current resident memory of the stage that just ended, then reset the
 /// peak for the next stage.
 pub fn report_stage(stage: &str) {
