@@ -260,6 +260,12 @@ impl BlockOut {
         self.batch.push(rec);
     }
 
+    /// Empty the block, keeping its memory, for the next block.
+    pub(crate) fn clear(&mut self) {
+        self.batch.clear();
+        self.others.clear();
+    }
+
     /// Add a non-post after everything added so far.
     pub(crate) fn other(&mut self, other: Other) {
         self.others.push((self.batch.len(), other));
@@ -595,10 +601,16 @@ impl Ingest {
     /// [`Ingest::accept`] stores them one by one, non-posts as [`Ingest::reject`],
     /// [`Ingest::skip`] and [`Ingest::warn`] take them. Stops at a rejection under
     /// `--strict`, with the posts after it unstored.
-    pub(crate) fn store_block(&mut self, block: BlockOut) -> Result<(), IngestError> {
-        let BlockOut { mut batch, others } = block;
-        for (at, other) in others {
-            self.accept_rows(&mut batch, at);
+    pub(crate) fn store_block(&mut self, mut block: BlockOut) -> Result<(), IngestError> {
+        self.store_block_mut(&mut block)
+    }
+
+    /// [`Ingest::store_block`] for a block the caller reuses: its batch is left stored
+    /// and its other records taken.
+    pub(crate) fn store_block_mut(&mut self, block: &mut BlockOut) -> Result<(), IngestError> {
+        let BlockOut { batch, others } = block;
+        for (at, other) in others.drain(..) {
+            self.accept_rows(batch, at);
             match other {
                 Other::Reject { line, reason, raw } => self.reject(line, reason, &raw)?,
                 Other::Skip(kind) => self.skip(kind),
@@ -606,7 +618,7 @@ impl Ingest {
                 Other::Note(n) => self.note(n),
             }
         }
-        self.accept_rows(&mut batch, usize::MAX);
+        self.accept_rows(batch, usize::MAX);
         Ok(())
     }
 

@@ -73,6 +73,9 @@ pub struct PostBatch {
     pub(crate) remap: [Vec<u32>; SPACES],
     /// The same for `refs`.
     pub(crate) ref_remap: Vec<u32>,
+    /// While the batch is being stored: the table's index of each platform of `refs`
+    /// ([`RefKeys::intern_from`](crate::refs::RefKeys)).
+    pub(crate) ref_platforms: Vec<u16>,
     /// Rows stored so far.
     pub(crate) stored: usize,
     /// A buffer for account keys, reused from row to row.
@@ -94,6 +97,51 @@ impl PostBatch {
     /// An empty batch.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Empty the batch, keeping its memory, so a reader can fill it again from its next
+    /// block without growing (and so re-hashing) its interners and columns from nothing.
+    pub fn clear(&mut self) {
+        self.refs.clear();
+        for s in &mut self.strings {
+            s.clear();
+        }
+        for col in [
+            &mut self.key,
+            &mut self.author,
+            &mut self.handle,
+            &mut self.platform,
+            &mut self.repost_of,
+            &mut self.reply_to,
+            &mut self.quote_of,
+            &mut self.lang,
+        ] {
+            col.clear();
+        }
+        self.anonymous.clear();
+        self.created.clear();
+        self.time.clear();
+        self.precision.clear();
+        self.exact.clear();
+        self.claims_original.clear();
+        self.text.clear();
+        self.text_ends.clear();
+        for col in [
+            &mut self.urls,
+            &mut self.hashtags,
+            &mut self.mentions,
+            &mut self.media,
+            &mut self.objects,
+        ] {
+            col.clear();
+        }
+        self.anon_authors.clear();
+        for r in &mut self.remap {
+            r.clear();
+        }
+        self.ref_remap.clear();
+        self.ref_platforms.clear();
+        self.stored = 0;
     }
 
     /// Number of posts in the batch.
@@ -399,13 +447,14 @@ mod tests {
     }
 
     proptest! {
-        /// Records stored in batches (cut anywhere, each stored in several steps) make the
-        /// same table, the same outcomes and the same records as pushed one by one.
+        /// Records stored in batches (cut anywhere, each stored in several steps, fresh or
+        /// emptied ones) make the same table, the same outcomes and the same records as pushed one by one.
         #[test]
         fn batches_store_as_pushes(
             recs in proptest::collection::vec(record(), 0..120),
             cuts in proptest::collection::vec(0usize..120, 0..6),
             steps in proptest::collection::vec(0usize..40, 0..4),
+            reuse in any::<bool>(),
         ) {
             let mut one = PostTable::new();
             let want: Vec<PushOutcome> = recs.iter().map(|r| one.push(r)).collect();
@@ -415,8 +464,15 @@ mod tests {
             cuts.sort_unstable();
             let mut many = PostTable::new();
             let mut got = Vec::new();
+            // One batch emptied and filled again for every window (as the CSV reader
+            // reuses them), or a fresh one each time.
+            let mut batch = PostBatch::new();
             for w in cuts.windows(2) {
-                let mut batch = PostBatch::new();
+                if reuse {
+                    batch.clear();
+                } else {
+                    batch = PostBatch::new();
+                }
                 for r in &recs[w[0]..w[1]] {
                     batch.push(r);
                 }

@@ -108,6 +108,9 @@ fn canonical_u64(s: &str) -> Option<u64> {
 /// Platform byte of a symbol whose key is kept as text.
 const TEXT: u8 = u8::MAX;
 
+/// In the platform maps of [`RefKeys::intern_from`]: a platform not met yet.
+pub(crate) const UNMAPPED: u16 = u16::MAX;
+
 /// Interned (platform, post id) keys: each distinct key gets a dense `u32` symbol in order
 /// of first appearance, as an [`Interner`] of `platform\x1fid` strings would give.
 ///
@@ -162,6 +165,16 @@ fn platform_name(platform: &str) -> &str {
 }
 
 impl RefKeys {
+    /// Forget every key, keeping the memory.
+    pub(crate) fn clear(&mut self) {
+        self.value.clear();
+        self.platform.clear();
+        self.platforms.clear();
+        self.text.clear();
+        self.text_sym.clear();
+        self.table.clear();
+    }
+
     /// Number of distinct keys.
     pub(crate) fn len(&self) -> usize {
         self.value.len()
@@ -181,6 +194,38 @@ impl RefKeys {
                 None => self.intern_text(platform, itoa::Buffer::new().format(v)),
             },
             PostId::Text(s) => self.intern_text(platform, s),
+        }
+    }
+
+    /// The symbol here of `other`'s symbol `sym`, interning it first if it is new: what
+    /// `intern_id(other.platform(sym), other.id(sym))` gives, without looking the platform
+    /// name up for every key. `platforms` maps `other`'s platform indices to this one's as
+    /// they are met (empty at first for each `other`; [`UNMAPPED`] where not met yet).
+    #[inline]
+    pub(crate) fn intern_from(
+        &mut self,
+        other: &RefKeys,
+        sym: u32,
+        platforms: &mut Vec<u16>,
+    ) -> u32 {
+        let s = sym as usize;
+        let p = other.platform[s];
+        if p == TEXT {
+            return self.intern_id(other.platform(sym), other.id(sym));
+        }
+        let p = usize::from(p);
+        if platforms.len() <= p {
+            platforms.resize(p + 1, UNMAPPED);
+        }
+        if platforms[p] == UNMAPPED {
+            // Past 255 platforms here, the other's numeric keys are text here.
+            platforms[p] = self
+                .platform_index(&other.platforms[p])
+                .map_or(u16::from(TEXT), u16::from);
+        }
+        match u8::try_from(platforms[p]) {
+            Ok(q) if q != TEXT => self.intern_num(q, other.value[s]),
+            _ => self.intern_id(other.platform(sym), other.id(sym)),
         }
     }
 
@@ -344,6 +389,37 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Keys copied from another set of keys (whose platforms came in another order)
+        /// get the symbols interning their platform and id gives.
+        #[test]
+        fn interning_from_other_keys_is_interning_their_ids(
+            here in proptest::collection::vec((0u8..4, 0u64..50), 0..40),
+            there in proptest::collection::vec((0u8..4, proptest::prop_oneof![
+                (0u64..50).prop_map(|n| n.to_string()),
+                "[0-9a]{1,3}",
+            ]), 0..80),
+        ) {
+            let names = ["weibo", "", "twitter", "x"];
+            let (mut a, mut b) = (RefKeys::default(), RefKeys::default());
+            let mut other = RefKeys::default();
+            for (p, n) in &here {
+                let (id, p) = (n.to_string(), names[*p as usize]);
+                a.intern(p, &id);
+                b.intern(p, &id);
+            }
+            let syms: Vec<u32> = there
+                .iter()
+                .rev()
+                .map(|(p, id)| other.intern(names[*p as usize], id))
+                .collect();
+            let mut map = Vec::new();
+            for &sym in syms.iter().rev() {
+                let want = a.intern_id(other.platform(sym), other.id(sym));
+                proptest::prop_assert_eq!(b.intern_from(&other, sym, &mut map), want);
+            }
+            proptest::prop_assert_eq!(a.len(), b.len());
+        }
+
         /// Against an [`Interner`] of `platform\x1fid` strings, the form these keys replace:
         /// the same symbols in the same order, and every id and platform read back, across
         /// the hash table's growth.

@@ -154,6 +154,12 @@ impl ListColumn {
         &self.items[start..self.ends[row] as usize]
     }
 
+    /// Drop every row, keeping the memory.
+    pub(crate) fn clear(&mut self) {
+        self.ends.clear();
+        self.items.clear();
+    }
+
     /// Total number of items over all rows.
     pub fn total(&self) -> usize {
         self.items.len()
@@ -483,6 +489,7 @@ impl PostTable {
             objects,
             remap,
             ref_remap,
+            ref_platforms,
             stored,
             ..
         } = batch;
@@ -490,10 +497,14 @@ impl PostTable {
             return;
         }
         if *stored == 0 {
+            // Cleared and refilled in place: a reused batch keeps these buffers.
             for s in 0..SPACES {
-                remap[s] = vec![NONE; strings[s].len()];
+                remap[s].clear();
+                remap[s].resize(strings[s].len(), NONE);
             }
-            *ref_remap = vec![NONE; refs.len()];
+            ref_remap.clear();
+            ref_remap.resize(refs.len(), NONE);
+            ref_platforms.clear();
         }
         let [r_accounts, r_handles, r_platforms, r_langs, r_urls, r_tags, r_mentions, r_media, r_objects] =
             remap;
@@ -510,6 +521,7 @@ impl PostTable {
         // The table symbol of a local key, interning it at first use.
         fn map_ref(
             remap: &mut [u32],
+            platforms: &mut Vec<u16>,
             local: &RefKeys,
             global: &mut RefKeys,
             ref_post: &mut Vec<u32>,
@@ -519,7 +531,7 @@ impl PostTable {
             if g != NONE {
                 return g;
             }
-            let g = global.intern_id(local.platform(sym), local.id(sym));
+            let g = global.intern_from(local, sym, platforms);
             if g as usize == ref_post.len() {
                 ref_post.push(NONE);
             }
@@ -530,6 +542,7 @@ impl PostTable {
         for row in *stored..upto {
             let sym = map_ref(
                 ref_remap,
+                ref_platforms,
                 refs,
                 &mut self.refs,
                 &mut self.ref_post,
@@ -612,6 +625,7 @@ impl PostTable {
                 } else {
                     map_ref(
                         ref_remap,
+                        ref_platforms,
                         refs,
                         &mut self.refs,
                         &mut self.ref_post,

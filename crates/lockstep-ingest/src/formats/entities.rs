@@ -9,6 +9,11 @@ fn is_word(c: char) -> bool {
 /// Understands Twitter-style `#tag` (word characters of any script) and Weibo-style
 /// `#话题 名称#` topics, where the tag runs to the closing `#`.
 pub fn extract_hashtags(text: &str, out: &mut Vec<String>) {
+    hashtags_into(text, out);
+}
+
+/// [`extract_hashtags`] into owned or borrowed strings.
+pub(crate) fn hashtags_into<'t>(text: &'t str, out: &mut impl Found<'t>) {
     // Nothing before the first `#` or `＃` matters but the character just before it.
     let Some(from) = first_of(text, b'#', "＃") else {
         return;
@@ -29,7 +34,7 @@ pub fn extract_hashtags(text: &str, out: &mut Vec<String>) {
                     && !inner.contains('\n')
                     && inner.chars().any(is_cjk)
                 {
-                    push_unique(out, inner.trim());
+                    out.add(inner.trim());
                     // Skip past the closing '#'.
                     let skip_to = i + c.len_utf8() + end;
                     while it.peek().is_some_and(|&(j, _)| j <= skip_to) {
@@ -41,7 +46,7 @@ pub fn extract_hashtags(text: &str, out: &mut Vec<String>) {
             }
             let tag = prefix_while(rest, is_word);
             if !tag.is_empty() && !tag.chars().all(|ch| ch.is_ascii_digit()) {
-                push_unique(out, tag);
+                out.add(tag);
             }
         }
         prev = Some(c);
@@ -50,6 +55,11 @@ pub fn extract_hashtags(text: &str, out: &mut Vec<String>) {
 
 /// Mentioned handles in `text`, without `@` (`@user`, `@user.bsky.social`).
 pub fn extract_mentions(text: &str, out: &mut Vec<String>) {
+    mentions_into(text, out);
+}
+
+/// [`extract_mentions`] into owned or borrowed strings.
+pub(crate) fn mentions_into<'t>(text: &'t str, out: &mut impl Found<'t>) {
     // Nothing before the first `@` or `＠` matters but the character just before it.
     let Some(from) = first_of(text, b'@', "＠") else {
         return;
@@ -61,7 +71,7 @@ pub fn extract_mentions(text: &str, out: &mut Vec<String>) {
             let handle = prefix_while(rest, |ch| is_word(ch) || ch == '.' || ch == '-');
             let handle = handle.trim_end_matches(['.', '-']);
             if !handle.is_empty() {
-                push_unique(out, handle);
+                out.add(handle);
             }
         }
         prev = Some(c);
@@ -172,6 +182,25 @@ fn prefix_while(s: &str, keep: impl Fn(char) -> bool) -> &str {
         .find(|&(_, ch)| !keep(ch))
         .map_or(s.len(), |(i, _)| i);
     &s[..end]
+}
+
+/// Where the extractors put what they find: each non-empty string once, in order.
+pub(crate) trait Found<'t> {
+    fn add(&mut self, s: &'t str);
+}
+
+impl<'t> Found<'t> for Vec<String> {
+    fn add(&mut self, s: &'t str) {
+        push_unique(self, s);
+    }
+}
+
+impl<'t> Found<'t> for Vec<&'t str> {
+    fn add(&mut self, s: &'t str) {
+        if !s.is_empty() && !self.contains(&s) {
+            self.push(s);
+        }
+    }
 }
 
 fn push_unique(out: &mut Vec<String>, s: &str) {

@@ -19,7 +19,7 @@ mod par_csv;
 mod par_lines;
 
 pub(crate) use csv_cut::CsvCutter;
-pub(crate) use csv_split::BlockRecords;
+pub(crate) use csv_split::{BlockRecords, SpanRecord};
 pub(crate) use json_scan::{Action, Event, JsonScanner, Malformed, Seg};
 pub(crate) use line_map::{counting, CountingReader, LineMap};
 pub(crate) use lines::{Line, Lines};
