@@ -102,46 +102,66 @@ impl PostBatch {
     /// Empty the batch, keeping its memory, so a reader can fill it again from its next
     /// block without growing (and so re-hashing) its interners and columns from nothing.
     pub fn clear(&mut self) {
-        self.refs.clear();
-        for s in &mut self.strings {
+        // Every field named (no `..`), so a field added later cannot be left out here.
+        let Self {
+            refs,
+            strings,
+            key,
+            author,
+            anonymous,
+            handle,
+            platform,
+            created,
+            time,
+            precision,
+            exact,
+            repost_of,
+            reply_to,
+            quote_of,
+            lang,
+            claims_original,
+            text,
+            text_ends,
+            urls,
+            hashtags,
+            mentions,
+            media,
+            objects,
+            anon_authors,
+            remap,
+            ref_remap,
+            ref_platforms,
+            stored,
+            scratch,
+        } = self;
+        refs.clear();
+        for s in strings {
             s.clear();
         }
         for col in [
-            &mut self.key,
-            &mut self.author,
-            &mut self.handle,
-            &mut self.platform,
-            &mut self.repost_of,
-            &mut self.reply_to,
-            &mut self.quote_of,
-            &mut self.lang,
+            key, author, handle, platform, repost_of, reply_to, quote_of, lang,
         ] {
             col.clear();
         }
-        self.anonymous.clear();
-        self.created.clear();
-        self.time.clear();
-        self.precision.clear();
-        self.exact.clear();
-        self.claims_original.clear();
-        self.text.clear();
-        self.text_ends.clear();
-        for col in [
-            &mut self.urls,
-            &mut self.hashtags,
-            &mut self.mentions,
-            &mut self.media,
-            &mut self.objects,
-        ] {
+        anonymous.clear();
+        created.clear();
+        time.clear();
+        precision.clear();
+        exact.clear();
+        claims_original.clear();
+        text.clear();
+        text_ends.clear();
+        for col in [urls, hashtags, mentions, media, objects] {
             col.clear();
         }
-        self.anon_authors.clear();
-        for r in &mut self.remap {
+        anon_authors.clear();
+        for r in remap {
             r.clear();
         }
-        self.ref_remap.clear();
-        self.ref_platforms.clear();
-        self.stored = 0;
+        ref_remap.clear();
+        ref_platforms.clear();
+        *stored = 0;
+        scratch.clear();
     }
 
     /// Number of posts in the batch.
