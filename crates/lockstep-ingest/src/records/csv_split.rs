@@ -166,20 +166,6 @@ pub(crate) trait FieldSink {
     fn push_owned(&mut self, field: &[u8]);
 }
 
-impl FieldSink for csv::ByteRecord {
-    fn clear(&mut self) {
-        csv::ByteRecord::clear(self);
-    }
-
-    fn push_span(&mut self, bytes: &[u8], start: usize, end: usize) {
-        self.push_field(&bytes[start..end]);
-    }
-
-    fn push_owned(&mut self, field: &[u8]) {
-        self.push_field(field);
-    }
-}
-
 /// A record's fields kept where they are: spans of the block, and the unescaped quoted
 /// fields in a buffer of the record's own, so reading a field copies nothing.
 pub(crate) struct SpanRecord<'a> {
@@ -190,6 +176,15 @@ pub(crate) struct SpanRecord<'a> {
 }
 
 impl<'a> SpanRecord<'a> {
+    /// A record over the block `bytes` (what [`BlockRecords::new`] was given).
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        Self {
+            bytes,
+            fields: Vec::new(),
+            owned: Vec::new(),
+        }
+    }
+
     /// Number of fields.
     pub(crate) fn len(&self) -> usize {
         self.fields.len()
@@ -223,17 +218,6 @@ impl<'a> SpanRecord<'a> {
     }
 }
 
-impl<'a> SpanRecord<'a> {
-    /// A record over the block `bytes` (what [`BlockRecords::new`] was given).
-    pub(crate) fn new(bytes: &'a [u8]) -> Self {
-        Self {
-            bytes,
-            fields: Vec::new(),
-            owned: Vec::new(),
-        }
-    }
-}
-
 impl FieldSink for SpanRecord<'_> {
     fn clear(&mut self) {
         self.fields.clear();
@@ -257,6 +241,21 @@ mod tests {
     use super::*;
     use crate::formats::CsvRecords;
     use proptest::prelude::*;
+
+    /// The `csv` crate's record as a sink: the splitter's fields compared with its own.
+    impl FieldSink for csv::ByteRecord {
+        fn clear(&mut self) {
+            csv::ByteRecord::clear(self);
+        }
+
+        fn push_span(&mut self, bytes: &[u8], start: usize, end: usize) {
+            self.push_field(&bytes[start..end]);
+        }
+
+        fn push_owned(&mut self, field: &[u8]) {
+            self.push_field(field);
+        }
+    }
 
     /// (line, fields) of every record, as the csv crate reads them through CsvRecords.
     fn by_csv(input: &[u8]) -> Vec<(u64, Vec<Vec<u8>>)> {
